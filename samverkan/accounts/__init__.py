@@ -1,0 +1,1 @@
+"""Logins, roles, sessions and API tokens, and who may call what."""

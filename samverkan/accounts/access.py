@@ -1,0 +1,41 @@
+"""Who may call what. Every route handler declares one of these guards, or ``opt={"public": True}``.
+
+A test walks every route and fails when one declares neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from samverkan.accounts.service import ROLES, Viewer
+
+PUBLIC = {"public": True}
+
+
+class Allow:
+    """A guard that lets in signed-in users whose role is one of ``roles``."""
+
+    def __init__(self, *roles: str) -> None:
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles: {unknown}")
+        self.roles = frozenset(roles)
+
+    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        viewer: Viewer | None = connection.scope.get("user")
+        if viewer is None:
+            raise NotAuthorizedException("Du behöver logga in.")
+        if viewer.role not in self.roles:
+            raise PermissionDeniedException("Din roll får inte göra det här.")
+
+    def __repr__(self) -> str:
+        return f"Allow({', '.join(sorted(self.roles))})"
+
+
+SIGNED_IN = Allow(*ROLES)
+ADMIN = Allow("admin")
+ADMIN_OR_HR = Allow("admin", "hr")

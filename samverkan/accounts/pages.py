@@ -1,0 +1,107 @@
+"""Login, logout, the start page and the caller's own account (API tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from samverkan.accounts import service
+from samverkan.accounts.access import PUBLIC, SIGNED_IN
+from samverkan.accounts.service import LoginFailed, LoginThrottled
+from samverkan.web.auth import SESSION_COOKIE
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would help phishing."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@get("/logga-in", opt=PUBLIC, name="login")
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Any:
+    if request.user is not None:
+        return Redirect(_safe_next(next))
+    return Template("accounts/login.html", context={"next": _safe_next(next), "email": "", "error": None})
+
+
+@post("/logga-in", opt=PUBLIC, name="login-submit")
+async def login(request: Request) -> Any:
+    form = await request.form()
+    email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))[:200]
+    target = _safe_next(form.get("next"))
+    settings = request.app.state.settings
+    try:
+        if not email.strip() or not password:
+            raise LoginFailed("Fyll i e-postadress och lösenord.")
+        user_id = await service.authenticate(email, password, _address(request), settings)
+    except (LoginFailed, LoginThrottled) as exc:
+        return Template(
+            "accounts/login.html", context={"next": target, "email": email, "error": exc.detail},
+            status_code=exc.status_code,
+        )
+    key = await service.start_session(user_id, _address(request), settings)
+    cookie = Cookie(
+        key=SESSION_COOKIE, value=key, httponly=True, secure=settings.cookie_secure, samesite="lax",
+        max_age=settings.session_hours * 3600, path="/",
+    )
+    return Redirect(target, cookies=[cookie])
+
+
+@post("/logga-ut", guards=[SIGNED_IN], name="logout")
+async def logout(request: Request) -> Redirect:
+    key = request.cookies.get(SESSION_COOKIE)
+    if key:
+        await service.end_session(key)
+    response = Redirect("/logga-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/", guards=[SIGNED_IN], name="home")
+async def home() -> Template:
+    return Template("home.html")
+
+
+async def _account(request: Request, new_token: str | None = None, status: int = 200) -> Template:
+    return Template(
+        "accounts/account.html",
+        context={
+            "account": await service.get_user(request.user.user_id),
+            "tokens": await service.list_tokens(request.user.user_id),
+            "new_token": new_token,
+        },
+        status_code=status,
+    )
+
+
+@get("/konto", guards=[SIGNED_IN], name="account")
+async def account(request: Request) -> Template:
+    return await _account(request)
+
+
+@post("/konto/nycklar", guards=[SIGNED_IN], name="token-create")
+async def create_token(request: Request) -> Template:
+    form = await request.form()
+    token, _ = await service.create_token(request.user.user_id, str(form.get("label", ""))[:100])
+    # Shown on this one response only; it is stored as a hash.
+    return await _account(request, new_token=token, status=201)
+
+
+@post("/konto/nycklar/{token_id:int}/aterkalla", guards=[SIGNED_IN], name="token-revoke")
+async def revoke_token(request: Request, token_id: FromPath[int]) -> Redirect:
+    await service.revoke_token(request.user.user_id, token_id)
+    return Redirect("/konto")
+
+
+ROUTES = [login_page, login, logout, home, account, create_token, revoke_token]

@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
+
+APP_CONFIG = AppConfig(
+    app_name="accounts",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[User, ApiToken, UserSession, LoginFailure],
+    migration_dependencies=["samverkan.orgs.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,54 @@
+"""Types of accounts and tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct
+
+from samverkan.orgs.schemas import Email, Id, Input, Name
+
+Role = Literal["admin", "hr", "department", "union"]
+Password = Annotated[str, Meta(min_length=10, max_length=200)]
+
+
+class User(Struct, kw_only=True):
+    id: int
+    email: str
+    name: str
+    role: Role
+    department_id: int | None
+    union_id: int | None
+    person_id: int | None
+    active: bool
+    has_password: bool
+
+
+class UserCreate(Input):
+    email: Email
+    name: Name
+    role: Role
+    department_id: Id | None = None
+    union_id: Id | None = None
+    password: Password | None = None
+
+
+class ApiToken(Struct, kw_only=True):
+    id: int
+    label: str
+    hint: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class ApiTokenCreate(Input):
+    label: Annotated[str, Meta(max_length=100)] = ""
+
+
+class ApiTokenCreated(Struct, kw_only=True):
+    """The only time the token itself is shown."""
+
+    token: str
+    record: ApiToken

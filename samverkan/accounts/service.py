@@ -1,0 +1,268 @@
+"""Users, passwords, sessions, API tokens and the login throttle. No HTTP here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+
+import argon2
+
+from samverkan.accounts import schemas as s
+from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
+from samverkan.database import is_unique_violation
+from samverkan.errors import Conflict, Invalid, NotFound, ServiceError
+from samverkan.orgs.tables import Department, Person, TradeUnion
+from samverkan.settings import Settings
+
+ROLES = ("admin", "hr", "department", "union")
+
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+# An address (an office NAT, say) is shared by many people: allow it more failures than one account.
+ADDRESS_FAILURE_FACTOR = 4
+# Writing last_used_at on every API call would turn every read into a write.
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+TOKEN_PREFIX = "svk_"
+
+
+class LoginFailed(ServiceError):
+    status_code = 401
+
+
+class LoginThrottled(ServiceError):
+    status_code = 429
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is calling: the signed-in user, resolved from a session cookie or a bearer token."""
+
+    user_id: int
+    email: str
+    name: str
+    role: str
+    department_id: int | None
+    union_id: int | None
+    person_id: int | None
+    via: str  # "session" or "token"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> argon2.PasswordHasher:
+    return argon2.PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verified against when the account does not exist, so that both cases take as long.
+    return _hasher().hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _user(row: dict) -> s.User:
+    return s.User(
+        id=row["id"], email=row["email"], name=row["name"], role=row["role"], department_id=row["department"],
+        union_id=row["trade_union"], person_id=row["person"], active=row["active"],
+        has_password=bool(row["password_hash"]),
+    )
+
+
+async def get_user(id: int) -> s.User:
+    row = await User.select().where(User.id == id).first()
+    if row is None:
+        raise NotFound(f"Användaren {id} finns inte.")
+    return _user(row)
+
+
+async def list_users() -> list[s.User]:
+    return [_user(r) for r in await User.select().order_by(User.name)]
+
+
+async def create_user(data: s.UserCreate) -> s.User:
+    email = data.email.strip().lower()
+    if data.role == "department" and data.department_id is None:
+        raise Invalid("En förvaltningsanvändare måste höra till en förvaltning.", field="department_id")
+    if data.role == "union" and data.union_id is None:
+        raise Invalid("En facklig användare måste höra till ett fackförbund.", field="union_id")
+    if data.role != "department" and data.department_id is not None:
+        raise Invalid("Bara förvaltningsanvändare knyts till en förvaltning.", field="department_id")
+    if data.role != "union" and data.union_id is not None:
+        raise Invalid("Bara fackliga användare knyts till ett fackförbund.", field="union_id")
+    if data.department_id is not None and not await Department.exists().where(Department.id == data.department_id):
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+    if data.union_id is not None and not await TradeUnion.exists().where(TradeUnion.id == data.union_id):
+        raise Invalid("Fackförbundet finns inte.", field="union_id")
+    if await User.exists().where(User.email == email):
+        raise Conflict("Det finns redan en användare med den e-postadressen.", field="email")
+    # A login belongs to a person of the registry when one has the same address.
+    person = await Person.select(Person.id).where(Person.email == email).first()
+    row = User(
+        email=email, name=data.name.strip(), role=data.role, department=data.department_id,
+        trade_union=data.union_id, person=person["id"] if person else None,
+        password_hash=hash_password(data.password) if data.password else "",
+    )
+    try:
+        await row.save()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict("Det finns redan en användare med den e-postadressen.", field="email") from None
+        raise
+    return await get_user(row.id)
+
+
+async def set_password(user_id: int, password: str) -> None:
+    await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+
+
+# --- login -----------------------------------------------------------------
+
+
+async def _failures(key: str, since: dt.datetime) -> int:
+    return await LoginFailure.count().where((LoginFailure.key == key) & (LoginFailure.at > since))
+
+
+async def authenticate(email: str, password: str, address: str, settings: Settings) -> int:
+    """Return the user id, or raise LoginFailed / LoginThrottled with the same words for any account."""
+    email = email.strip().lower()
+    account_key, address_key = f"account:{email}", f"address:{address}"
+    since = _now() - LOGIN_WINDOW
+    if (
+        await _failures(account_key, since) >= settings.login_max_failures
+        or await _failures(address_key, since) >= settings.login_max_failures * ADDRESS_FAILURE_FACTOR
+    ):
+        raise LoginThrottled("För många misslyckade inloggningar. Vänta en kvart och försök igen.")
+    row = await User.select(User.id, User.password_hash).where((User.email == email) & (User.active == True)).first()  # noqa: E712
+    stored = row["password_hash"] if row and row["password_hash"] else _dummy_hash()
+    try:
+        _hasher().verify(stored, password)
+        ok = row is not None and bool(row["password_hash"])
+    except argon2.exceptions.VerificationError:
+        ok = False
+    except argon2.exceptions.InvalidHashError:
+        ok = False
+    if not ok:
+        await LoginFailure.insert(LoginFailure(key=account_key), LoginFailure(key=address_key))
+        await LoginFailure.delete().where(LoginFailure.at < since)
+        raise LoginFailed("Fel e-postadress eller lösenord.")
+    await LoginFailure.delete().where(LoginFailure.key == account_key)
+    update: dict = {User.last_login_at: _now()}
+    if _hasher().check_needs_rehash(stored):
+        update[User.password_hash] = hash_password(password)
+    await User.update(update).where(User.id == row["id"])
+    return row["id"]
+
+
+async def start_session(user_id: int, address: str, settings: Settings) -> str:
+    """Create a session and return its key; only the hash is stored."""
+    key = secrets.token_urlsafe(32)
+    await UserSession.insert(
+        UserSession(
+            key_hash=_sha256(key), user=user_id, address=address[:64],
+            expires_at=_now() + dt.timedelta(hours=settings.session_hours),
+        )
+    )
+    # Expired sessions are swept here rather than by a separate job.
+    await UserSession.delete().where(UserSession.expires_at < _now())
+    return key
+
+
+async def end_session(key: str) -> None:
+    await UserSession.delete().where(UserSession.key_hash == _sha256(key))
+
+
+_VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")
+
+
+def _viewer(row: dict, prefix: str, via: str) -> Viewer:
+    v = {c: row[f"{prefix}{c}"] for c in _VIEWER_COLUMNS}
+    return Viewer(
+        user_id=v["id"], email=v["email"], name=v["name"], role=v["role"], department_id=v["department"],
+        union_id=v["trade_union"], person_id=v["person"], via=via,
+    )
+
+
+async def viewer_from_session(key: str) -> Viewer | None:
+    row = (
+        await UserSession.select(*(getattr(UserSession.user, c) for c in _VIEWER_COLUMNS))
+        .where(
+            (UserSession.key_hash == _sha256(key))
+            & (UserSession.expires_at > _now())
+            & (UserSession.user.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    return _viewer(row, "user.", "session") if row else None
+
+
+# --- API tokens ------------------------------------------------------------
+
+
+def _token(row: dict) -> s.ApiToken:
+    return s.ApiToken(
+        id=row["id"], label=row["label"], hint=row["hint"], created_at=row["created_at"],
+        last_used_at=row["last_used_at"], revoked_at=row["revoked_at"],
+    )
+
+
+async def create_token(user_id: int, label: str) -> tuple[str, s.ApiToken]:
+    """Return the token (shown once) and its record."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user_id, label=label.strip()[:100], token_hash=_sha256(raw), hint=raw[:10])
+    await row.save()
+    return raw, _token(await ApiToken.select().where(ApiToken.id == row.id).first())
+
+
+async def list_tokens(user_id: int) -> list[s.ApiToken]:
+    rows = await ApiToken.select().where(ApiToken.user == user_id).order_by(ApiToken.created_at, ascending=False)
+    return [_token(r) for r in rows]
+
+
+async def revoke_token(user_id: int, token_id: int) -> None:
+    """Revoke one of the user's own tokens; another user's token is "not found", not "forbidden"."""
+    row = await ApiToken.select(ApiToken.id).where((ApiToken.id == token_id) & (ApiToken.user == user_id)).first()
+    if row is None:
+        raise NotFound("Nyckeln finns inte.")
+    await ApiToken.update({ApiToken.revoked_at: _now()}).where(
+        (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
+    )
+
+
+async def viewer_from_token(raw: str) -> Viewer | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token_hash = _sha256(raw)
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.last_used_at, *(getattr(ApiToken.user, c) for c in _VIEWER_COLUMNS))
+        .where(
+            (ApiToken.token_hash == token_hash)
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.user.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    now = _now()
+    if row["last_used_at"] is None or now - row["last_used_at"] > TOKEN_TOUCH_INTERVAL:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return _viewer(row, "user.", "token")
+
+
+async def find_user_id(email: str) -> int:
+    row = await User.select(User.id).where(User.email == email.strip().lower()).first()
+    if row is None:
+        raise NotFound(f"Det finns ingen användare med e-postadressen {email}.", field="email")
+    return row["id"]

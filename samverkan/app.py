@@ -1,0 +1,95 @@
+"""The Litestar application: routes, middleware, error handling and the start-up sequence."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.config.csrf import CSRFConfig
+from litestar.logging.config import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from samverkan import __version__, database
+from samverkan.accounts.access import PUBLIC
+from samverkan.accounts.api import MeController
+from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
+from samverkan.orgs.api import CONTROLLERS as REGISTRY_API
+from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
+from samverkan.paths import templates_dir
+from samverkan.settings import Settings, get_settings
+from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
+from samverkan.web.errors import api_error, page_error
+from samverkan.web.templating import template_config
+
+log = logging.getLogger(__name__)
+
+
+@get("/health", opt=PUBLIC, tags=["System"])
+async def health() -> dict[str, str]:
+    """Liveness and the database: 200 when it answers, 503 when it does not."""
+    from litestar.exceptions import HTTPException
+
+    if not await database.ping():
+        raise HTTPException(status_code=503, detail="database unreachable")
+    return {"status": "ok", "database": "ok", "version": __version__}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        # Every instance migrates at start; the lock makes the others wait, then find nothing to do.
+        await database.migrate(settings)
+        await database.connect(settings)
+        try:
+            yield
+        finally:
+            await database.disconnect(settings)
+
+    api = Router(
+        path="/api/v1",
+        route_handlers=[*REGISTRY_API, MeController],
+        exception_handlers={Exception: api_error},
+        security=[{"bearer": []}],
+    )
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES], exception_handlers={Exception: page_error}, include_in_schema=False)
+    static = create_static_files_router(
+        path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[health, api, pages, static],
+        lifespan=[lifespan],
+        middleware=[AuthenticationMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+            cookie_httponly=False,  # htmx reads nothing from it; the token is rendered into each page
+            cookie_samesite="lax",
+            # The API authenticates with bearer tokens only, never cookies, so CSRF cannot reach it.
+            exclude=["/api/", "/health", "/schema"],
+        ),
+        template_config=template_config(settings),
+        openapi_config=OpenAPIConfig(
+            title="samverkan",
+            version=__version__,
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API token")}
+            ),
+        ),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+        ),
+        state=State({"settings": settings}),
+        debug=False,
+    )
+
+
+__all__ = ["create_app", "SESSION_COOKIE"]

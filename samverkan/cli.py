@@ -1,0 +1,180 @@
+"""The console command ``samverkan`` (also ``python -m samverkan``).
+
+Errors go to stderr with exit code 1; usage errors exit with 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from typing import Sequence
+
+import msgspec
+
+from samverkan import database
+from samverkan.errors import ServiceError
+from samverkan.settings import SettingsError, get_settings
+
+
+def _fail(message: str) -> int:
+    print(f"samverkan: {message}", file=sys.stderr)
+    return 1
+
+
+async def _ready() -> None:
+    await database.migrate(get_settings())
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    asyncio.run(_ready())
+    print("Databasen är uppdaterad.")
+    return 0
+
+
+def _print_demo_logins() -> None:
+    from samverkan.demo import DEMO_PASSWORD, LOGINS
+
+    print(f"Demoinloggningar (lösenord: {DEMO_PASSWORD}):")
+    for login in LOGINS:
+        print(f"  {login.role:<11} {login.email}")
+
+
+def cmd_demo(_: argparse.Namespace) -> int:
+    from samverkan import demo
+
+    async def run() -> dict:
+        await _ready()
+        return await demo.load()
+
+    counts = asyncio.run(run())
+    print("Demodata laddad: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    _print_demo_logins()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.demo:
+        cmd_demo(args)
+    else:
+        asyncio.run(_ready())
+    settings = get_settings()
+    print(f"samverkan körs på http://{args.host}:{args.port}/  (databas: {'PostgreSQL' if settings.is_postgres else settings.sqlite_path})")
+    if not settings.cookie_secure:
+        print("Varning: SAMVERKAN_COOKIE_SECURE=false; använd bara så bakom HTTPS-proxy eller lokalt.")
+    uvicorn.run(
+        "samverkan.app:create_app", factory=True, host=args.host, port=args.port, reload=args.reload,
+        log_level=settings.log_level.lower(), proxy_headers=True,
+    )
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if sys.stdin.isatty():
+        first = getpass.getpass("Lösenord (minst 10 tecken, tomt = bara API-nycklar): ")
+        if first and getpass.getpass("Upprepa lösenordet: ") != first:
+            raise ServiceError("lösenorden är olika", field="password")
+        return first or None
+    return None
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from samverkan.accounts import service
+    from samverkan.accounts.schemas import UserCreate
+    from samverkan.orgs.tables import Department, TradeUnion
+
+    password = _read_password(args)
+
+    async def run():
+        await _ready()
+        department_id = union_id = None
+        if args.department:
+            row = await Department.select(Department.id).where(Department.code == args.department).first()
+            if row is None:
+                raise ServiceError(f"ingen förvaltning har koden {args.department!r}", field="department")
+            department_id = row["id"]
+        if args.union:
+            rows = await TradeUnion.select(TradeUnion.id, TradeUnion.name)
+            match = [r for r in rows if r["name"].casefold() == args.union.casefold()]
+            if not match:
+                raise ServiceError(f"inget fackförbund heter {args.union!r}", field="union")
+            union_id = match[0]["id"]
+        data = msgspec.convert(
+            {"email": args.email, "name": args.name, "role": args.role, "department_id": department_id,
+             "union_id": union_id, "password": password},
+            UserCreate,
+        )
+        return await service.create_user(data)
+
+    user = asyncio.run(run())
+    print(f"Användaren {user.email} ({user.role}) skapades med id {user.id}.")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from samverkan.accounts import service
+
+    async def run() -> str:
+        await _ready()
+        token, _ = await service.create_token(await service.find_user_id(args.email), args.label)
+        return token
+
+    token = asyncio.run(run())
+    print(f"API-nyckel för {args.email} (visas bara nu):")
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="samverkan", description="Samverkan och MBL för kommuner.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="migrera och starta webbtjänsten")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="ladda demodata först")
+    serve.add_argument("--reload", action="store_true", help="starta om vid kodändring (utveckling)")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="kör databasmigreringar").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="ladda demodata (går att köra flera gånger)").set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="användare").add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
+    create = user.add_parser("create", help="skapa en användare")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "hr", "department", "union"])
+    create.add_argument("--department", metavar="CODE", help="förvaltningens kod (roll department)")
+    create.add_argument("--union", metavar="NAME", help="fackförbundets namn (roll union)")
+    create.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    create.set_defaults(func=cmd_user_create)
+
+    token = sub.add_parser("token", help="API-nycklar").add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
+    token_create = token.add_parser("create", help="skapa en API-nyckel; nyckeln står ensam på sista raden")
+    token_create.add_argument("email")
+    token_create.add_argument("--label", default="")
+    token_create.set_defaults(func=cmd_token_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("piccolo").setLevel(logging.WARNING)
+        return args.func(args)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except ServiceError as exc:
+        return _fail(f"{exc.field}: {exc.detail}" if exc.field else exc.detail)
+    except msgspec.ValidationError as exc:
+        return _fail(str(exc))
+    except (OSError, ConnectionError) as exc:
+        return _fail(f"kan inte nå databasen: {exc}")

@@ -1,0 +1,109 @@
+"""The database engine (SQLite by default, PostgreSQL by URL) and migrations.
+
+Piccolo finds the engine through ``samverkan.piccolo_conf`` (``PICCOLO_CONF``), so the
+piccolo CLI works for developers too: ``piccolo migrations new orgs --auto``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import logging
+from typing import AsyncIterator
+
+import asyncpg
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.querystring import QueryString
+
+from samverkan.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# The Piccolo apps in migration order; each area of the domain is one app.
+APPS = ["samverkan.orgs.piccolo_app", "samverkan.accounts.piccolo_app"]
+
+# Any constant works; it only has to be the same for every instance of the service.
+MIGRATION_LOCK_KEY = 7_365_726_161
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    # A generous busy timeout: SQLite serialises writers, and a request should wait, not fail.
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+def engine() -> Engine:
+    from samverkan.piccolo_conf import DB
+
+    return DB
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(settings: Settings) -> AsyncIterator[None]:
+    """Hold a lock while migrating so that several instances can start at once."""
+    if settings.is_postgres:
+        # A session-level advisory lock lives on its own connection for the whole run.
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        finally:
+            await conn.close()
+    else:
+        with open(settings.data_dir / "migrate.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every migration that has not run yet; a no-op when up to date."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    async with _migration_lock(settings):
+        if not settings.is_postgres:
+            # WAL lets readers continue while one request writes.
+            await engine().run_ddl("PRAGMA journal_mode=WAL")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):  # Piccolo prints progress; keep it in the log
+            result = await run_forwards(app_name="all")
+        log.debug("migrations:\n%s", out.getvalue())
+        if not result.success:
+            raise RuntimeError(f"migration failed: {result.message}")
+
+
+async def connect(settings: Settings) -> None:
+    if settings.is_postgres:
+        await engine().start_connection_pool(min_size=1, max_size=10)
+
+
+async def disconnect(settings: Settings) -> None:
+    if settings.is_postgres:
+        await engine().close_connection_pool()
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_querystring(QueryString("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        log.exception("database ping failed")
+        return False
+    return True
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True for a unique-constraint error from either engine (a race past our own check)."""
+    import sqlite3
+
+    return isinstance(exc, asyncpg.UniqueViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+    )

@@ -1,0 +1,1 @@
+"""The organisation registry: departments, unions, people and collaboration groups."""

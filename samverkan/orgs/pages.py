@@ -1,0 +1,146 @@
+"""Pages of the registry: the four registers described as data (see web/registry_pages.py)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from samverkan.accounts.access import ADMIN, ADMIN_OR_HR
+from samverkan.orgs import schemas as s
+from samverkan.orgs import service
+from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
+from samverkan.web.registry_pages import Column, Field, Register, routes
+
+ACTIVE_LABEL = {True: "Aktiv", False: "Inaktiv"}
+SIDE_LABELS = {"employer": "Arbetsgivare", "union": "Arbetstagare (facklig)"}
+LEVEL_LABELS = {"central": "Central", "department": "Förvaltning", "local": "Lokal", "apt": "Arbetsplatsträff (APT)"}
+PERSON_ROLE_LABELS = {
+    "hr": "HR", "manager": "Chef", "safety_rep": "Skyddsombud",
+    "chief_safety_rep": "Huvudskyddsombud", "union_rep": "Facklig företrädare",
+}
+
+
+async def _departments_and_unions() -> dict:
+    departments = await service.choices(Department)
+    unions = await service.choices(TradeUnion)
+    return {
+        "choices": {"department_id": departments, "union_id": unions, "union_ids": unions},
+        "names": {"department": dict(departments), "union": dict(unions)},
+    }
+
+
+async def _no_lookups() -> dict:
+    return {"choices": {}, "names": {}}
+
+
+async def _group_lookups() -> dict:
+    lookups = await _departments_and_unions()
+    lookups["choices"]["member_ids"] = await service.choices(Person)
+    lookups["choices"]["level"] = list(LEVEL_LABELS.items())
+    return lookups
+
+
+async def _person_lookups() -> dict:
+    lookups = await _departments_and_unions()
+    lookups["choices"]["side"] = list(SIDE_LABELS.items())
+    lookups["choices"]["roles"] = list(PERSON_ROLE_LABELS.items())
+    return lookups
+
+
+def _active(record, _):
+    return ACTIVE_LABEL[record.active]
+
+
+NAME = Field("name", "Namn", required=True)
+ACTIVE = Field("active", "Aktiv", kind="checkbox", maxlength=None)
+
+DEPARTMENTS = Register(
+    slug="forvaltningar", title="Förvaltningar", singular="förvaltning", editors=ADMIN,
+    columns=[
+        Column("Namn", lambda r, _: r.name), Column("Kod", lambda r, _: r.code),
+        Column("Diarieprefix", lambda r, _: r.diary_prefix), Column("Status", _active),
+    ],
+    fields=[
+        NAME,
+        Field("code", "Kod", required=True, maxlength=20, help="Kort unik kod, t.ex. KK.",
+              hint="Bara bokstäver, siffror, bindestreck och understreck."),
+        Field("diary_prefix", "Diarieprefix", required=True, maxlength=20, help="Inleder diarienumret, t.ex. KS i KS 2026/0042.",
+              hint="Bara bokstäver och siffror."),
+        ACTIVE,
+    ],
+    list=service.list_departments, get=service.get_department, create=service.create_department,
+    update=service.update_department, deactivate=partial(service.deactivate, Department),
+    create_type=s.DepartmentCreate, update_type=s.DepartmentUpdate, lookups=_no_lookups,
+)
+
+UNIONS = Register(
+    slug="fackforbund", title="Fackförbund", singular="fackförbund", editors=ADMIN,
+    columns=[
+        Column("Namn", lambda r, _: r.name), Column("Förbund", lambda r, _: r.federation),
+        Column("Huvudorganisation", lambda r, _: r.confederation), Column("E-post", lambda r, _: r.email),
+        Column("Status", _active),
+    ],
+    fields=[
+        NAME,
+        Field("federation", "Förbund (centralt)", help="Den centrala organisationen, t.ex. Vision."),
+        Field("confederation", "Huvudorganisation", maxlength=50, help="LO, TCO, Saco eller tomt."),
+        Field("email", "E-post för kallelser", kind="email", maxlength=254, hint="Ange en giltig e-postadress."),
+        ACTIVE,
+    ],
+    list=service.list_unions, get=service.get_union, create=service.create_union, update=service.update_union,
+    deactivate=partial(service.deactivate, TradeUnion), create_type=s.UnionCreate, update_type=s.UnionUpdate,
+    lookups=_no_lookups,
+)
+
+PEOPLE = Register(
+    slug="personer", title="Personer", singular="person", editors=ADMIN_OR_HR,
+    columns=[
+        Column("Namn", lambda r, _: r.name), Column("Titel", lambda r, _: r.title),
+        Column("Sida", lambda r, _: SIDE_LABELS[r.side]),
+        Column("Förvaltning / förbund", lambda r, n: n["union"].get(r.union_id) or n["department"].get(r.department_id) or ""),
+        Column("Roller", lambda r, _: ", ".join(PERSON_ROLE_LABELS[x] for x in r.roles)),
+        Column("Status", _active),
+    ],
+    fields=[
+        NAME,
+        Field("email", "E-post", kind="email", maxlength=254, hint="Ange en giltig e-postadress."),
+        Field("title", "Titel"),
+        Field("side", "Sida", kind="select", required=True, maxlength=None),
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True),
+        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True,
+              help="Krävs för personer på den fackliga sidan."),
+        Field("roles", "Roller", kind="checkboxes", maxlength=None),
+        ACTIVE,
+    ],
+    list=service.list_people, get=service.get_person, create=service.create_person, update=service.update_person,
+    deactivate=partial(service.deactivate, Person), create_type=s.PersonCreate, update_type=s.PersonUpdate,
+    lookups=_person_lookups,
+)
+
+GROUPS = Register(
+    slug="samverkansgrupper", title="Samverkansgrupper", singular="samverkansgrupp", editors=ADMIN_OR_HR,
+    columns=[
+        Column("Namn", lambda r, _: r.name), Column("Nivå", lambda r, _: LEVEL_LABELS[r.level]),
+        Column("Förvaltning", lambda r, n: n["department"].get(r.department_id, "")),
+        Column("Skyddskommitté", lambda r, _: "Ja" if r.safety_committee else ""),
+        Column("Status", _active),
+    ],
+    fields=[
+        NAME,
+        Field("level", "Nivå", kind="select", required=True, maxlength=None),
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True,
+              help="Krävs utom för den centrala gruppen."),
+        Field("safety_committee", "Gruppen är också skyddskommitté", kind="checkbox", maxlength=None),
+        Field("cadence_months", "Mötesintervall (månader)", kind="number", maxlength=None,
+              help="Högst så här många månader mellan mötena, 1–12."),
+        Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True),
+        Field("member_ids", "Ledamöter", kind="multiselect", maxlength=None, int_choices=True,
+              help="Håll ned Ctrl (Cmd på Mac) för att välja flera."),
+        ACTIVE,
+    ],
+    list=service.list_groups, get=service.get_group, create=service.create_group, update=service.update_group,
+    deactivate=partial(service.deactivate, CollaborationGroup), create_type=s.GroupCreate, update_type=s.GroupUpdate,
+    lookups=_group_lookups,
+)
+
+REGISTERS = [DEPARTMENTS, UNIONS, PEOPLE, GROUPS]
+ROUTES = [route for register in REGISTERS for route in routes(register)]

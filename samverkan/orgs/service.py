@@ -1,0 +1,348 @@
+"""Rules and queries of the organisation registry. No HTTP here: the API and pages both call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from samverkan.database import engine, is_unique_violation
+from samverkan.errors import Conflict, Invalid, NotFound
+from samverkan.orgs import schemas as s
+from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
+from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _filters(table: Any, q: str | None, active: bool | None) -> list[Any]:
+    return [
+        matches(table.search_text, q) if q else None,
+        (table.active == active) if active is not None else None,
+    ]
+
+
+async def _get_row(table: Any, id: int, what: str) -> dict:
+    row = await table.select().where(table.id == id).first()
+    if row is None:
+        raise NotFound(f"{what} {id} finns inte.")
+    return row
+
+
+async def _ensure_unique(table: Any, column: Any, value: Any, field: str, message: str, exclude_id: int | None = None) -> None:
+    query = table.exists().where(column == value)
+    if exclude_id is not None:
+        query = query.where(table.id != exclude_id)
+    if await query:
+        raise Conflict(message, field=field)
+
+
+async def _ensure_exists(table: Any, id: int | None, field: str, message: str) -> None:
+    if id is not None and not await table.exists().where(table.id == id):
+        raise Invalid(message, field=field)
+
+
+async def _write(fn, conflict_message: str, field: str):
+    """Run a write; a unique violation that raced past our check is still a 409."""
+    try:
+        return await fn()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict(conflict_message, field=field) from None
+        raise
+
+
+# --- departments -----------------------------------------------------------
+
+
+def _department(row: dict) -> s.Department:
+    return s.Department(id=row["id"], name=row["name"], code=row["code"], diary_prefix=row["diary_prefix"], active=row["active"])
+
+
+def _department_search(values: dict) -> str:
+    return folded(values["name"], values["code"], values["diary_prefix"])
+
+
+async def list_departments(q: str | None = None, active: bool | None = None, page: PageRequest = PageRequest()) -> Page[s.Department]:
+    rows, total = await fetch_page(Department, _filters(Department, q, active), Department.name, page)
+    return Page(items=[_department(r) for r in rows], total=total)
+
+
+async def get_department(id: int) -> s.Department:
+    return _department(await _get_row(Department, id, "Förvaltningen"))
+
+
+DUPLICATE_CODE = "Koden används redan av en annan förvaltning."
+
+
+async def create_department(data: s.DepartmentCreate) -> s.Department:
+    values = {"name": data.name.strip(), "code": data.code, "diary_prefix": data.diary_prefix, "active": data.active}
+    await _ensure_unique(Department, Department.code, data.code, "code", DUPLICATE_CODE)
+    row = Department(**values, search_text=_department_search(values))
+    await _write(row.save, DUPLICATE_CODE, "code")
+    return await get_department(row.id)
+
+
+async def update_department(id: int, patch: s.DepartmentUpdate) -> s.Department:
+    current = await _get_row(Department, id, "Förvaltningen")
+    changed = s.changes(patch)
+    if "name" in changed:
+        changed["name"] = changed["name"].strip()
+    if "code" in changed:
+        await _ensure_unique(Department, Department.code, changed["code"], "code", DUPLICATE_CODE, exclude_id=id)
+    values = {**current, **changed}
+    update = {**changed, "search_text": _department_search(values), "updated_at": _now()}
+    await _write(lambda: Department.update(update).where(Department.id == id), DUPLICATE_CODE, "code")
+    return await get_department(id)
+
+
+# --- unions ----------------------------------------------------------------
+
+
+def _union(row: dict) -> s.Union:
+    return s.Union(
+        id=row["id"], name=row["name"], federation=row["federation"], confederation=row["confederation"],
+        email=row["email"], active=row["active"],
+    )
+
+
+def _union_search(values: dict) -> str:
+    return folded(values["name"], values["federation"], values["confederation"])
+
+
+DUPLICATE_UNION = "Det finns redan ett fackförbund med det namnet."
+
+
+async def list_unions(q: str | None = None, active: bool | None = None, page: PageRequest = PageRequest()) -> Page[s.Union]:
+    rows, total = await fetch_page(TradeUnion, _filters(TradeUnion, q, active), TradeUnion.name, page)
+    return Page(items=[_union(r) for r in rows], total=total)
+
+
+async def get_union(id: int) -> s.Union:
+    return _union(await _get_row(TradeUnion, id, "Fackförbundet"))
+
+
+async def create_union(data: s.UnionCreate) -> s.Union:
+    values = {
+        "name": data.name.strip(), "federation": data.federation.strip(), "confederation": data.confederation.strip(),
+        "email": data.email.strip().lower(), "active": data.active,
+    }
+    await _ensure_unique(TradeUnion, TradeUnion.name, values["name"], "name", DUPLICATE_UNION)
+    row = TradeUnion(**values, search_text=_union_search(values))
+    await _write(row.save, DUPLICATE_UNION, "name")
+    return await get_union(row.id)
+
+
+async def update_union(id: int, patch: s.UnionUpdate) -> s.Union:
+    current = await _get_row(TradeUnion, id, "Fackförbundet")
+    changed = {k: (v.strip() if isinstance(v, str) else v) for k, v in s.changes(patch).items()}
+    if "email" in changed:
+        changed["email"] = changed["email"].lower()
+    if "name" in changed:
+        await _ensure_unique(TradeUnion, TradeUnion.name, changed["name"], "name", DUPLICATE_UNION, exclude_id=id)
+    values = {**current, **changed}
+    update = {**changed, "search_text": _union_search(values), "updated_at": _now()}
+    await _write(lambda: TradeUnion.update(update).where(TradeUnion.id == id), DUPLICATE_UNION, "name")
+    return await get_union(id)
+
+
+# --- people ----------------------------------------------------------------
+
+
+def _person(row: dict) -> s.Person:
+    return s.Person(
+        id=row["id"], name=row["name"], email=row["email"], title=row["title"], side=row["side"],
+        department_id=row["department"], union_id=row["trade_union"],
+        roles=[role for role, column in s.PERSON_ROLE_COLUMNS.items() if row[column]], active=row["active"],
+    )
+
+
+def _person_search(values: dict) -> str:
+    return folded(values["name"], values["email"], values["title"])
+
+
+DUPLICATE_EMAIL = "E-postadressen används redan av en annan person."
+
+
+async def _check_person(values: dict, exclude_id: int | None = None) -> None:
+    if values["side"] == "union" and values["trade_union"] is None:
+        raise Invalid("Ange fackförbund för en person på den fackliga sidan.", field="union_id")
+    if values["side"] == "employer" and values["trade_union"] is not None:
+        raise Invalid("En person på arbetsgivarsidan hör inte till ett fackförbund.", field="union_id")
+    await _ensure_exists(Department, values["department"], "department_id", "Förvaltningen finns inte.")
+    await _ensure_exists(TradeUnion, values["trade_union"], "union_id", "Fackförbundet finns inte.")
+    if values["email"]:
+        await _ensure_unique(Person, Person.email, values["email"], "email", DUPLICATE_EMAIL, exclude_id)
+
+
+def _person_columns(fields: dict) -> dict:
+    """API field names and role list -> column values."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "department_id":
+            out["department"] = value
+        elif key == "union_id":
+            out["trade_union"] = value
+        elif key == "roles":
+            out.update({column: role in value for role, column in s.PERSON_ROLE_COLUMNS.items()})
+        elif key == "email":
+            out["email"] = value.strip().lower() if value else None
+        else:
+            out[key] = value.strip() if isinstance(value, str) else value
+    return out
+
+
+async def list_people(
+    q: str | None = None, active: bool | None = None, side: str | None = None,
+    department_id: int | None = None, union_id: int | None = None, page: PageRequest = PageRequest(),
+) -> Page[s.Person]:
+    where = _filters(Person, q, active) + [
+        (Person.side == side) if side else None,
+        (Person.department == department_id) if department_id else None,
+        (Person.trade_union == union_id) if union_id else None,
+    ]
+    rows, total = await fetch_page(Person, where, Person.name, page)
+    return Page(items=[_person(r) for r in rows], total=total)
+
+
+async def get_person(id: int) -> s.Person:
+    return _person(await _get_row(Person, id, "Personen"))
+
+
+async def create_person(data: s.PersonCreate) -> s.Person:
+    values = _person_columns(msgspec.structs.asdict(data))
+    await _check_person(values)
+    row = Person(**values, search_text=_person_search(values))
+    await _write(row.save, DUPLICATE_EMAIL, "email")
+    return await get_person(row.id)
+
+
+async def update_person(id: int, patch: s.PersonUpdate) -> s.Person:
+    current = await _get_row(Person, id, "Personen")
+    changed = _person_columns(s.changes(patch))
+    values = {**current, **changed}
+    await _check_person(values, exclude_id=id)
+    update = {**changed, "search_text": _person_search(values), "updated_at": _now()}
+    await _write(lambda: Person.update(update).where(Person.id == id), DUPLICATE_EMAIL, "email")
+    return await get_person(id)
+
+
+# --- collaboration groups --------------------------------------------------
+
+
+async def _groups(rows: list[dict]) -> list[s.Group]:
+    """Groups with their member unions and people: two queries for any number of groups."""
+    ids = [r["id"] for r in rows]
+    unions: dict[int, list[int]] = {i: [] for i in ids}
+    members: dict[int, list[int]] = {i: [] for i in ids}
+    if ids:
+        for link in await GroupUnion.select(GroupUnion.group, GroupUnion.trade_union).where(GroupUnion.group.is_in(ids)).order_by(GroupUnion.trade_union):
+            unions[link["group"]].append(link["trade_union"])
+        for link in await GroupMember.select(GroupMember.group, GroupMember.person).where(GroupMember.group.is_in(ids)).order_by(GroupMember.person):
+            members[link["group"]].append(link["person"])
+    return [
+        s.Group(
+            id=r["id"], name=r["name"], level=r["level"], department_id=r["department"], union_ids=unions[r["id"]],
+            member_ids=members[r["id"]], safety_committee=r["safety_committee"], cadence_months=r["cadence_months"],
+            active=r["active"],
+        )
+        for r in rows
+    ]
+
+
+async def list_groups(
+    q: str | None = None, active: bool | None = None, department_id: int | None = None, page: PageRequest = PageRequest()
+) -> Page[s.Group]:
+    where = _filters(CollaborationGroup, q, active) + [
+        (CollaborationGroup.department == department_id) if department_id else None
+    ]
+    rows, total = await fetch_page(CollaborationGroup, where, CollaborationGroup.name, page)
+    return Page(items=await _groups(rows), total=total)
+
+
+async def get_group(id: int) -> s.Group:
+    return (await _groups([await _get_row(CollaborationGroup, id, "Samverkansgruppen")]))[0]
+
+
+async def _check_group(values: dict, union_ids: list[int] | None, member_ids: list[int] | None) -> None:
+    if values["level"] != "central" and values["department"] is None:
+        raise Invalid("Ange förvaltning för en grupp som inte är central.", field="department_id")
+    await _ensure_exists(Department, values["department"], "department_id", "Förvaltningen finns inte.")
+    for field, table, ids, message in (
+        ("union_ids", TradeUnion, union_ids, "Ett eller flera fackförbund finns inte."),
+        ("member_ids", Person, member_ids, "En eller flera personer finns inte."),
+    ):
+        if ids and await table.count().where(table.id.is_in(list(set(ids)))) != len(set(ids)):
+            raise Invalid(message, field=field)
+
+
+def _group_columns(fields: dict) -> dict:
+    out = {k: v for k, v in fields.items() if k not in {"union_ids", "member_ids", "department_id"}}
+    if "department_id" in fields:
+        out["department"] = fields["department_id"]
+    if "name" in out:
+        out["name"] = out["name"].strip()
+    return out
+
+
+async def _replace_links(group_id: int, union_ids: list[int] | None, member_ids: list[int] | None) -> None:
+    if union_ids is not None:
+        await GroupUnion.delete().where(GroupUnion.group == group_id)
+        if union_ids:
+            await GroupUnion.insert(*[GroupUnion(group=group_id, trade_union=u) for u in sorted(set(union_ids))])
+    if member_ids is not None:
+        await GroupMember.delete().where(GroupMember.group == group_id)
+        if member_ids:
+            await GroupMember.insert(*[GroupMember(group=group_id, person=p) for p in sorted(set(member_ids))])
+
+
+async def create_group(data: s.GroupCreate) -> s.Group:
+    fields = msgspec.structs.asdict(data)
+    values = _group_columns(fields)
+    await _check_group(values, data.union_ids, data.member_ids)
+    async with engine().transaction():
+        row = CollaborationGroup(**values, search_text=folded(values["name"]))
+        await row.save()
+        await _replace_links(row.id, data.union_ids, data.member_ids)
+    return await get_group(row.id)
+
+
+async def update_group(id: int, patch: s.GroupUpdate) -> s.Group:
+    current = await _get_row(CollaborationGroup, id, "Samverkansgruppen")
+    fields = s.changes(patch)
+    changed = _group_columns(fields)
+    values = {**current, **changed}
+    await _check_group(values, fields.get("union_ids"), fields.get("member_ids"))
+    async with engine().transaction():
+        await CollaborationGroup.update(
+            {**changed, "search_text": folded(values["name"]), "updated_at": _now()}
+        ).where(CollaborationGroup.id == id)
+        await _replace_links(id, fields.get("union_ids"), fields.get("member_ids"))
+    return await get_group(id)
+
+
+# --- any registry record ----------------------------------------------------
+
+_READERS = {
+    Department: get_department, TradeUnion: get_union, Person: get_person, CollaborationGroup: get_group,
+}
+
+
+async def deactivate(table: Any, id: int) -> Any:
+    """Records others refer to are deactivated, never deleted; PATCH active=true brings one back."""
+    read = _READERS[table]
+    await read(id)  # 404 if missing
+    await table.update({table.active: False, table.updated_at: _now()}).where(table.id == id)
+    return await read(id)
+
+
+# --- lookups used by pages and the CLI ------------------------------------
+
+
+async def choices(table: Any) -> list[tuple[int, str]]:
+    """(id, name) of every active row, for select boxes."""
+    rows = await table.select(table.id, table.name).where(table.active == True).order_by(table.name)  # noqa: E712
+    return [(r["id"], r["name"]) for r in rows]

@@ -1,0 +1,54 @@
+"""Paging and text search shared by every list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from msgspec import Meta, Struct
+from piccolo.columns import Column
+from piccolo.table import Table
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Meta(ge=1, le=500)]
+Offset = Annotated[int, Meta(ge=0, le=10_000_000)]
+PageNumber = Annotated[int, Meta(ge=1, le=100_000)]
+SearchText = Annotated[str, Meta(max_length=200)]
+
+
+class Page(Struct, Generic[T]):
+    items: list[T]
+    total: int
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = 50
+    offset: int = 0
+
+
+def folded(*parts: str | None) -> str:
+    """The search_text of a row: what a search may match, case-folded."""
+    return " ".join(p for p in parts if p).casefold()
+
+
+def matches(column: Column, q: str) -> Any:
+    """A condition for "column contains every word of q" (case-insensitive, å/ä/ö too).
+
+    LIKE wildcards typed by the user are dropped: the engines disagree on escaping them.
+    """
+    words = [w for w in q.casefold().replace("%", " ").replace("_", " ").split() if w]
+    condition = None
+    for word in words:
+        part = column.like(f"%{word}%")
+        condition = part if condition is None else condition & part
+    return condition
+
+
+async def fetch_page(table: type[Table], where: list[Any], order_by: Column, page: PageRequest) -> tuple[list[dict], int]:
+    """One query for the rows and one for the total, whatever the page size."""
+    where = [w for w in where if w is not None]
+    rows = await table.select().where(*where).order_by(order_by).order_by(table._meta.primary_key).limit(page.limit).offset(page.offset)
+    total = await table.count().where(*where)
+    return rows, total

@@ -1,0 +1,168 @@
+"""Settings read from the environment (``SAMVERKAN_*``), validated once at start.
+
+Each setting is described as data in ``SETTINGS`` so that ``docs/configuration.md``
+can be checked against it (a test fails when a setting is undocumented).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+log = logging.getLogger(__name__)
+
+PREFIX = "SAMVERKAN_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # without the prefix
+    default: str | None
+    help: str
+
+    @property
+    def env(self) -> str:
+        return PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", ".", "Directory for the SQLite file, the generated secret key and generated files."),
+    Setting("DATABASE_URL", None, "postgresql://user@host:port/db for PostgreSQL; unset for SQLite in the data dir."),
+    Setting("SECRET_KEY", None, "Signs CSRF tokens. Generated into the data dir on first start if unset."),
+    Setting("EMPLOYER_NAME", "Lunds kommun", "The employer shown on pages and documents."),
+    Setting("COOKIE_SECURE", "true", "Send the session cookie only over HTTPS (browsers treat localhost as secure)."),
+    Setting("SESSION_HOURS", "10", "How long a login lasts, in hours (1–720)."),
+    Setting("LOGIN_MAX_FAILURES", "5", "Failed logins per account within 15 minutes before it is throttled (1–100)."),
+    Setting("LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING or ERROR."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    secret_key: str
+    employer_name: str
+    cookie_secure: bool
+    session_hours: int
+    login_max_failures: int
+    log_level: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "samverkan.sqlite"
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    spec = next(s for s in SETTINGS if s.name == name)
+    value = env.get(spec.env, spec.default)
+    if value is None:
+        return ""
+    return value.strip()
+
+
+def _int(env: Mapping[str, str], name: str, low: int, high: int) -> int:
+    raw = _text(env, name)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}: expected a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{PREFIX}{name}: must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = _text(env, name).lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{PREFIX}{name}: expected true or false, got {raw!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = _text(env, name).upper()
+    if raw not in choices:
+        raise SettingsError(f"{PREFIX}{name}: expected one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def _database_url(env: Mapping[str, str]) -> str | None:
+    raw = _text(env, "DATABASE_URL")
+    if not raw:
+        return None
+    if not raw.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL: only postgresql:// URLs are supported (unset it for SQLite), got {raw.split(':')[0]!r}"
+        )
+    return raw
+
+
+def _data_dir(env: Mapping[str, str]) -> Path:
+    path = Path(_text(env, "DATA_DIR") or ".").expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{PREFIX}DATA_DIR: {path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"{PREFIX}DATA_DIR: cannot create {path}: {exc.strerror}") from None
+    return path
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    raw = _text(env, "SECRET_KEY")
+    if raw:
+        if len(raw) < 32:
+            raise SettingsError(f"{PREFIX}SECRET_KEY: must be at least 32 characters")
+        return raw
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # Written with owner-only permissions; a shared key would let anyone forge CSRF tokens.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    log.warning("%sSECRET_KEY is not set: generated one into %s", PREFIX, key_file)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting; raise SettingsError naming the first bad one."""
+    env = os.environ if env is None else env
+    unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in {s.env for s in SETTINGS} and k not in _IGNORED)
+    if unknown:
+        raise SettingsError(f"{unknown[0]}: unknown setting (see docs/configuration.md)")
+    data_dir = _data_dir(env)
+    return Settings(
+        data_dir=data_dir,
+        database_url=_database_url(env),
+        secret_key=_secret_key(env, data_dir),
+        employer_name=_text(env, "EMPLOYER_NAME") or "Lunds kommun",
+        cookie_secure=_bool(env, "COOKIE_SECURE"),
+        session_hours=_int(env, "SESSION_HOURS", 1, 720),
+        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 1, 100),
+        log_level=_choice(env, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    )
+
+
+# Variables with our prefix that are read by the test suite, not by the service.
+_IGNORED = {"SAMVERKAN_TEST_DATABASE_URL"}
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""What every area's handlers share: authentication, guards, errors, templates."""

@@ -1,0 +1,86 @@
+"""Turn every error into a clear answer: JSON ``{"status", "detail", "field"?}`` for the API,
+a Swedish page for people. Never a stack trace, never a bare 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from samverkan.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+# msgspec says where a value was wrong as "... - at `$.name`" or "... - at `$.roles[0]`".
+_AT = re.compile(r" - at `\$\.?([A-Za-z_][A-Za-z0-9_]*)?[^`]*`$")
+_FIELD_IN_MESSAGE = re.compile(r"(?:field|unknown field) `([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def field_of(message: str) -> str | None:
+    match = _AT.search(message)
+    if match and match.group(1):
+        return match.group(1)
+    match = _FIELD_IN_MESSAGE.search(message)
+    return match.group(1) if match else None
+
+
+def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
+    """The first problem Litestar found, with the field it concerns."""
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            message = str(item.get("message", exc.detail))
+            key = item.get("key")
+            source = item.get("source")
+            if source in {"query", "path", "header", "cookie"} and key:
+                return message, str(key)
+            field = field_of(message)
+            if field is None and key and key != "data":
+                field = str(key)
+            return _AT.sub("", message) if field else message, field
+    return exc.detail, None
+
+
+def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]:
+    field = None
+    headers: dict[str, str] = {}
+    if isinstance(exc, ServiceError):
+        status, detail, field = exc.status_code, exc.detail, exc.field
+    elif isinstance(exc, ValidationException):
+        status = 400
+        detail, field = _validation_detail(exc)
+    elif isinstance(exc, HTTPException):
+        status, detail = exc.status_code, exc.detail
+        if isinstance(exc, NotAuthorizedException):
+            headers["WWW-Authenticate"] = "Bearer"
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internt fel. Det är loggat."
+    body: dict[str, Any] = {"status": status, "detail": detail}
+    if field:
+        body["field"] = field
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/logga-in?next={quote(target)}")
+    if isinstance(exc, ServiceError):
+        status, detail = exc.status_code, exc.detail
+    elif isinstance(exc, ValidationException):
+        status, detail = 400, "Felaktig uppgift i adressen eller formuläret."
+    elif isinstance(exc, HTTPException):
+        status = exc.status_code
+        detail = {403: "Du har inte behörighet till den här sidan.", 404: "Sidan finns inte."}.get(status, exc.detail)
+        if status == 403 and "csrf" in str(exc.detail).lower():
+            detail = "Formuläret hade gått ut. Ladda om sidan och försök igen."
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Något gick fel hos oss. Felet är loggat."
+    return Template("error.html", context={"status": status, "detail": detail}, status_code=status)

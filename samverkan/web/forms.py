@@ -1,0 +1,59 @@
+"""HTML forms: turn posted strings into the same input Structs the API uses,
+and msgspec's English errors into Swedish messages next to the field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import msgspec
+
+from samverkan.errors import ServiceError
+from samverkan.web.errors import field_of
+
+T = TypeVar("T")
+
+
+class FormErrors(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _swedish(message: str, hint: str | None) -> str:
+    if "missing required field" in message or "length >= 1" in message:
+        return "Fältet måste fyllas i."
+    if match := re.search(r"length <= (\d+)", message):
+        return f"Högst {match.group(1)} tecken."
+    if "matching regex" in message:
+        return hint or "Ogiltigt format."
+    if match := re.search(r"`int` (>=|<=) (-?\d+)", message):
+        return f"Talet måste vara {'minst' if match.group(1) == '>=' else 'högst'} {match.group(2)}."
+    if "Expected `int`" in message:
+        return "Ange ett heltal."
+    if "Invalid enum value" in message:
+        return "Välj ett av alternativen."
+    if "unknown field" in message:
+        return "Okänt fält."
+    return "Ogiltigt värde."
+
+
+def convert(values: dict[str, Any], type_: type[T], hints: dict[str, str] | None = None) -> T:
+    """Validate form values (strings) as ``type_``; raise FormErrors in Swedish, by field."""
+    try:
+        return msgspec.convert(values, type_, strict=False)
+    except msgspec.ValidationError as exc:
+        field = field_of(str(exc)) or "_"
+        raise FormErrors({field: _swedish(str(exc), (hints or {}).get(field))}) from None
+
+
+def service_errors(exc: ServiceError) -> FormErrors:
+    return FormErrors({exc.field or "_": exc.detail})
+
+
+def optional_int(value: str | None) -> int | str | None:
+    """An empty select means None; anything else is left for validation to judge."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value

@@ -1,0 +1,158 @@
+"""Browse, search and edit pages built from a description of a register.
+
+Each register (departments, unions, people, groups) describes its columns and form fields
+as data; one list template and one form template draw them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from samverkan.accounts.access import SIGNED_IN, Allow
+from samverkan.errors import ServiceError
+from samverkan.pagination import PageNumber, PageRequest, SearchText
+from samverkan.web.forms import FormErrors, convert, optional_int, service_errors
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, email, number, select, checkbox, checkboxes, multiselect
+    required: bool = False
+    maxlength: int | None = 200
+    help: str = ""
+    hint: str | None = None  # shown when the value has the wrong form
+    int_choices: bool = False  # choices are ids
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable[[Any, dict], str]
+
+
+@dataclass(frozen=True)
+class Register:
+    slug: str  # URL segment, Swedish: /forvaltningar
+    title: str  # "Förvaltningar"
+    singular: str  # "förvaltning"
+    editors: Allow
+    columns: list[Column]
+    fields: list[Field]
+    list: Callable[..., Awaitable[Any]]
+    get: Callable[[int], Awaitable[Any]]
+    create: Callable[[Any], Awaitable[Any]]
+    update: Callable[[int, Any], Awaitable[Any]]
+    deactivate: Callable[[int], Awaitable[Any]]
+    create_type: type
+    update_type: type
+    # Extra context per request: select choices and lookup names, loaded once per page.
+    lookups: Callable[[], Awaitable[dict[str, Any]]]
+
+
+def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
+    """Posted strings -> the input dict (None for empty selects, lists for multi-choice)."""
+    values: dict[str, Any] = {}
+    for f in register.fields:
+        if f.kind == "checkbox":
+            values[f.name] = f.name in form
+        elif f.kind in {"checkboxes", "multiselect"}:
+            raw = form.getall(f.name) if f.name in form else []
+            values[f.name] = [optional_int(v) for v in raw] if f.int_choices else list(raw)
+        elif f.kind in {"select", "number"} and (f.int_choices or f.kind == "number"):
+            values[f.name] = optional_int(form.get(f.name))
+        elif f.kind == "email" and not (form.get(f.name) or "").strip() and not f.required:
+            values[f.name] = None
+        else:
+            values[f.name] = form.get(f.name, "")
+    return values
+
+
+def _can_edit(register: Register, request: Request) -> bool:
+    return request.user is not None and request.user.role in register.editors.roles
+
+
+def routes(register: Register) -> list[Any]:
+    base = f"/{register.slug}"
+    hints = {f.name: f.hint for f in register.fields if f.hint}
+
+    async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200) -> Template:
+        return Template(
+            "registry/form.html",
+            context={
+                "register": register, "values": values, "errors": errors, "record": record,
+                "can_edit": _can_edit(register, request), **(await register.lookups()),
+            },
+            status_code=status,
+        )
+
+    @get(base, guards=[SIGNED_IN], name=f"{register.slug}-list")
+    async def list_page(
+        request: Request, q: FromQuery[SearchText | None] = None, visa: FromQuery[str | None] = None,
+        sida: FromQuery[PageNumber] = 1,
+    ) -> Template:
+        active = None if visa == "alla" else True
+        page = await register.list(q=q, active=active, page=PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
+        return Template(
+            "registry/list.html",
+            context={
+                "register": register, "page": page, "q": q or "", "visa": visa or "", "sida": sida,
+                "pages": max(1, -(-page.total // PAGE_SIZE)), "can_edit": _can_edit(register, request),
+                **(await register.lookups()),
+            },
+        )
+
+    @get(f"{base}/ny", guards=[register.editors], name=f"{register.slug}-new")
+    async def new_page(request: Request) -> Template:
+        return await render_form(request, {"active": True}, {})
+
+    @post(f"{base}/ny", guards=[register.editors], name=f"{register.slug}-create")
+    async def create(request: Request) -> Any:
+        values = _form_values(register, await request.form())
+        try:
+            record = await register.create(convert(values, register.create_type, hints))
+        except FormErrors as exc:
+            return await render_form(request, values, exc.errors, status=422)
+        except ServiceError as exc:
+            if exc.status_code not in (400, 409):
+                raise
+            return await render_form(request, values, service_errors(exc).errors, status=422)
+        return Redirect(f"{base}/{record.id}?sparad=1")
+
+    @get(f"{base}/{{id:int}}", guards=[SIGNED_IN], name=f"{register.slug}-detail")
+    async def detail(request: Request, id: FromPath[int], sparad: FromQuery[int | None] = None) -> Template:
+        record = await register.get(id)
+        template = await render_form(request, msgspec.structs.asdict(record), {}, record)
+        template.context["saved"] = bool(sparad)
+        return template
+
+    @post(f"{base}/{{id:int}}", guards=[register.editors], name=f"{register.slug}-update")
+    async def update(request: Request, id: FromPath[int]) -> Any:
+        record = await register.get(id)
+        values = _form_values(register, await request.form())
+        try:
+            await register.update(id, convert(values, register.update_type, hints))
+        except FormErrors as exc:
+            return await render_form(request, values, exc.errors, record, status=422)
+        except ServiceError as exc:
+            if exc.status_code not in (400, 409):
+                raise
+            return await render_form(request, values, service_errors(exc).errors, record, status=422)
+        return Redirect(f"{base}/{id}?sparad=1")
+
+    @post(f"{base}/{{id:int}}/inaktivera", guards=[register.editors], name=f"{register.slug}-deactivate")
+    async def deactivate(id: FromPath[int]) -> Redirect:
+        await register.deactivate(id)
+        return Redirect(f"{base}/{id}?sparad=1")
+
+    return [list_page, new_page, create, detail, update, deactivate]
