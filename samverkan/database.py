@@ -82,12 +82,12 @@ async def migrate(settings: Settings) -> None:
 
 
 async def connect(settings: Settings) -> None:
-    if settings.is_postgres:
-        await engine().start_connection_pool(min_size=1, max_size=10)
+    if settings.is_postgres and settings.db_pool_size:
+        await engine().start_connection_pool(min_size=1, max_size=settings.db_pool_size)
 
 
 async def disconnect(settings: Settings) -> None:
-    if settings.is_postgres:
+    if settings.is_postgres and settings.db_pool_size:
         await engine().close_connection_pool()
 
 

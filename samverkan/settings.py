@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COOKIE_SECURE", "true", "Send the session cookie only over HTTPS (browsers treat localhost as secure)."),
     Setting("SESSION_HOURS", "10", "How long a login lasts, in hours (1–720)."),
     Setting("LOGIN_MAX_FAILURES", "5", "Failed logins per account within 15 minutes before it is throttled (1–100)."),
+    Setting("DB_POOL_SIZE", "10", "PostgreSQL connections per instance (0–100); 0 opens one per query."),
     Setting("LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING or ERROR."),
 )
 
@@ -55,6 +56,7 @@ class Settings:
     cookie_secure: bool
     session_hours: int
     login_max_failures: int
+    db_pool_size: int
     log_level: str
 
     @property
@@ -156,6 +158,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cookie_secure=_bool(env, "COOKIE_SECURE"),
         session_hours=_int(env, "SESSION_HOURS", 1, 720),
         login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 1, 100),
+        db_pool_size=_int(env, "DB_POOL_SIZE", 0, 100),
         log_level=_choice(env, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
     )
 

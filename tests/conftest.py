@@ -1,0 +1,222 @@
+"""Test set-up: one suite, two engines.
+
+SQLite by default; ``SAMVERKAN_TEST_DATABASE_URL=postgresql://…`` runs the same suite on PostgreSQL
+in a fresh database made for this run (dropped afterwards). An unreachable PostgreSQL fails the
+run: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+TEST_DB_ENV = "SAMVERKAN_TEST_DATABASE_URL"
+_state: dict[str, Any] = {}
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def _admin_execute(url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url, timeout=10)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the service at a throw-away database before anything imports it."""
+    data_dir = Path(tempfile.mkdtemp(prefix="samverkan-test-"))
+    _state["data_dir"] = data_dir
+    os.environ["SAMVERKAN_DATA_DIR"] = str(data_dir)
+    os.environ["SAMVERKAN_SECRET_KEY"] = secrets.token_urlsafe(48)
+    os.environ["SAMVERKAN_LOG_LEVEL"] = "WARNING"
+    # The test client starts the app on a thread of its own; a pool made there cannot serve
+    # queries from the test's event loop, so in-process tests open a connection per query.
+    # Tests that start a real server (browser, several instances) use the pool.
+    os.environ["SAMVERKAN_DB_POOL_SIZE"] = "0"
+    os.environ.pop("SAMVERKAN_DATABASE_URL", None)
+    base_url = os.environ.get(TEST_DB_ENV, "").strip()
+    if base_url:
+        name = f"samverkan_test_{os.getpid()}_{secrets.token_hex(3)}"
+        try:
+            asyncio.run(_admin_execute(base_url, f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # noqa: BLE001
+            raise pytest.UsageError(f"{TEST_DB_ENV} is set but PostgreSQL cannot be used: {exc}") from exc
+        _state["pg"] = (base_url, name)
+        os.environ["SAMVERKAN_DATABASE_URL"] = _with_database(base_url, name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "pg" in _state:
+        base_url, name = _state.pop("pg")
+        asyncio.run(_admin_execute(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"samverkan database: {'PostgreSQL ' + _state['pg'][1] if 'pg' in _state else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    from samverkan.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def is_postgres(settings) -> bool:
+    return settings.is_postgres
+
+
+@pytest.fixture(scope="session")
+async def app(settings):
+    from samverkan.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def client(app) -> AsyncIterator[Any]:
+    from litestar.testing import AsyncTestClient
+
+    # https: the session cookie is Secure, and a client only sends it back over https.
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+        yield client
+
+
+def _tables() -> list:
+    from piccolo.conf.apps import Finder
+
+    return Finder().get_table_classes()
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(client, is_postgres) -> None:
+    """Every test starts from empty tables (the schema stays)."""
+    from samverkan.database import engine
+
+    client.cookies.clear()
+    tables = [t._meta.tablename for t in _tables()]
+    if is_postgres:
+        await engine().run_ddl(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        async with engine().transaction():
+            for name in reversed(tables):
+                await engine().run_ddl(f"DELETE FROM {name}")
+
+
+@dataclass
+class Caller:
+    """A user of a given role, with an API token (headers) and a password for pages."""
+
+    user_id: int
+    email: str
+    role: str
+    headers: dict[str, str]
+    password: str
+    department_id: int | None = None
+    union_id: int | None = None
+
+
+@pytest.fixture
+def make_caller():
+    from samverkan.accounts import service
+    from samverkan.accounts.schemas import UserCreate
+
+    async def make(role: str, department_id: int | None = None, union_id: int | None = None, email: str | None = None) -> Caller:
+        email = email or f"{role}-{secrets.token_hex(3)}@test.example"
+        password = "lösenord-" + secrets.token_hex(4)
+        user = await service.create_user(
+            UserCreate(email=email, name=f"Test {role}", role=role, department_id=department_id, union_id=union_id, password=password)
+        )
+        token, _ = await service.create_token(user.id, "test")
+        return Caller(user.id, email, role, {"Authorization": f"Bearer {token}"}, password, department_id, union_id)
+
+    return make
+
+
+@dataclass
+class Org:
+    department_id: int
+    other_department_id: int
+    union_id: int
+    other_union_id: int
+
+
+@pytest.fixture
+async def org() -> Org:
+    """A small registry: two departments, two unions."""
+    from samverkan.orgs import schemas as s
+    from samverkan.orgs import service
+
+    d1 = await service.create_department(s.DepartmentCreate(name="Vård- och omsorgsförvaltningen", code="VOF", diary_prefix="VO"))
+    d2 = await service.create_department(s.DepartmentCreate(name="Kommunkontoret", code="KK", diary_prefix="KS"))
+    u1 = await service.create_union(s.UnionCreate(name="Vision", federation="Vision", confederation="TCO"))
+    u2 = await service.create_union(s.UnionCreate(name="Kommunal", federation="Svenska Kommunalarbetareförbundet", confederation="LO"))
+    return Org(d1.id, d2.id, u1.id, u2.id)
+
+
+@pytest.fixture
+def callers(make_caller, org):
+    """One caller per role; the department and union users belong to org's first department and union."""
+
+    async def make() -> dict[str, Caller]:
+        return {
+            "admin": await make_caller("admin"),
+            "hr": await make_caller("hr"),
+            "department": await make_caller("department", department_id=org.department_id),
+            "union": await make_caller("union", union_id=org.union_id),
+        }
+
+    return make
+
+
+async def login(client, email: str, password: str) -> None:
+    """Sign in through the form like a browser does (CSRF cookie first)."""
+    page = await client.get("/logga-in")
+    assert page.status_code == 200
+    response = await client.post(
+        "/logga-in", data={"email": email, "password": password, "_csrf_token": client.cookies.get("csrftoken")}
+    )
+    assert response.status_code in (302, 303), response.text
+
+
+def csrf(client) -> str:
+    return client.cookies.get("csrftoken")
+
+
+class QueryCounter:
+    """Counts the SQL statements the service sends through the engine."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __enter__(self) -> "QueryCounter":
+        from samverkan.database import engine
+
+        self._engine = engine()
+        self._original = self._engine.run_querystring
+
+        async def counting(querystring, *args, **kwargs):
+            self.count += 1
+            return await self._original(querystring, *args, **kwargs)
+
+        self._engine.run_querystring = counting
+        return self
+
+    def __exit__(self, *exc) -> None:
+        del self._engine.run_querystring  # back to the class's method
