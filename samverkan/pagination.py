@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from msgspec import Meta, Struct
+from msgspec import Struct
 from piccolo.columns import Column
 from piccolo.table import Table
 
 T = TypeVar("T")
 
-Limit = Annotated[int, Meta(ge=1, le=500)]
-Offset = Annotated[int, Meta(ge=0, le=10_000_000)]
-PageNumber = Annotated[int, Meta(ge=1, le=100_000)]
-SearchText = Annotated[str, Meta(max_length=200)]
 
 
 class Page(Struct, Generic[T]):

@@ -95,6 +95,7 @@ async def client(app) -> AsyncIterator[Any]:
 
     # https: the session cookie is Secure, and a client only sends it back over https.
     async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+        client.follow_redirects = False  # tests check where a response points
         yield client
 
 

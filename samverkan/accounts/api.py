@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from samverkan.accounts import schemas as s
 from samverkan.accounts import service
 from samverkan.accounts.access import SIGNED_IN
+from samverkan.web.params import RecordId
 
 
 class MeController(Controller):
@@ -29,5 +30,5 @@ class MeController(Controller):
         return s.ApiTokenCreated(token=token, record=record)
 
     @post("/tokens/{token_id:int}/revoke", status_code=204)
-    async def revoke_token(self, request: Request, token_id: FromPath[int]) -> None:
+    async def revoke_token(self, request: Request, token_id: RecordId) -> None:
         await service.revoke_token(request.user.user_id, token_id)

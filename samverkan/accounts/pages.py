@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from samverkan.accounts import service
 from samverkan.accounts.access import PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
 from samverkan.web.auth import SESSION_COOKIE
+from samverkan.web.params import RecordId
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,14 +29,14 @@ def _address(request: Request) -> str:
 
 
 @get("/logga-in", opt=PUBLIC, name="login")
-async def login_page(request: Request, next: FromQuery[str | None] = None) -> Any:
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
     if request.user is not None:
         return Redirect(_safe_next(next))
     return Template("accounts/login.html", context={"next": _safe_next(next), "email": "", "error": None})
 
 
 @post("/logga-in", opt=PUBLIC, name="login-submit")
-async def login(request: Request) -> Any:
+async def login(request: Request) -> Template | Redirect:
     form = await request.form()
     email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))[:200]
     target = _safe_next(form.get("next"))
@@ -99,7 +99,7 @@ async def create_token(request: Request) -> Template:
 
 
 @post("/konto/nycklar/{token_id:int}/aterkalla", guards=[SIGNED_IN], name="token-revoke")
-async def revoke_token(request: Request, token_id: FromPath[int]) -> Redirect:
+async def revoke_token(request: Request, token_id: RecordId) -> Redirect:
     await service.revoke_token(request.user.user_id, token_id)
     return Redirect("/konto")
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from samverkan.accounts.access import ADMIN, ADMIN_OR_HR, SIGNED_IN
 from samverkan.orgs import schemas as s
 from samverkan.orgs import service
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
-from samverkan.pagination import Limit, Offset, Page, PageRequest, SearchText
+from samverkan.pagination import Page, PageRequest
+from samverkan.web.params import Limit, Offset, RecordId, SearchText
 
 
 class DepartmentController(Controller):
@@ -20,13 +21,13 @@ class DepartmentController(Controller):
 
     @get(guards=[SIGNED_IN])
     async def list_departments(
-        self, q: FromQuery[SearchText | None] = None, active: FromQuery[bool | None] = None,
-        limit: FromQuery[Limit] = 50, offset: FromQuery[Offset] = 0,
+        self, q: SearchText = None, active: FromQuery[bool | None] = None,
+        limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Department]:
         return await service.list_departments(q, active, PageRequest(limit, offset))
 
     @get("/{id:int}", guards=[SIGNED_IN])
-    async def get_department(self, id: FromPath[int]) -> s.Department:
+    async def get_department(self, id: RecordId) -> s.Department:
         return await service.get_department(id)
 
     @post(guards=[ADMIN])
@@ -34,11 +35,11 @@ class DepartmentController(Controller):
         return await service.create_department(data)
 
     @patch("/{id:int}", guards=[ADMIN])
-    async def update_department(self, id: FromPath[int], data: JSONBody[s.DepartmentUpdate]) -> s.Department:
+    async def update_department(self, id: RecordId, data: JSONBody[s.DepartmentUpdate]) -> s.Department:
         return await service.update_department(id, data)
 
     @post("/{id:int}/deactivate", guards=[ADMIN], status_code=200)
-    async def deactivate_department(self, id: FromPath[int]) -> s.Department:
+    async def deactivate_department(self, id: RecordId) -> s.Department:
         return await service.deactivate(Department, id)
 
 
@@ -48,13 +49,13 @@ class UnionController(Controller):
 
     @get(guards=[SIGNED_IN])
     async def list_unions(
-        self, q: FromQuery[SearchText | None] = None, active: FromQuery[bool | None] = None,
-        limit: FromQuery[Limit] = 50, offset: FromQuery[Offset] = 0,
+        self, q: SearchText = None, active: FromQuery[bool | None] = None,
+        limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Union]:
         return await service.list_unions(q, active, PageRequest(limit, offset))
 
     @get("/{id:int}", guards=[SIGNED_IN])
-    async def get_union(self, id: FromPath[int]) -> s.Union:
+    async def get_union(self, id: RecordId) -> s.Union:
         return await service.get_union(id)
 
     @post(guards=[ADMIN])
@@ -62,11 +63,11 @@ class UnionController(Controller):
         return await service.create_union(data)
 
     @patch("/{id:int}", guards=[ADMIN])
-    async def update_union(self, id: FromPath[int], data: JSONBody[s.UnionUpdate]) -> s.Union:
+    async def update_union(self, id: RecordId, data: JSONBody[s.UnionUpdate]) -> s.Union:
         return await service.update_union(id, data)
 
     @post("/{id:int}/deactivate", guards=[ADMIN], status_code=200)
-    async def deactivate_union(self, id: FromPath[int]) -> s.Union:
+    async def deactivate_union(self, id: RecordId) -> s.Union:
         return await service.deactivate(TradeUnion, id)
 
 
@@ -76,15 +77,15 @@ class PersonController(Controller):
 
     @get(guards=[SIGNED_IN])
     async def list_people(
-        self, q: FromQuery[SearchText | None] = None, active: FromQuery[bool | None] = None,
+        self, q: SearchText = None, active: FromQuery[bool | None] = None,
         side: FromQuery[Literal["employer", "union"] | None] = None,
         department_id: FromQuery[int | None] = None, union_id: FromQuery[int | None] = None,
-        limit: FromQuery[Limit] = 50, offset: FromQuery[Offset] = 0,
+        limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Person]:
         return await service.list_people(q, active, side, department_id, union_id, PageRequest(limit, offset))
 
     @get("/{id:int}", guards=[SIGNED_IN])
-    async def get_person(self, id: FromPath[int]) -> s.Person:
+    async def get_person(self, id: RecordId) -> s.Person:
         return await service.get_person(id)
 
     @post(guards=[ADMIN_OR_HR])
@@ -92,11 +93,11 @@ class PersonController(Controller):
         return await service.create_person(data)
 
     @patch("/{id:int}", guards=[ADMIN_OR_HR])
-    async def update_person(self, id: FromPath[int], data: JSONBody[s.PersonUpdate]) -> s.Person:
+    async def update_person(self, id: RecordId, data: JSONBody[s.PersonUpdate]) -> s.Person:
         return await service.update_person(id, data)
 
     @post("/{id:int}/deactivate", guards=[ADMIN_OR_HR], status_code=200)
-    async def deactivate_person(self, id: FromPath[int]) -> s.Person:
+    async def deactivate_person(self, id: RecordId) -> s.Person:
         return await service.deactivate(Person, id)
 
 
@@ -106,13 +107,13 @@ class GroupController(Controller):
 
     @get(guards=[SIGNED_IN])
     async def list_groups(
-        self, q: FromQuery[SearchText | None] = None, active: FromQuery[bool | None] = None,
-        department_id: FromQuery[int | None] = None, limit: FromQuery[Limit] = 50, offset: FromQuery[Offset] = 0,
+        self, q: SearchText = None, active: FromQuery[bool | None] = None,
+        department_id: FromQuery[int | None] = None, limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Group]:
         return await service.list_groups(q, active, department_id, PageRequest(limit, offset))
 
     @get("/{id:int}", guards=[SIGNED_IN])
-    async def get_group(self, id: FromPath[int]) -> s.Group:
+    async def get_group(self, id: RecordId) -> s.Group:
         return await service.get_group(id)
 
     @post(guards=[ADMIN_OR_HR])
@@ -120,11 +121,11 @@ class GroupController(Controller):
         return await service.create_group(data)
 
     @patch("/{id:int}", guards=[ADMIN_OR_HR])
-    async def update_group(self, id: FromPath[int], data: JSONBody[s.GroupUpdate]) -> s.Group:
+    async def update_group(self, id: RecordId, data: JSONBody[s.GroupUpdate]) -> s.Group:
         return await service.update_group(id, data)
 
     @post("/{id:int}/deactivate", guards=[ADMIN_OR_HR], status_code=200)
-    async def deactivate_group(self, id: FromPath[int]) -> s.Group:
+    async def deactivate_group(self, id: RecordId) -> s.Group:
         return await service.deactivate(CollaborationGroup, id)
 
 

@@ -12,12 +12,13 @@ from typing import Any, Awaitable, Callable
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from samverkan.accounts.access import SIGNED_IN, Allow
 from samverkan.errors import ServiceError
-from samverkan.pagination import PageNumber, PageRequest, SearchText
+from samverkan.pagination import PageRequest
+from samverkan.web.params import PageNumber, RecordId, SearchText
 from samverkan.web.forms import FormErrors, convert, optional_int, service_errors
 
 PAGE_SIZE = 50
@@ -98,8 +99,8 @@ def routes(register: Register) -> list[Any]:
 
     @get(base, guards=[SIGNED_IN], name=f"{register.slug}-list")
     async def list_page(
-        request: Request, q: FromQuery[SearchText | None] = None, visa: FromQuery[str | None] = None,
-        sida: FromQuery[PageNumber] = 1,
+        request: Request, q: SearchText = None, visa: FromQuery[str | None] = None,
+        sida: PageNumber = 1,
     ) -> Template:
         active = None if visa == "alla" else True
         page = await register.list(q=q, active=active, page=PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
@@ -117,7 +118,7 @@ def routes(register: Register) -> list[Any]:
         return await render_form(request, {"active": True}, {})
 
     @post(f"{base}/ny", guards=[register.editors], name=f"{register.slug}-create")
-    async def create(request: Request) -> Any:
+    async def create(request: Request) -> Template | Redirect:
         values = _form_values(register, await request.form())
         try:
             record = await register.create(convert(values, register.create_type, hints))
@@ -130,14 +131,14 @@ def routes(register: Register) -> list[Any]:
         return Redirect(f"{base}/{record.id}?sparad=1")
 
     @get(f"{base}/{{id:int}}", guards=[SIGNED_IN], name=f"{register.slug}-detail")
-    async def detail(request: Request, id: FromPath[int], sparad: FromQuery[int | None] = None) -> Template:
+    async def detail(request: Request, id: RecordId, sparad: FromQuery[int | None] = None) -> Template:
         record = await register.get(id)
         template = await render_form(request, msgspec.structs.asdict(record), {}, record)
         template.context["saved"] = bool(sparad)
         return template
 
     @post(f"{base}/{{id:int}}", guards=[register.editors], name=f"{register.slug}-update")
-    async def update(request: Request, id: FromPath[int]) -> Any:
+    async def update(request: Request, id: RecordId) -> Template | Redirect:
         record = await register.get(id)
         values = _form_values(register, await request.form())
         try:
@@ -151,7 +152,7 @@ def routes(register: Register) -> list[Any]:
         return Redirect(f"{base}/{id}?sparad=1")
 
     @post(f"{base}/{{id:int}}/inaktivera", guards=[register.editors], name=f"{register.slug}-deactivate")
-    async def deactivate(id: FromPath[int]) -> Redirect:
+    async def deactivate(id: RecordId) -> Redirect:
         await register.deactivate(id)
         return Redirect(f"{base}/{id}?sparad=1")
 

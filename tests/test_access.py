@@ -1,0 +1,177 @@
+"""Who may call what: every route × every role, against a matrix written out by hand here.
+
+The matrix is independent of the guards in the code, so a wrong guard fails a test; and a
+route missing from the matrix fails too, so a new endpoint cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import csrf, login
+
+ALL = {"admin", "hr", "department", "union"}
+ADMIN = {"admin"}
+ADMIN_HR = {"admin", "hr"}
+PUBLIC = "public"
+
+MATRIX: dict[tuple[str, str], set[str] | str] = {
+    ("GET", "/health"): PUBLIC,
+    # API: registry
+    **{("GET", f"/api/v1/{r}"): ALL for r in ("departments", "unions", "people", "groups")},
+    **{("GET", f"/api/v1/{r}/{{id}}"): ALL for r in ("departments", "unions", "people", "groups")},
+    **{(m, p.format(r=r)): ADMIN for r in ("departments", "unions")
+       for m, p in (("POST", "/api/v1/{r}"), ("PATCH", "/api/v1/{r}/{{id}}"), ("POST", "/api/v1/{r}/{{id}}/deactivate"))},
+    **{(m, p.format(r=r)): ADMIN_HR for r in ("people", "groups")
+       for m, p in (("POST", "/api/v1/{r}"), ("PATCH", "/api/v1/{r}/{{id}}"), ("POST", "/api/v1/{r}/{{id}}/deactivate"))},
+    # API: own account
+    ("GET", "/api/v1/me"): ALL,
+    ("GET", "/api/v1/me/tokens"): ALL,
+    ("POST", "/api/v1/me/tokens"): ALL,
+    ("POST", "/api/v1/me/tokens/{token_id}/revoke"): ALL,
+    # Pages
+    ("GET", "/logga-in"): PUBLIC,
+    ("POST", "/logga-in"): PUBLIC,
+    ("POST", "/logga-ut"): ALL,
+    ("GET", "/"): ALL,
+    ("GET", "/konto"): ALL,
+    ("POST", "/konto/nycklar"): ALL,
+    ("POST", "/konto/nycklar/{token_id}/aterkalla"): ALL,
+    **{("GET", f"/{slug}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
+    **{("GET", f"/{slug}/{{id}}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
+    **{(m, p.format(s=slug)): editors
+       for slug, editors in (("forvaltningar", ADMIN), ("fackforbund", ADMIN), ("personer", ADMIN_HR), ("samverkansgrupper", ADMIN_HR))
+       for m, p in (("GET", "/{s}/ny"), ("POST", "/{s}/ny"), ("POST", "/{s}/{{id}}"), ("POST", "/{s}/{{id}}/inaktivera"))},
+}
+
+
+def _app_routes(app) -> list[tuple[str, str, object]]:
+    """(method, path with {name} placeholders, handler) for every route of ours."""
+    out = []
+    for route in app.routes:
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        if path.startswith("/schema") or path.startswith("/static"):
+            continue  # Litestar's own OpenAPI pages and static files: public by nature
+        for handler in getattr(route, "route_handlers", []):
+            for method in handler.http_methods:
+                if method in {"HEAD", "OPTIONS"}:
+                    continue
+                out.append((method, path, handler))
+    return out
+
+
+async def test_every_route_is_in_the_matrix(app):
+    routes = {(m, p) for m, p, _ in _app_routes(app)}
+    assert routes - MATRIX.keys() == set(), "routes without an access expectation"
+    assert MATRIX.keys() - routes == set(), "matrix entries for routes that do not exist"
+
+
+async def test_every_handler_declares_who_may_call_it(app):
+    from samverkan.accounts.access import Allow
+
+    for method, path, handler in _app_routes(app):
+        # Litestar wraps each guard in an AsyncCallable; the guard itself is .func
+        guards = [g for g in handler.resolve_guards() if isinstance(getattr(g, "func", g), Allow)]
+        public = handler.opt.get("public") is True
+        assert len(guards) == 1 or public, f"{method} {path} declares neither a role guard nor public"
+        assert not (guards and public), f"{method} {path} declares both"
+
+
+def _fill(path: str, ids: dict[str, int]) -> str:
+    return path.format(**ids)
+
+
+async def _ids_for(client, org, caller) -> dict[str, int]:
+    from samverkan.accounts import service
+    from samverkan.orgs import schemas as s
+    from samverkan.orgs import service as orgs
+
+    person = await orgs.create_person(s.PersonCreate(name="Per Holm", side="employer", department_id=org.department_id))
+    group = await orgs.create_group(s.GroupCreate(name="FSG", level="department", department_id=org.department_id))
+    _, token = await service.create_token(caller.user_id, "revocable")
+    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id}
+
+
+def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
+    # Use a record of the right kind for each register, so an allowed call reaches its handler.
+    record = ids["id"]
+    if "/people" in path or "/personer" in path:
+        record = ids["person"]
+    elif "/groups" in path or "/samverkansgrupper" in path:
+        record = ids["group"]
+    return {"id": record, "token_id": ids["token_id"]}
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+async def test_api_matrix(client, app, org, make_caller, role):
+    caller = await make_caller(
+        role, department_id=org.department_id if role == "department" else None,
+        union_id=org.union_id if role == "union" else None,
+    )
+    ids = await _ids_for(client, org, caller)
+    for (method, path), allowed in sorted(MATRIX.items()):
+        if not path.startswith("/api/"):
+            continue
+        url = _fill(path, _path_ids(path, ids))
+        response = await client.request(method, url, headers=caller.headers, json={})
+        if allowed == PUBLIC or role in allowed:
+            assert response.status_code not in (401, 403), f"{role} {method} {url}: {response.status_code} {response.text}"
+        else:
+            assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
+            assert response.json()["status"] == 403
+
+
+async def test_api_without_credentials_is_401(client, app, org):
+    for (method, path), allowed in sorted(MATRIX.items()):
+        if not path.startswith("/api/"):
+            continue
+        response = await client.request(method, _fill(path, {"id": 1, "token_id": 1}), json={})
+        assert response.status_code == 401, f"{method} {path}"
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json() == {"status": 401, "detail": "Du behöver logga in."}
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+async def test_page_matrix(client, org, make_caller, role):
+    caller = await make_caller(
+        role, department_id=org.department_id if role == "department" else None,
+        union_id=org.union_id if role == "union" else None,
+    )
+    ids = await _ids_for(client, org, caller)
+    await login(client, caller.email, caller.password)
+    pages = sorted(((m, p), a) for (m, p), a in MATRIX.items() if not p.startswith(("/api/", "/health")))
+    # Log out last: it ends the session the rest of the walk needs.
+    pages.sort(key=lambda item: item[0][1] == "/logga-ut")
+    for (method, path), allowed in pages:
+        url = _fill(path, _path_ids(path, ids))
+        if method == "GET":
+            response = await client.get(url)
+        else:
+            response = await client.post(url, data={"_csrf_token": csrf(client)})
+        if allowed == PUBLIC:
+            # The login form answers 401 to an empty form: that is "wrong password", not "no access".
+            assert response.status_code != 403, f"{role} {method} {url}"
+        elif role in allowed:
+            assert response.status_code not in (401, 403), f"{role} {method} {url}: {response.status_code}"
+            assert not response.headers.get("location", "").startswith("/logga-in?"), f"{role} {method} {url}"
+        else:
+            assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
+            assert "behörighet" in response.text
+
+
+async def test_pages_without_session_redirect_to_login(client):
+    for (method, path), allowed in sorted(MATRIX.items()):
+        if path.startswith(("/api/", "/health")) or allowed == PUBLIC:
+            continue
+        url = _fill(path, {"id": 1, "token_id": 1})
+        if method == "GET":
+            response = await client.get(url)
+            assert response.status_code == 302, f"{method} {path}"
+            assert response.headers["location"] == f"/logga-in?next={url}"
+        else:
+            await client.get("/logga-in")  # a CSRF cookie, so the check reached is the login one
+            response = await client.post(url, data={"_csrf_token": csrf(client)})
+            assert response.status_code == 302, f"{method} {path}"
+            assert response.headers["location"].startswith("/logga-in?next=")
