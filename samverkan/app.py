@@ -23,7 +23,7 @@ from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
 from samverkan.paths import templates_dir
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
-from samverkan.web.errors import api_error, page_error
+from samverkan.web.errors import handle_error
 from samverkan.web.templating import template_config
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController],
-        exception_handlers={Exception: api_error},
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES], exception_handlers={Exception: page_error}, include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )
@@ -66,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, api, pages, static],
         lifespan=[lifespan],
         middleware=[AuthenticationMiddleware()],
+        exception_handlers={Exception: handle_error},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,

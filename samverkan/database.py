@@ -1,7 +1,8 @@
 """The database engine (SQLite by default, PostgreSQL by URL) and migrations.
 
-Piccolo finds the engine through ``samverkan.piccolo_conf`` (``PICCOLO_CONF``), so the
-piccolo CLI works for developers too: ``piccolo migrations new orgs --auto``.
+Piccolo finds the engine through ``samverkan.piccolo_conf``: importing ``samverkan`` sets
+``PICCOLO_CONF``. The ``piccolo`` CLI does not import us, so for it export the variable first:
+``PICCOLO_CONF=samverkan.piccolo_conf piccolo migrations new orgs --auto``.
 """
 
 from __future__ import annotations

@@ -119,3 +119,22 @@ async def test_odd_paths_and_bodies_are_not_500(client, admin):
     form = await client.post("/api/v1/departments", data={"name": "A"}, headers=admin.headers)
     assert 400 <= form.status_code < 500
     assert (await client.delete("/api/v1/departments/1", headers=admin.headers)).status_code == 405
+
+
+async def test_uniqueness_ignores_case(client, admin, org):
+    lower = await client.post("/api/v1/departments", json={"name": "A", "code": "vof", "diary_prefix": "x"}, headers=admin.headers)
+    _error(lower, 409, "code")
+    created = await client.post("/api/v1/departments", json={"name": "A", "code": "ny", "diary_prefix": "ks"}, headers=admin.headers)
+    assert created.json()["code"] == "NY" and created.json()["diary_prefix"] == "KS"
+    _error(await client.post("/api/v1/unions", json={"name": "VISION"}, headers=admin.headers), 409, "name")
+    kommunal = (await client.get(f"/api/v1/unions/{org.other_union_id}", headers=admin.headers)).json()
+    _error(await client.patch(f"/api/v1/unions/{kommunal['id']}", json={"name": "vision"}, headers=admin.headers), 409, "name")
+    # Renaming a union to another spelling of its own name is fine.
+    assert (await client.patch(f"/api/v1/unions/{kommunal['id']}", json={"name": "KOMMUNAL"}, headers=admin.headers)).status_code == 200
+
+
+async def test_missing_body_is_a_clear_400(client, admin):
+    for path in ("/api/v1/departments", "/api/v1/me/tokens"):
+        response = await client.post(path, headers=admin.headers)
+        assert response.status_code == 400
+        assert response.json()["detail"] == "Request body is missing: send a JSON object."

@@ -10,6 +10,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 # "\S" (searched anywhere): a value of only spaces counts as empty.
 Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
 ShortText = Annotated[str, Meta(max_length=200)]
+# Codes and prefixes are stored in upper case (KK, KS), so "kk" and "KK" are the same code.
 Code = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9ÅÄÖåäö_-]+$")]
 DiaryPrefix = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zÅÄÖåäö0-9]+$")]
 Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]

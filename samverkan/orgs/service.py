@@ -78,9 +78,19 @@ async def get_department(id: int) -> s.Department:
 DUPLICATE_CODE = "Koden används redan av en annan förvaltning."
 
 
+def _department_columns(fields: dict) -> dict:
+    out = dict(fields)
+    if "name" in out:
+        out["name"] = out["name"].strip()
+    for key in ("code", "diary_prefix"):
+        if key in out:
+            out[key] = out[key].upper()
+    return out
+
+
 async def create_department(data: s.DepartmentCreate) -> s.Department:
-    values = {"name": data.name.strip(), "code": data.code, "diary_prefix": data.diary_prefix, "active": data.active}
-    await _ensure_unique(Department, Department.code, data.code, "code", DUPLICATE_CODE)
+    values = _department_columns(msgspec.structs.asdict(data))
+    await _ensure_unique(Department, Department.code, values["code"], "code", DUPLICATE_CODE)
     row = Department(**values, search_text=_department_search(values))
     await _write(row.save, DUPLICATE_CODE, "code")
     return await get_department(row.id)
@@ -88,9 +98,7 @@ async def create_department(data: s.DepartmentCreate) -> s.Department:
 
 async def update_department(id: int, patch: s.DepartmentUpdate) -> s.Department:
     current = await _get_row(Department, id, "Förvaltningen")
-    changed = s.changes(patch)
-    if "name" in changed:
-        changed["name"] = changed["name"].strip()
+    changed = _department_columns(s.changes(patch))
     if "code" in changed:
         await _ensure_unique(Department, Department.code, changed["code"], "code", DUPLICATE_CODE, exclude_id=id)
     values = {**current, **changed}
@@ -116,6 +124,14 @@ def _union_search(values: dict) -> str:
 DUPLICATE_UNION = "Det finns redan ett fackförbund med det namnet."
 
 
+async def _ensure_union_name_free(name: str, exclude_id: int | None = None) -> None:
+    """"Vision" and "vision" are the same union. The register is small (tens of rows), and
+    comparing case-folded names here works alike on both engines, å/ä/ö included."""
+    for row in await TradeUnion.select(TradeUnion.id, TradeUnion.name):
+        if row["id"] != exclude_id and row["name"].casefold() == name.casefold():
+            raise Conflict(DUPLICATE_UNION, field="name")
+
+
 async def list_unions(q: str | None = None, active: bool | None = None, page: PageRequest = PageRequest()) -> Page[s.Union]:
     rows, total = await fetch_page(TradeUnion, _filters(TradeUnion, q, active), TradeUnion.name, page)
     return Page(items=[_union(r) for r in rows], total=total)
@@ -130,7 +146,7 @@ async def create_union(data: s.UnionCreate) -> s.Union:
         "name": data.name.strip(), "federation": data.federation.strip(), "confederation": data.confederation.strip(),
         "email": data.email.strip().lower(), "active": data.active,
     }
-    await _ensure_unique(TradeUnion, TradeUnion.name, values["name"], "name", DUPLICATE_UNION)
+    await _ensure_union_name_free(values["name"])
     row = TradeUnion(**values, search_text=_union_search(values))
     await _write(row.save, DUPLICATE_UNION, "name")
     return await get_union(row.id)
@@ -142,7 +158,7 @@ async def update_union(id: int, patch: s.UnionUpdate) -> s.Union:
     if "email" in changed:
         changed["email"] = changed["email"].lower()
     if "name" in changed:
-        await _ensure_unique(TradeUnion, TradeUnion.name, changed["name"], "name", DUPLICATE_UNION, exclude_id=id)
+        await _ensure_union_name_free(changed["name"], exclude_id=id)
     values = {**current, **changed}
     update = {**changed, "search_text": _union_search(values), "updated_at": _now()}
     await _write(lambda: TradeUnion.update(update).where(TradeUnion.id == id), DUPLICATE_UNION, "name")

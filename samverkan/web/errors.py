@@ -36,6 +36,8 @@ def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
         if isinstance(item, dict):
             message = str(item.get("message", exc.detail))
             key = item.get("key")
+            if key == "data" and message == "'data'":  # Litestar's KeyError text for an absent body
+                return "Request body is missing: send a JSON object.", None
             source = item.get("source")
             if source in {"query", "path", "header", "cookie"} and key:
                 return message, str(key)
@@ -84,3 +86,11 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Något gick fel hos oss. Felet är loggat."
     return Template("error.html", context={"status": status, "detail": detail}, status_code=status)
+
+
+def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """One handler for the whole app, so that errors outside any route (an unknown path, a
+    wrong method) get the same format: JSON for /api/, /health and /schema, a page elsewhere."""
+    if request.url.path.startswith(("/api/", "/health", "/schema")):
+        return api_error(request, exc)
+    return page_error(request, exc)

@@ -21,7 +21,8 @@ class FormErrors(Exception):
 
 
 def _swedish(message: str, hint: str | None) -> str:
-    if "missing required field" in message or "length >= 1" in message:
+    # The "\\S" pattern is how a Name says "not only spaces".
+    if "missing required field" in message or "length >= 1" in message or "regex '\\\\S'" in message:
         return "Fältet måste fyllas i."
     if match := re.search(r"length <= (\d+)", message):
         return f"Högst {match.group(1)} tecken."
