@@ -11,7 +11,8 @@ import contextlib
 import fcntl
 import io
 import logging
-from typing import AsyncIterator
+import sqlite3
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import asyncpg
 from piccolo.engine.base import Engine
@@ -19,6 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 
+from samverkan.errors import Conflict
 from samverkan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,10 +103,18 @@ async def ping() -> bool:
     return True
 
 
-def is_unique_violation(exc: BaseException) -> bool:
-    """True for a unique-constraint error from either engine (a race past our own check)."""
-    import sqlite3
-
+def _is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.UniqueViolationError) or (
         isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
     )
+
+
+async def write_unique(write: Callable[[], Awaitable[Any]], conflict: Conflict) -> Any:
+    """Run a write; a unique violation from either engine (a race past the service's own
+    check) becomes the same 409 the check would have given."""
+    try:
+        return await write()
+    except Exception as exc:
+        if _is_unique_violation(exc):
+            raise conflict from None
+        raise

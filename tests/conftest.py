@@ -8,6 +8,7 @@ run: it is never skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import tempfile
@@ -35,6 +36,27 @@ async def _admin_execute(url: str, sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def separate_database(data_dir: Path, prefix: str) -> AsyncIterator[dict[str, str]]:
+    """An environment for a `samverkan` process with a database of its own: a fresh SQLite
+    file in data_dir, or a fresh PostgreSQL database next to the test database (dropped after)."""
+    env = {**os.environ, "SAMVERKAN_DATA_DIR": str(data_dir)}
+    env.pop("SAMVERKAN_DB_POOL_SIZE", None)  # a real process uses its pool
+    base = os.environ.get(TEST_DB_ENV)
+    name = None
+    if base:
+        name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+        await _admin_execute(base, f'CREATE DATABASE "{name}"')
+        env["SAMVERKAN_DATABASE_URL"] = _with_database(base, name)
+    else:
+        env.pop("SAMVERKAN_DATABASE_URL", None)
+    try:
+        yield env
+    finally:
+        if name:
+            await _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pytest_configure(config: pytest.Config) -> None:

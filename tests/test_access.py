@@ -39,6 +39,9 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/konto"): ALL,
     ("POST", "/konto/nycklar"): ALL,
     ("POST", "/konto/nycklar/{token_id}/aterkalla"): ALL,
+    **{(m, p): ADMIN for m, p in (
+        ("GET", "/anvandare"), ("GET", "/anvandare/{id}"), ("GET", "/anvandare/ny"), ("POST", "/anvandare/ny"),
+        ("POST", "/anvandare/{id}"), ("POST", "/anvandare/{id}/inaktivera"))},
     **{("GET", f"/{slug}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{("GET", f"/{slug}/{{id}}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{(m, p.format(s=slug)): editors
@@ -91,13 +94,19 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
     person = await orgs.create_person(s.PersonCreate(name="Per Holm", side="employer", department_id=org.department_id))
     group = await orgs.create_group(s.GroupCreate(name="FSG", level="department", department_id=org.department_id))
     _, token = await service.create_token(caller.user_id, "revocable")
-    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id}
+    # Another login than the caller's own: an admin may not deactivate themselves.
+    from samverkan.accounts.schemas import UserCreate
+
+    other = await service.create_user(UserCreate(email="annan@test.example", name="Annan", role="hr"))
+    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id}
 
 
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
     # Use a record of the right kind for each register, so an allowed call reaches its handler.
     record = ids["id"]
-    if "/people" in path or "/personer" in path:
+    if "/anvandare" in path:
+        record = ids["user"]
+    elif "/people" in path or "/personer" in path:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]

@@ -14,6 +14,7 @@ A missing Chromium fails these tests; it never skips them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import secrets
@@ -25,12 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 from typing import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
+
+from conftest import separate_database
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +51,7 @@ REGISTERS = {  # URL -> heading of the list page
     "/personer": "Personer",
     "/samverkansgrupper": "Samverkansgrupper",
 }
+ADMIN_REGISTERS = {**REGISTERS, "/anvandare": "Användare"}
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -57,20 +61,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-async def _pg_execute(url: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url, timeout=10)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 class Server:
@@ -110,19 +100,18 @@ async def _wait_until_up(server: Server, port: int) -> None:
 async def server() -> AsyncIterator[Server]:
     """``samverkan serve --demo`` on a free port with a database nobody else uses."""
     workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-"))
-    env = dict(os.environ)
-    env.pop("SAMVERKAN_DB_POOL_SIZE", None)  # the in-process tests' setting; a real server pools
-    env.update(SAMVERKAN_DATA_DIR=str(workdir), SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48),
-               SAMVERKAN_LOG_LEVEL="INFO")  # INFO: uvicorn announces the bound port, requests are logged
-    pg_admin_url = os.environ.get("SAMVERKAN_DATABASE_URL")
-    pg_name = None
-    if pg_admin_url:
-        pg_name = f"samverkan_browser_{os.getpid()}_{secrets.token_hex(3)}"
-        await _pg_execute(pg_admin_url, f'CREATE DATABASE "{pg_name}"')
-        env["SAMVERKAN_DATABASE_URL"] = _with_database(pg_admin_url, pg_name)
-    else:
-        env.pop("SAMVERKAN_DATABASE_URL", None)
+    try:
+        async with separate_database(workdir, "samverkan_browser") as env:
+            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48),
+                       SAMVERKAN_LOG_LEVEL="INFO")  # INFO: uvicorn announces the bound port, requests are logged
+            async with _serve(env, workdir) as running:
+                yield running
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
+
+@contextlib.asynccontextmanager
+async def _serve(env: dict[str, str], workdir: Path) -> AsyncIterator[Server]:
     port = _free_port()
     log = workdir / "server.log"
     process = None
@@ -143,9 +132,6 @@ async def server() -> AsyncIterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
-        if pg_name:
-            await _pg_execute(pg_admin_url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --- the browser ------------------------------------------------------------------------------
@@ -287,7 +273,7 @@ async def test_every_page_passes_axe(new_page) -> None:
     await log_in(page, ADMIN)
     await assert_accessible(page, "the start page")
 
-    for list_path, heading in REGISTERS.items():
+    for list_path, heading in ADMIN_REGISTERS.items():
         await open_page(page, list_path)
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         await assert_accessible(page, f"the list {list_path}")
@@ -321,6 +307,8 @@ async def test_union_user_reads_but_cannot_edit(new_page) -> None:
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert await page.locator("#results tbody a").count() > 0, f"{list_path} shows a union user nothing"
         await expect(page.get_by_role("link", name=re.compile(r"^Ny "))).to_have_count(0)
+    await expect(page.get_by_role("link", name="Användare")).to_have_count(0)
+    assert (await page.goto("/anvandare")).status == 403
 
     await page.goto("/forvaltningar")
     await page.get_by_role("link", name=VOF).click()

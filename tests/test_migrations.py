@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
-import subprocess
 import sys
 
-from conftest import TEST_DB_ENV, _admin_execute, _with_database
+from conftest import separate_database
 
 
 async def test_three_instances_migrate_a_fresh_database_at_once(tmp_path):
-    env = {**os.environ, "SAMVERKAN_DATA_DIR": str(tmp_path)}
-    base = os.environ.get(TEST_DB_ENV)
-    name = None
-    if base:
-        name = f"samverkan_migrate_{secrets.token_hex(4)}"
-        await _admin_execute(base, f'CREATE DATABASE "{name}"')
-        env["SAMVERKAN_DATABASE_URL"] = _with_database(base, name)
-    else:
-        env.pop("SAMVERKAN_DATABASE_URL", None)
-    try:
+    async with separate_database(tmp_path, "samverkan_migrate") as env:
         procs = [
             await asyncio.create_subprocess_exec(sys.executable, "-m", "samverkan", "migrate", env=env,
                                                  stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -34,9 +23,6 @@ async def test_three_instances_migrate_a_fresh_database_at_once(tmp_path):
         names = [r[0] for r in rows]
         assert len(names) == len(set(names)) >= 3, names  # each migration recorded once
         assert {r[1] for r in rows} == {"orgs", "accounts"}
-    finally:
-        if name:
-            await _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _migrations(env: dict) -> list[tuple[str, str]]:

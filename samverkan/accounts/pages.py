@@ -10,9 +10,13 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from samverkan.accounts import service
-from samverkan.accounts.access import PUBLIC, SIGNED_IN
+from samverkan.accounts.access import ADMIN, PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
+from samverkan.accounts.schemas import UserCreate, UserUpdate
+from samverkan.orgs.pages import departments_and_unions
 from samverkan.web.auth import SESSION_COOKIE
+from samverkan.web.registry_pages import Column, Field, Register, routes
+from samverkan.web.templating import ROLE_LABELS, local_time
 from samverkan.web.params import RecordId
 
 
@@ -104,4 +108,35 @@ async def revoke_token(request: Request, token_id: RecordId) -> Redirect:
     return Redirect("/konto")
 
 
-ROUTES = [login_page, login, logout, home, account, create_token, revoke_token]
+async def _user_lookups() -> dict:
+    lookups = await departments_and_unions()
+    lookups["choices"]["role"] = list(ROLE_LABELS.items())
+    return lookups
+
+
+USERS = Register(
+    slug="anvandare", title="Användare", singular="användare", editors=ADMIN, readers=ADMIN,
+    columns=[
+        Column("Namn", lambda r, _: r.name), Column("E-post", lambda r, _: r.email),
+        Column("Roll", lambda r, _: ROLE_LABELS[r.role]),
+        Column("Förvaltning / förbund", lambda r, n: n["union"].get(r.union_id) or n["department"].get(r.department_id) or ""),
+        Column("Senast inloggad", lambda r, _: local_time(r.last_login_at) or "aldrig"),
+        Column("Status", lambda r, _: "Aktiv" if r.active else "Inaktiv"),
+    ],
+    fields=[
+        Field("name", "Namn", required=True),
+        Field("email", "E-post (inloggning)", kind="email", required=True, maxlength=254, hint="Ange en giltig e-postadress."),
+        Field("role", "Roll", kind="select", required=True, maxlength=None,
+              help="Förvaltning: knyts till en förvaltning. Fackförbund: knyts till ett fackförbund."),
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True),
+        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True),
+        Field("password", "Nytt lösenord", kind="password", maxlength=None,
+              help="Minst 10 tecken. Lämna tomt för att behålla lösenordet (eller, för en ny användare, bara API-nycklar)."),
+        Field("active", "Aktiv", kind="checkbox", maxlength=None),
+    ],
+    list=service.list_users, get=service.get_user, create=service.create_user, update=service.update_user,
+    deactivate=service.deactivate_user, create_type=UserCreate, update_type=UserUpdate, lookups=_user_lookups,
+    before_change=lambda viewer, id, data: service.check_not_locking_out(viewer.user_id, id, data),
+)
+
+ROUTES = [login_page, login, logout, home, account, create_token, revoke_token, *routes(USERS)]

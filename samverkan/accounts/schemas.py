@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from samverkan.orgs.schemas import Email, Id, Input, Name
 
@@ -23,6 +23,7 @@ class User(Struct, kw_only=True):
     person_id: int | None
     active: bool
     has_password: bool
+    last_login_at: dt.datetime | None
 
 
 class UserCreate(Input):
@@ -32,6 +33,18 @@ class UserCreate(Input):
     department_id: Id | None = None
     union_id: Id | None = None
     password: Password | None = None
+    active: bool = True
+
+
+class UserUpdate(Input):
+    email: Email | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    role: Role | UnsetType = UNSET
+    department_id: Id | None | UnsetType = UNSET
+    union_id: Id | None | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+    # None or absent: the password stays as it is.
+    password: Password | None | UnsetType = UNSET
 
 
 class ApiToken(Struct, kw_only=True):

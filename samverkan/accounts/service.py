@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import argon2
+import msgspec
 
 from samverkan.accounts import schemas as s
 from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
-from samverkan.database import is_unique_violation
+from samverkan.database import write_unique
 from samverkan.errors import Conflict, Invalid, NotFound, ServiceError
+from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, Person, TradeUnion
+from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
 from samverkan.settings import Settings
 
 ROLES = ("admin", "hr", "department", "union")
@@ -76,7 +79,7 @@ def _user(row: dict) -> s.User:
     return s.User(
         id=row["id"], email=row["email"], name=row["name"], role=row["role"], department_id=row["department"],
         union_id=row["trade_union"], person_id=row["person"], active=row["active"],
-        has_password=bool(row["password_hash"]),
+        has_password=bool(row["password_hash"]), last_login_at=row["last_login_at"],
     )
 
 
@@ -87,44 +90,94 @@ async def get_user(id: int) -> s.User:
     return _user(row)
 
 
-async def list_users() -> list[s.User]:
-    return [_user(r) for r in await User.select().order_by(User.name)]
+async def list_users(q: str | None = None, active: bool | None = None, page: PageRequest = PageRequest()) -> Page[s.User]:
+    where = [matches(User.search_text, q) if q else None, (User.active == active) if active is not None else None]
+    rows, total = await fetch_page(User, where, User.name, page)
+    return Page(items=[_user(r) for r in rows], total=total)
+
+
+DUPLICATE_USER = "Det finns redan en användare med den e-postadressen."
+
+
+async def _check_user(values: dict, exclude_id: int | None = None) -> None:
+    """The role decides what a login is tied to: a department user to one department, a union user to one union."""
+    role, department, union = values["role"], values["department"], values["trade_union"]
+    if role == "department" and department is None:
+        raise Invalid("En förvaltningsanvändare måste höra till en förvaltning.", field="department_id")
+    if role == "union" and union is None:
+        raise Invalid("En facklig användare måste höra till ett fackförbund.", field="union_id")
+    if role != "department" and department is not None:
+        raise Invalid("Bara förvaltningsanvändare knyts till en förvaltning.", field="department_id")
+    if role != "union" and union is not None:
+        raise Invalid("Bara fackliga användare knyts till ett fackförbund.", field="union_id")
+    if department is not None and not await Department.exists().where(Department.id == department):
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+    if union is not None and not await TradeUnion.exists().where(TradeUnion.id == union):
+        raise Invalid("Fackförbundet finns inte.", field="union_id")
+    query = User.exists().where(User.email == values["email"])
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    if await query:
+        raise Conflict(DUPLICATE_USER, field="email")
+
+
+def _user_columns(fields: dict) -> dict:
+    out: dict = {}
+    for key, value in fields.items():
+        if key == "department_id":
+            out["department"] = value
+        elif key == "union_id":
+            out["trade_union"] = value
+        elif key == "email":
+            out["email"] = value.strip().lower()
+        elif key == "password":
+            if value:  # empty: keep the current password
+                out["password_hash"] = hash_password(value)
+        else:
+            out[key] = value.strip() if isinstance(value, str) else value
+    return out
 
 
 async def create_user(data: s.UserCreate) -> s.User:
-    email = data.email.strip().lower()
-    if data.role == "department" and data.department_id is None:
-        raise Invalid("En förvaltningsanvändare måste höra till en förvaltning.", field="department_id")
-    if data.role == "union" and data.union_id is None:
-        raise Invalid("En facklig användare måste höra till ett fackförbund.", field="union_id")
-    if data.role != "department" and data.department_id is not None:
-        raise Invalid("Bara förvaltningsanvändare knyts till en förvaltning.", field="department_id")
-    if data.role != "union" and data.union_id is not None:
-        raise Invalid("Bara fackliga användare knyts till ett fackförbund.", field="union_id")
-    if data.department_id is not None and not await Department.exists().where(Department.id == data.department_id):
-        raise Invalid("Förvaltningen finns inte.", field="department_id")
-    if data.union_id is not None and not await TradeUnion.exists().where(TradeUnion.id == data.union_id):
-        raise Invalid("Fackförbundet finns inte.", field="union_id")
-    if await User.exists().where(User.email == email):
-        raise Conflict("Det finns redan en användare med den e-postadressen.", field="email")
+    values = _user_columns(msgspec.structs.asdict(data))
+    await _check_user(values)
     # A login belongs to a person of the registry when one has the same address.
-    person = await Person.select(Person.id).where(Person.email == email).first()
-    row = User(
-        email=email, name=data.name.strip(), role=data.role, department=data.department_id,
-        trade_union=data.union_id, person=person["id"] if person else None,
-        password_hash=hash_password(data.password) if data.password else "",
-    )
-    try:
-        await row.save()
-    except Exception as exc:
-        if is_unique_violation(exc):
-            raise Conflict("Det finns redan en användare med den e-postadressen.", field="email") from None
-        raise
+    person = await Person.select(Person.id).where(Person.email == values["email"]).first()
+    row = User(**values, person=person["id"] if person else None, search_text=folded(values["name"], values["email"]))
+    await write_unique(row.save, Conflict(DUPLICATE_USER, field="email"))
     return await get_user(row.id)
 
 
-async def set_password(user_id: int, password: str) -> None:
-    await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+async def update_user(id: int, patch: s.UserUpdate) -> s.User:
+    current = await User.select().where(User.id == id).first()
+    if current is None:
+        raise NotFound(f"Användaren {id} finns inte.")
+    changed = _user_columns(changes(patch))
+    values = {**current, **changed}
+    await _check_user(values, exclude_id=id)
+    update = {**changed, "search_text": folded(values["name"], values["email"])}
+    await write_unique(lambda: User.update(update).where(User.id == id), Conflict(DUPLICATE_USER, field="email"))
+    return await get_user(id)
+
+
+async def check_not_locking_out(actor_id: int, target_id: int, data: s.UserUpdate | None) -> None:
+    """An administrator may not deactivate or demote their own login: nobody could undo it in the UI.
+
+    ``data`` is the update being made, or None for a deactivation.
+    """
+    if actor_id != target_id:
+        return
+    if data is None or data.active is False:
+        raise Conflict("Du kan inte inaktivera ditt eget konto.", field="active")
+    if data.role is not msgspec.UNSET and data.role != "admin":
+        raise Conflict("Du kan inte ta bort din egen administratörsroll.", field="role")
+
+
+async def deactivate_user(id: int) -> s.User:
+    """A deactivated login's sessions and tokens stop working at once (both check active)."""
+    await get_user(id)
+    await User.update({User.active: False}).where(User.id == id)
+    return await get_user(id)
 
 
 # --- login -----------------------------------------------------------------

@@ -16,6 +16,7 @@ class User(Table, tablename="app_user"):
     trade_union = ForeignKey(TradeUnion, null=True, on_delete=OnDelete.restrict)
     person = ForeignKey(Person, null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
+    search_text = Text(default="")  # case-folded name and e-mail, as in the registry
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
 

@@ -180,7 +180,8 @@ async def load() -> dict[str, int]:
             {"email": login.email, "name": login.name, "role": login.role,
              "department": departments[login.department_code] if login.department_code else None,
              "trade_union": unions[login.union_name] if login.union_name else None,
-             "person": people.get(login.email), "password_hash": hash_password(DEMO_PASSWORD)},
+             "person": people.get(login.email), "password_hash": hash_password(DEMO_PASSWORD),
+             "search_text": folded(login.name, login.email)},
         )
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),

@@ -19,7 +19,7 @@ PERSON_ROLE_LABELS = {
 }
 
 
-async def _departments_and_unions() -> dict:
+async def departments_and_unions() -> dict:
     departments = await service.choices(Department)
     unions = await service.choices(TradeUnion)
     return {
@@ -33,14 +33,14 @@ async def _no_lookups() -> dict:
 
 
 async def _group_lookups() -> dict:
-    lookups = await _departments_and_unions()
+    lookups = await departments_and_unions()
     lookups["choices"]["member_ids"] = await service.choices(Person)
     lookups["choices"]["level"] = list(LEVEL_LABELS.items())
     return lookups
 
 
 async def _person_lookups() -> dict:
-    lookups = await _departments_and_unions()
+    lookups = await departments_and_unions()
     lookups["choices"]["side"] = list(SIDE_LABELS.items())
     lookups["choices"]["roles"] = list(PERSON_ROLE_LABELS.items())
     return lookups

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from samverkan.database import engine, is_unique_violation
+from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
@@ -43,16 +43,6 @@ async def _ensure_unique(table: Any, column: Any, value: Any, field: str, messag
 async def _ensure_exists(table: Any, id: int | None, field: str, message: str) -> None:
     if id is not None and not await table.exists().where(table.id == id):
         raise Invalid(message, field=field)
-
-
-async def _write(fn, conflict_message: str, field: str):
-    """Run a write; a unique violation that raced past our check is still a 409."""
-    try:
-        return await fn()
-    except Exception as exc:
-        if is_unique_violation(exc):
-            raise Conflict(conflict_message, field=field) from None
-        raise
 
 
 # --- departments -----------------------------------------------------------
@@ -92,7 +82,7 @@ async def create_department(data: s.DepartmentCreate) -> s.Department:
     values = _department_columns(msgspec.structs.asdict(data))
     await _ensure_unique(Department, Department.code, values["code"], "code", DUPLICATE_CODE)
     row = Department(**values, search_text=_department_search(values))
-    await _write(row.save, DUPLICATE_CODE, "code")
+    await write_unique(row.save, Conflict(DUPLICATE_CODE, field="code"))
     return await get_department(row.id)
 
 
@@ -103,7 +93,7 @@ async def update_department(id: int, patch: s.DepartmentUpdate) -> s.Department:
         await _ensure_unique(Department, Department.code, changed["code"], "code", DUPLICATE_CODE, exclude_id=id)
     values = {**current, **changed}
     update = {**changed, "search_text": _department_search(values), "updated_at": _now()}
-    await _write(lambda: Department.update(update).where(Department.id == id), DUPLICATE_CODE, "code")
+    await write_unique(lambda: Department.update(update).where(Department.id == id), Conflict(DUPLICATE_CODE, field="code"))
     return await get_department(id)
 
 
@@ -148,7 +138,7 @@ async def create_union(data: s.UnionCreate) -> s.Union:
     }
     await _ensure_union_name_free(values["name"])
     row = TradeUnion(**values, search_text=_union_search(values))
-    await _write(row.save, DUPLICATE_UNION, "name")
+    await write_unique(row.save, Conflict(DUPLICATE_UNION, field="name"))
     return await get_union(row.id)
 
 
@@ -161,7 +151,7 @@ async def update_union(id: int, patch: s.UnionUpdate) -> s.Union:
         await _ensure_union_name_free(changed["name"], exclude_id=id)
     values = {**current, **changed}
     update = {**changed, "search_text": _union_search(values), "updated_at": _now()}
-    await _write(lambda: TradeUnion.update(update).where(TradeUnion.id == id), DUPLICATE_UNION, "name")
+    await write_unique(lambda: TradeUnion.update(update).where(TradeUnion.id == id), Conflict(DUPLICATE_UNION, field="name"))
     return await get_union(id)
 
 
@@ -232,7 +222,7 @@ async def create_person(data: s.PersonCreate) -> s.Person:
     values = _person_columns(msgspec.structs.asdict(data))
     await _check_person(values)
     row = Person(**values, search_text=_person_search(values))
-    await _write(row.save, DUPLICATE_EMAIL, "email")
+    await write_unique(row.save, Conflict(DUPLICATE_EMAIL, field="email"))
     return await get_person(row.id)
 
 
@@ -242,7 +232,7 @@ async def update_person(id: int, patch: s.PersonUpdate) -> s.Person:
     values = {**current, **changed}
     await _check_person(values, exclude_id=id)
     update = {**changed, "search_text": _person_search(values), "updated_at": _now()}
-    await _write(lambda: Person.update(update).where(Person.id == id), DUPLICATE_EMAIL, "email")
+    await write_unique(lambda: Person.update(update).where(Person.id == id), Conflict(DUPLICATE_EMAIL, field="email"))
     return await get_person(id)
 
 

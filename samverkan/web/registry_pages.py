@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, email, number, select, checkbox, checkboxes, multiselect
+    kind: str = "text"  # text, email, password, number, select, checkbox, checkboxes, multiselect
     required: bool = False
     maxlength: int | None = 200
     help: str = ""
@@ -59,13 +59,18 @@ class Register:
     update_type: type
     # Extra context per request: select choices and lookup names, loaded once per page.
     lookups: Callable[[], Awaitable[dict[str, Any]]]
+    readers: Allow = SIGNED_IN
+    # Called as (viewer, id, update or None for a deactivation) before a change; may refuse it.
+    before_change: Callable[[Any, int, Any], Awaitable[None]] | None = None
 
 
 def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
     """Posted strings -> the input dict (None for empty selects, lists for multi-choice)."""
     values: dict[str, Any] = {}
     for f in register.fields:
-        if f.kind == "checkbox":
+        if f.kind == "password":
+            values[f.name] = form.get(f.name) or None  # empty: no (new) password
+        elif f.kind == "checkbox":
             values[f.name] = f.name in form
         elif f.kind in {"checkboxes", "multiselect"}:
             raw = form.getall(f.name) if f.name in form else []
@@ -97,7 +102,7 @@ def routes(register: Register) -> list[Any]:
             status_code=status,
         )
 
-    @get(base, guards=[SIGNED_IN], name=f"{register.slug}-list")
+    @get(base, guards=[register.readers], name=f"{register.slug}-list")
     async def list_page(
         request: Request, q: SearchText = None, visa: FromQuery[str | None] = None,
         sida: PageNumber = 1,
@@ -130,7 +135,7 @@ def routes(register: Register) -> list[Any]:
             return await render_form(request, values, service_errors(exc).errors, status=422)
         return Redirect(f"{base}/{record.id}?sparad=1")
 
-    @get(f"{base}/{{id:int}}", guards=[SIGNED_IN], name=f"{register.slug}-detail")
+    @get(f"{base}/{{id:int}}", guards=[register.readers], name=f"{register.slug}-detail")
     async def detail(request: Request, id: RecordId, sparad: FromQuery[int | None] = None) -> Template:
         record = await register.get(id)
         template = await render_form(request, msgspec.structs.asdict(record), {}, record)
@@ -142,7 +147,10 @@ def routes(register: Register) -> list[Any]:
         record = await register.get(id)
         values = _form_values(register, await request.form())
         try:
-            await register.update(id, convert(values, register.update_type, hints))
+            data = convert(values, register.update_type, hints)
+            if register.before_change:
+                await register.before_change(request.user, id, data)
+            await register.update(id, data)
         except FormErrors as exc:
             return await render_form(request, values, exc.errors, record, status=422)
         except ServiceError as exc:
@@ -152,7 +160,9 @@ def routes(register: Register) -> list[Any]:
         return Redirect(f"{base}/{id}?sparad=1")
 
     @post(f"{base}/{{id:int}}/inaktivera", guards=[register.editors], name=f"{register.slug}-deactivate")
-    async def deactivate(id: RecordId) -> Redirect:
+    async def deactivate(request: Request, id: RecordId) -> Redirect:
+        if register.before_change:
+            await register.before_change(request.user, id, None)
         await register.deactivate(id)
         return Redirect(f"{base}/{id}?sparad=1")
 
