@@ -66,6 +66,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"samverkan körs på http://{args.host}:{args.port}/  (databas: {'PostgreSQL' if settings.is_postgres else settings.sqlite_path})")
     if not settings.cookie_secure:
         print("Varning: SAMVERKAN_COOKIE_SECURE=false; använd bara så bakom HTTPS-proxy eller lokalt.")
+    elif args.host not in {"127.0.0.1", "localhost", "::1"}:
+        # Browsers store a Secure cookie over plain http only for localhost.
+        print("Obs: inloggningen kräver HTTPS utom på localhost (eller SAMVERKAN_COOKIE_SECURE=false bakom en HTTPS-proxy).")
     uvicorn.run(
         "samverkan.app:create_app", factory=True, host=args.host, port=args.port, reload=args.reload,
         log_level=settings.log_level.lower(), proxy_headers=True,

@@ -26,7 +26,12 @@ from samverkan.settings import Settings
 log = logging.getLogger(__name__)
 
 # The Piccolo apps in migration order; each area of the domain is one app.
-APPS = ["samverkan.orgs.piccolo_app", "samverkan.accounts.piccolo_app"]
+APPS = [
+    "samverkan.orgs.piccolo_app",
+    "samverkan.accounts.piccolo_app",
+    "samverkan.matters.piccolo_app",
+    "samverkan.meetings.piccolo_app",
+]
 
 # Any constant works; it only has to be the same for every instance of the service.
 MIGRATION_LOCK_KEY = 7_365_726_161

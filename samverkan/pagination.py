@@ -42,9 +42,15 @@ def matches(column: Column, q: str) -> Any:
     return condition
 
 
-async def fetch_page(table: type[Table], where: list[Any], order_by: Column, page: PageRequest) -> tuple[list[dict], int]:
+async def fetch_page(
+    table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False
+) -> tuple[list[dict], int]:
     """One query for the rows and one for the total, whatever the page size."""
     where = [w for w in where if w is not None]
-    rows = await table.select().where(*where).order_by(order_by).order_by(table._meta.primary_key).limit(page.limit).offset(page.offset)
+    rows = await (
+        table.select().where(*where)
+        .order_by(order_by, ascending=not descending).order_by(table._meta.primary_key, ascending=not descending)
+        .limit(page.limit).offset(page.offset)
+    )
     total = await table.count().where(*where)
     return rows, total

@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", None, "postgresql://user@host:port/db for PostgreSQL; unset for SQLite in the data dir."),
     Setting("SECRET_KEY", None, "Signs CSRF tokens. Generated into the data dir on first start if unset."),
     Setting("EMPLOYER_NAME", "Lunds kommun", "The employer shown on pages and documents."),
+    Setting("DIARY_PATTERN", "{prefix} {year}/{serial:04d}",
+            "How a generated diary number is written; {prefix}, {year} and {serial} are filled in."),
     Setting("COOKIE_SECURE", "true", "Send the session cookie only over HTTPS (browsers treat localhost as secure)."),
     Setting("SESSION_HOURS", "10", "How long a login lasts, in hours (1–720)."),
     Setting("LOGIN_MAX_FAILURES", "5", "Failed logins per account within 15 minutes before it is throttled (1–100)."),
@@ -53,6 +55,7 @@ class Settings:
     database_url: str | None
     secret_key: str
     employer_name: str
+    diary_pattern: str
     cookie_secure: bool
     session_hours: int
     login_max_failures: int
@@ -114,6 +117,17 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _diary_pattern(env: Mapping[str, str]) -> str:
+    raw = _text(env, "DIARY_PATTERN")
+    try:
+        sample = raw.format(prefix="KS", year=2026, serial=42)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise SettingsError(f"{PREFIX}DIARY_PATTERN: cannot be filled in ({exc}); use {{prefix}}, {{year}} and {{serial}}") from None
+    if "{serial" not in raw or not 1 <= len(sample) <= 40:
+        raise SettingsError(f"{PREFIX}DIARY_PATTERN: must contain {{serial}} and give at most 40 characters")
+    return raw
+
+
 def _data_dir(env: Mapping[str, str]) -> Path:
     path = Path(_text(env, "DATA_DIR") or ".").expanduser().resolve()
     if path.exists() and not path.is_dir():
@@ -155,6 +169,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_database_url(env),
         secret_key=_secret_key(env, data_dir),
         employer_name=_text(env, "EMPLOYER_NAME") or "Lunds kommun",
+        diary_pattern=_diary_pattern(env),
         cookie_secure=_bool(env, "COOKIE_SECURE"),
         session_hours=_int(env, "SESSION_HOURS", 1, 720),
         login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 1, 100),

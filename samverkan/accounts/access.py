@@ -39,3 +39,4 @@ class Allow:
 SIGNED_IN = Allow(*ROLES)
 ADMIN = Allow("admin")
 ADMIN_OR_HR = Allow("admin", "hr")
+EMPLOYER = Allow("admin", "hr", "department")  # the employer side; services narrow "department" further

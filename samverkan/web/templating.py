@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from samverkan.clock import STOCKHOLM
 from samverkan.paths import templates_dir
 from samverkan.settings import Settings
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 ROLE_LABELS = {"admin": "Administratör", "hr": "HR", "department": "Förvaltning", "union": "Fackförbund"}
 

@@ -1,0 +1,186 @@
+"""Pure domain rules of matters: kinds, event types, per-party state and the decision hold.
+
+No web or database imports: these functions take plain values and are tested on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str  # Swedish
+    basis: str  # legal basis, shown beside the label
+    hold: bool  # the employer may not decide before negotiation is complete
+
+
+KINDS: dict[str, Kind] = {
+    "primary_negotiation": Kind("Primär förhandling", "11 § MBL", hold=True),
+    "negotiation_on_request": Kind("Förhandling på begäran", "12 § MBL", hold=True),
+    "negotiation_13": Kind("Förhandling med organisation utan kollektivavtal", "13 § MBL", hold=False),
+    "central_negotiation": Kind("Central förhandling", "14 § MBL", hold=False),
+    "contracting_out": Kind("Entreprenad och inhyrning", "38 § MBL", hold=True),
+    "information": Kind("Information", "19 § MBL", hold=False),
+    "samverkan": Kind("Samverkan", "Samverkansavtalet (ersätter 11 och 19 §§ MBL)", hold=True),
+    "work_environment": Kind("Arbetsmiljö", "AML 6 kap.", hold=False),
+    "dispute": Kind("Tvisteförhandling", "10 och 64 §§ MBL", hold=False),
+    "other": Kind("Övrigt", "", hold=False),
+}
+
+NEGOTIATING = {"primary_negotiation", "negotiation_on_request", "negotiation_13", "central_negotiation",
+               "contracting_out", "dispute", "other"}
+LOCAL = NEGOTIATING - {"central_negotiation"} | {"samverkan"}
+
+
+@dataclass(frozen=True)
+class EventType:
+    label: str
+    kinds: frozenset[str]  # the matter kinds it fits
+    union: str  # "required", "optional" or "none"
+    outcomes: frozenset[str] = frozenset()  # allowed outcomes; empty: none
+    note_required: bool = False
+
+
+ALL_KINDS = frozenset(KINDS)
+
+EVENT_TYPES: dict[str, EventType] = {
+    "request_received": EventType("Framställan mottagen", frozenset(NEGOTIATING | {"work_environment"}), "optional"),
+    "request_sent": EventType("Framställan skickad", frozenset(NEGOTIATING), "optional"),
+    "meeting_held": EventType("Möte hållet", ALL_KINDS, "optional"),
+    "negotiation_closed": EventType(
+        "Förhandlingen avslutad", frozenset(NEGOTIATING | {"samverkan"}), "required",
+        frozenset({"agreement", "disagreement"}),
+    ),
+    "withdrawal_notice": EventType("Frånträdesbesked (16 § 3 st. MBL)", frozenset(NEGOTIATING), "required"),
+    "central_requested": EventType("Central förhandling begärd (14 § MBL)", frozenset(LOCAL), "required"),
+    "central_closed": EventType(
+        "Central förhandling avslutad", frozenset(LOCAL), "required", frozenset({"agreement", "disagreement"}),
+    ),
+    "knowledge": EventType("Kännedom om omständigheten (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
+    "occurrence": EventType("Omständigheten inträffade (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
+    "decision_taken": EventType("Beslut fattat", ALL_KINDS - {"dispute"}, "none"),
+    "exception_recorded": EventType(
+        "Undantag: beslut före avslutad förhandling", frozenset(k for k, v in KINDS.items() if v.hold), "none",
+        note_required=True,
+    ),
+    "protocol_approved": EventType("Protokoll justerat", ALL_KINDS, "optional"),
+}
+
+OUTCOME_LABELS = {"agreement": "enighet", "disagreement": "oenighet", "informed": "informerad"}
+
+
+class RuleError(ValueError):
+    """A value that breaks a rule of the domain; ``field`` names the input it concerns."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_event(kind: str, type: str, union_id: int | None, outcome: str | None, note: str,
+                party_ids: Iterable[int]) -> None:
+    """Raise RuleError when an event does not fit its matter."""
+    spec = EVENT_TYPES[type]
+    if kind not in spec.kinds:
+        raise RuleError(f"Händelsen ”{spec.label}” hör inte till ett ärende av typen {KINDS[kind].label.lower()}.", "type")
+    if spec.union == "required" and union_id is None:
+        raise RuleError(f"Ange vilken facklig part händelsen ”{spec.label}” gäller.", "union_id")
+    if spec.union == "none" and union_id is not None:
+        raise RuleError(f"Händelsen ”{spec.label}” gäller inte en enskild facklig part.", "union_id")
+    if union_id is not None and union_id not in set(party_ids):
+        raise RuleError("Fackförbundet är inte part i ärendet.", "union_id")
+    if spec.outcomes and outcome is None and type == "negotiation_closed":
+        raise RuleError("Ange utfallet: enighet eller oenighet.", "outcome")
+    if outcome is not None and outcome not in spec.outcomes:
+        raise RuleError(f"Händelsen ”{spec.label}” har inget sådant utfall.", "outcome")
+    if spec.note_required and not note.strip():
+        raise RuleError("Ange skälen (synnerliga eller särskilda skäl) för undantaget.", "note")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An event as the rules see it."""
+
+    type: str
+    date: dt.date
+    union_id: int | None = None
+    outcome: str | None = None
+    note: str = ""
+
+
+PARTY_STATE_LABELS = {
+    "open": "Pågår",
+    "agreement": "Avslutad i enighet",
+    "disagreement": "Avslutad i oenighet",
+    "withdrawn": "Avslutad genom frånträdesbesked",
+    "central_requested": "Central förhandling begärd",
+    "central_agreement": "Central förhandling avslutad i enighet",
+    "central_disagreement": "Central förhandling avslutad i oenighet",
+}
+
+
+def party_state(union_id: int, facts: list[Fact]) -> str:
+    """Where the negotiation with one union stands, from its events in date order."""
+    state = "open"
+    for fact in sorted(facts, key=lambda f: f.date):
+        if fact.union_id != union_id:
+            continue
+        if fact.type == "negotiation_closed":
+            state = fact.outcome or "agreement"
+        elif fact.type == "withdrawal_notice" and state == "open":
+            state = "withdrawn"
+        elif fact.type == "central_requested":
+            state = "central_requested"
+        elif fact.type == "central_closed":
+            state = f"central_{fact.outcome or 'agreement'}"
+    return state
+
+
+@dataclass(frozen=True)
+class Hold:
+    decision_allowed: bool
+    reason: str | None  # Swedish, for people; None when a decision is allowed without remark
+    status: str  # open, on_hold, closed, decided
+    party_states: dict[int, str]
+
+
+def _names(ids: list[int], union_names: dict[int, str]) -> str:
+    names = sorted(union_names.get(i, f"förbund {i}") for i in ids)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def decision_hold(kind: str, party_ids: list[int], facts: list[Fact], union_names: dict[int, str]) -> Hold:
+    """May the employer decide? For the hold kinds only when negotiation is closed with every
+    party and no requested central negotiation is open (11, 12, 14 and 38 §§ MBL), unless an
+    exception is recorded with its reasons."""
+    states = {u: party_state(u, facts) for u in party_ids}
+    decided = any(f.type == "decision_taken" for f in facts)
+    open_parties = [u for u, s in states.items() if s == "open"]
+    central_open = [u for u, s in states.items() if s == "central_requested"]
+    negotiation_done = bool(party_ids) and not open_parties and not central_open
+    exceptions = [f for f in facts if f.type == "exception_recorded"]
+
+    if not KINDS[kind].hold:
+        status = "decided" if decided else ("closed" if negotiation_done else "open")
+        return Hold(True, None, status, states)
+    if exceptions:
+        latest = max(exceptions, key=lambda f: f.date)
+        reason = f"Undantag registrerat {latest.date.isoformat()}: {latest.note.strip()}"
+        return Hold(True, reason, "decided" if decided else "closed", states)
+    if negotiation_done:
+        return Hold(True, None, "decided" if decided else "closed", states)
+
+    if not party_ids:
+        reason = "Inga fackliga parter är angivna, så ingen förhandling kan ha avslutats."
+    else:
+        parts = []
+        if open_parties:
+            parts.append(f"Förhandlingen är inte avslutad med {_names(open_parties, union_names)}.")
+        if central_open:
+            parts.append(f"{_names(central_open, union_names)} har begärt central förhandling (14 § MBL) som inte är avslutad.")
+        reason = " ".join(parts)
+    reason += " Arbetsgivaren får inte besluta förrän förhandlingen är avslutad, om inte ett undantag (synnerliga skäl) registreras."
+    return Hold(False, reason, "decided" if decided else "on_hold", states)

@@ -1,0 +1,344 @@
+"""Matters and their events: scoping, diary numbers, the decision hold. No HTTP here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from piccolo.query.functions.aggregate import Max
+
+from samverkan import clock
+from samverkan.accounts.service import Viewer
+from samverkan.database import engine, write_unique
+from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
+from samverkan.matters import rules
+from samverkan.matters import schemas as s
+from samverkan.matters.tables import Matter, MatterEvent, MatterEventChange, MatterParty
+from samverkan.orgs.schemas import changes
+from samverkan.orgs.tables import Department, TradeUnion
+from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+from samverkan.settings import get_settings
+
+EMPLOYER_ROLES = {"admin", "hr"}
+
+
+# --- who sees what -----------------------------------------------------------
+
+
+def scope(viewer: Viewer) -> list[Any]:
+    """Conditions that limit matters to what the viewer may see; part of every query."""
+    if viewer.role in EMPLOYER_ROLES:
+        return []
+    if viewer.role == "department":
+        # Individärenden are for HR and the named parties only.
+        return [Matter.department == viewer.department_id, Matter.personal_data == False]  # noqa: E712
+    if viewer.role == "union":
+        return [Matter.id.is_in(MatterParty.select(MatterParty.matter).where(MatterParty.trade_union == viewer.union_id))]
+    return [Matter.id == -1]
+
+
+def _check_may_change(viewer: Viewer, department_id: int) -> None:
+    if viewer.role in EMPLOYER_ROLES:
+        return
+    if viewer.role == "department" and viewer.department_id == department_id:
+        return
+    raise Forbidden("Du får inte ändra ärenden för den här förvaltningen.")
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def _event(row: dict) -> s.Event:
+    return s.Event(
+        id=row["id"], type=row["type"], date=row["date"], time=row["time"], union_id=row["trade_union"],
+        outcome=row["outcome"], note=row["note"], agenda_item_id=row["agenda_item_id"], created_at=row["created_at"],
+    )
+
+
+async def _assemble(rows: list[dict]) -> list[s.Matter]:
+    """Matters with parties and events: two queries for any number of matters."""
+    ids = [r["id"] for r in rows]
+    parties: dict[int, list[s.Party]] = {i: [] for i in ids}
+    events: dict[int, list[s.Event]] = {i: [] for i in ids}
+    if ids:
+        for p in await MatterParty.select().where(MatterParty.matter.is_in(ids)).order_by(MatterParty.trade_union):
+            parties[p["matter"]].append(s.Party(union_id=p["trade_union"], state=p["state"]))
+        for e in await (
+            MatterEvent.select().where(MatterEvent.matter.is_in(ids) & MatterEvent.deleted_at.is_null())
+            .order_by(MatterEvent.date).order_by(MatterEvent.id)
+        ):
+            events[e["matter"]].append(_event(e))
+    return [
+        s.Matter(
+            id=r["id"], diary_no=r["diary_no"], title=r["title"], description=r["description"], kind=r["kind"],
+            department_id=r["department"], union_ids=[p.union_id for p in parties[r["id"]]], parties=parties[r["id"]],
+            personal_data=r["personal_data"], status=r["status"], decision_allowed=r["decision_allowed"],
+            hold_reason=r["hold_reason"] or None, events=events[r["id"]], version=r["version"], created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+async def list_matters(
+    viewer: Viewer, *, q: str | None = None, kind: str | None = None, department_id: int | None = None,
+    union_id: int | None = None, status: str | None = None, page: PageRequest = PageRequest(),
+) -> Page[s.Matter]:
+    where = scope(viewer) + [
+        matches(Matter.search_text, q) if q else None,
+        (Matter.kind == kind) if kind else None,
+        (Matter.department == department_id) if department_id else None,
+        Matter.id.is_in(MatterParty.select(MatterParty.matter).where(MatterParty.trade_union == union_id)) if union_id else None,
+        (Matter.status == status) if status else None,
+    ]
+    rows, total = await fetch_page(Matter, where, Matter.created_at, page, descending=True)
+    return Page(items=await _assemble(rows), total=total)
+
+
+async def _visible_row(viewer: Viewer, id: int) -> dict:
+    """The matter's row if the viewer may see it; otherwise 404 (its existence is not revealed)."""
+    row = await Matter.select().where(Matter.id == id, *scope(viewer)).first()
+    if row is None:
+        raise NotFound(f"Ärendet {id} finns inte.")
+    return row
+
+
+async def get_matter(viewer: Viewer, id: int) -> s.Matter:
+    return (await _assemble([await _visible_row(viewer, id)]))[0]
+
+
+# --- diary numbers -----------------------------------------------------------
+
+
+async def _next_diary_no(department_id: int) -> tuple[str, int, int]:
+    """The next number in the department's series for this year, e.g. KS 2026/0043."""
+    department = await Department.select(Department.diary_prefix).where(Department.id == department_id).first()
+    year = clock.today().year
+    pattern = get_settings().diary_pattern
+    # A series is the text before the serial ("KS 2026/"); prefixes share years, not series.
+    head = pattern.split("{serial")[0].format(prefix=department["diary_prefix"], year=year)
+    row = await Matter.select(Max(Matter.diary_serial, alias="serial")).where(
+        (Matter.diary_year == year) & Matter.diary_no.like(f"{head}%")
+    ).first()
+    serial = ((row or {}).get("serial") or 0) + 1
+    return pattern.format(prefix=department["diary_prefix"], year=year, serial=serial), year, serial
+
+
+# --- writing -----------------------------------------------------------------
+
+
+async def _check_parties(union_ids: list[int]) -> None:
+    if union_ids and await TradeUnion.count().where(TradeUnion.id.is_in(list(set(union_ids)))) != len(set(union_ids)):
+        raise Invalid("Ett eller flera fackförbund finns inte.", field="union_ids")
+
+
+async def _check_department(department_id: int) -> None:
+    if not await Department.exists().where(Department.id == department_id):
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+
+
+DUPLICATE_DIARY_NO = "Diarienumret används redan av ett annat ärende."
+
+
+async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
+    _check_may_change(viewer, data.department_id)
+    await _check_department(data.department_id)
+    await _check_parties(data.union_ids)
+    if data.personal_data and viewer.role not in EMPLOYER_ROLES:
+        raise Forbidden("Individärenden registreras av HR.", field="personal_data")
+    title = data.title.strip()
+    for attempt in range(5):
+        if data.diary_no is None:
+            diary_no, year, serial = await _next_diary_no(data.department_id)
+        else:
+            diary_no, year, serial = data.diary_no.strip(), None, None
+            if await Matter.exists().where(Matter.diary_no == diary_no):
+                raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
+        try:
+            async with engine().transaction():
+                row = Matter(
+                    diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
+                    kind=data.kind, department=data.department_id, personal_data=data.personal_data,
+                    search_text=folded(diary_no, title), created_by=viewer.user_id,
+                )
+                await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
+                if data.union_ids:
+                    await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
+                await _recompute(row.id)
+            break
+        except Conflict:
+            # Two requests took the same generated serial; the next attempt takes the next one.
+            if data.diary_no is not None or attempt == 4:
+                raise
+    return (await _assemble([await Matter.select().where(Matter.id == row.id).first()]))[0]
+
+
+async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Matter:
+    current = await _visible_row(viewer, id)
+    _check_may_change(viewer, current["department"])
+    fields = changes(patch)
+    expected = fields.pop("version", None)
+    if expected is not None and expected != current["version"]:
+        raise Conflict(
+            f"Ärendet har ändrats av någon annan sedan du öppnade det (version {expected} → {current['version']}). "
+            "Ladda om och gör ändringen igen.", field="version",
+        )
+    if "department_id" in fields:
+        _check_may_change(viewer, fields["department_id"])
+        await _check_department(fields["department_id"])
+    if fields.get("personal_data") and viewer.role not in EMPLOYER_ROLES:
+        raise Forbidden("Individärenden registreras av HR.", field="personal_data")
+    events = await _facts(id)
+    kind = fields.get("kind", current["kind"])
+    if "kind" in fields:
+        for fact in events:
+            if kind not in rules.EVENT_TYPES[fact.type].kinds:
+                raise Invalid(
+                    f"Ärendet har händelsen ”{rules.EVENT_TYPES[fact.type].label}”, som inte hör till den nya typen.",
+                    field="kind",
+                )
+    union_ids = fields.pop("union_ids", None)
+    if union_ids is not None:
+        await _check_parties(union_ids)
+        in_use = {f.union_id for f in events if f.union_id is not None} - set(union_ids)
+        if in_use:
+            names = await _union_names(sorted(in_use))
+            raise Invalid(
+                f"{', '.join(names.values())} har händelser i ärendet och kan inte tas bort som part.", field="union_ids"
+            )
+    update: dict[str, Any] = {}
+    for key, value in fields.items():
+        column = "department" if key == "department_id" else key
+        update[column] = value.strip() if key in {"title", "diary_no"} else value
+    values = {**current, **update}
+    if "diary_no" in update and update["diary_no"] != current["diary_no"]:
+        update.update(diary_year=None, diary_serial=None)  # entered by hand now
+    update.update(search_text=folded(values["diary_no"], values["title"]), updated_at=clock.now(), version=current["version"] + 1)
+    async with engine().transaction():
+        # The version in the WHERE makes a concurrent change lose cleanly instead of silently.
+        await write_unique(
+            lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])),
+            Conflict(DUPLICATE_DIARY_NO, field="diary_no"),
+        )
+        if union_ids is not None:
+            await MatterParty.delete().where(
+                (MatterParty.matter == id) & MatterParty.trade_union.not_in(union_ids or [0])
+            )
+            existing = {p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == id)}
+            new = sorted(set(union_ids) - existing)
+            if new:
+                await MatterParty.insert(*[MatterParty(matter=id, trade_union=u) for u in new])
+        await _recompute(id)
+    return await get_matter(viewer, id)
+
+
+async def _union_names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await TradeUnion.select(TradeUnion.id, TradeUnion.name).where(TradeUnion.id.is_in(ids))
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def _facts(matter_id: int) -> list[rules.Fact]:
+    rows = await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null())
+    return [rules.Fact(r["type"], r["date"], r["trade_union"], r["outcome"], r["note"]) for r in rows]
+
+
+async def _recompute(matter_id: int) -> rules.Hold:
+    """Rewrite the derived status, hold and party states from the events."""
+    matter = await Matter.select(Matter.kind).where(Matter.id == matter_id).first()
+    party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
+    hold = rules.decision_hold(matter["kind"], party_ids, await _facts(matter_id), await _union_names(party_ids))
+    await Matter.update(
+        {Matter.status: hold.status, Matter.decision_allowed: hold.decision_allowed, Matter.hold_reason: hold.reason or ""}
+    ).where(Matter.id == matter_id)
+    for union_id, state in hold.party_states.items():
+        await MatterParty.update({MatterParty.state: state}).where(
+            (MatterParty.matter == matter_id) & (MatterParty.trade_union == union_id)
+        )
+    return hold
+
+
+# --- events ------------------------------------------------------------------
+
+
+async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | None, outcome: str | None, note: str) -> None:
+    if type == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+        raise Forbidden("Undantag från förhandlingsskyldigheten registreras av HR.", field="type")
+    party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter["id"])]
+    try:
+        rules.check_event(matter["kind"], type, union_id, outcome, note, party_ids)
+    except rules.RuleError as exc:
+        raise Invalid(str(exc), field=exc.field) from None
+    if type == "decision_taken" and not matter["decision_allowed"]:
+        raise Conflict(matter["hold_reason"], field="type")
+
+
+async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate, agenda_item_id: int | None = None) -> s.Event:
+    matter = await _visible_row(viewer, matter_id)
+    _check_may_change(viewer, matter["department"])
+    await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
+    async with engine().transaction():
+        row = MatterEvent(
+            matter=matter_id, type=data.type, date=data.date, time=data.time, trade_union=data.union_id,
+            outcome=data.outcome, note=data.note.strip(), agenda_item_id=agenda_item_id, created_by=viewer.user_id,
+        )
+        await row.save()
+        await _bump(matter_id)
+        await _recompute(matter_id)
+    return _event(await MatterEvent.select().where(MatterEvent.id == row.id).first())
+
+
+async def _bump(matter_id: int) -> None:
+    await Matter.update({Matter.version: Matter.version + 1, Matter.updated_at: clock.now()}).where(Matter.id == matter_id)
+
+
+async def _event_row(matter_id: int, event_id: int) -> dict:
+    row = await MatterEvent.select().where(
+        (MatterEvent.id == event_id) & (MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null()
+    ).first()
+    if row is None:
+        raise NotFound(f"Händelsen {event_id} finns inte i ärendet.")
+    return row
+
+
+def _snapshot(row: dict) -> dict:
+    return msgspec.to_builtins(_event(row))
+
+
+async def update_event(viewer: Viewer, matter_id: int, event_id: int, data: s.EventUpdate) -> s.Event:
+    matter = await _visible_row(viewer, matter_id)
+    _check_may_change(viewer, matter["department"])
+    row = await _event_row(matter_id, event_id)
+    fields = changes(data)
+    reason = fields.pop("reason").strip()
+    update = {("trade_union" if k == "union_id" else k): v for k, v in fields.items()}
+    values = {**row, **update}
+    await _check_event(viewer, {**matter, "decision_allowed": True}, values["type"], values["trade_union"], values["outcome"], values["note"])
+    async with engine().transaction():
+        await MatterEvent.update({**update, "updated_at": clock.now()}).where(MatterEvent.id == event_id)
+        after = await MatterEvent.select().where(MatterEvent.id == event_id).first()
+        await MatterEventChange.insert(MatterEventChange(
+            event=event_id, action="update", reason=reason, before=_snapshot(row), after=_snapshot(after),
+            changed_by=viewer.user_id,
+        ))
+        await _bump(matter_id)
+        await _recompute(matter_id)
+    return _event(after)
+
+
+async def delete_event(viewer: Viewer, matter_id: int, event_id: int, reason: str) -> None:
+    matter = await _visible_row(viewer, matter_id)
+    _check_may_change(viewer, matter["department"])
+    row = await _event_row(matter_id, event_id)
+    async with engine().transaction():
+        await MatterEvent.update({MatterEvent.deleted_at: clock.now()}).where(MatterEvent.id == event_id)
+        await MatterEventChange.insert(MatterEventChange(
+            event=event_id, action="delete", reason=reason.strip(), before=_snapshot(row), changed_by=viewer.user_id,
+        ))
+        await _bump(matter_id)
+        await _recompute(matter_id)
+
+
+async def list_events(viewer: Viewer, matter_id: int) -> list[s.Event]:
+    return (await get_matter(viewer, matter_id)).events

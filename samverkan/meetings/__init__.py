@@ -1,0 +1,1 @@
+"""Meetings: negotiations, samverkan, information, skyddskommitté and APT; participants and agendas."""
