@@ -274,19 +274,53 @@ async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | 
         raise Conflict(matter["hold_reason"], field="type")
 
 
-async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate, agenda_item_id: int | None = None) -> s.Event:
+async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate) -> s.Event:
     matter = await _visible_row(viewer, matter_id)
     _check_may_change(viewer, matter["department"])
     await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
     async with engine().transaction():
-        row = MatterEvent(
-            matter=matter_id, type=data.type, date=data.date, time=data.time, trade_union=data.union_id,
-            outcome=data.outcome, note=data.note.strip(), agenda_item_id=agenda_item_id, created_by=viewer.user_id,
-        )
-        await row.save()
+        event_id = await _insert_event(matter_id, data, None, viewer.user_id)
+    return _event(await MatterEvent.select().where(MatterEvent.id == event_id).first())
+
+
+async def _insert_event(matter_id: int, data: s.EventCreate, agenda_item_id: int | None, actor_id: int | None) -> int:
+    row = MatterEvent(
+        matter=matter_id, type=data.type, date=data.date, time=data.time, trade_union=data.union_id,
+        outcome=data.outcome, note=data.note.strip(), agenda_item_id=agenda_item_id, created_by=actor_id,
+    )
+    await row.save()
+    await _bump(matter_id)
+    await _recompute(matter_id)
+    return row.id
+
+
+async def record_from_meeting(matter_id: int, data: s.EventCreate, agenda_item_id: int, actor_id: int) -> None:
+    """An event written by the meeting record (an agenda item closed, a meeting held). The caller
+    has checked access to the meeting; the event must still fit the matter, or it is skipped."""
+    matter = await Matter.select().where(Matter.id == matter_id).first()
+    parties = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
+    try:
+        rules.check_event(matter["kind"], data.type, data.union_id, data.outcome, data.note, parties)
+    except rules.RuleError:
+        return
+    await _insert_event(matter_id, data, agenda_item_id, actor_id)
+
+
+async def retract_meeting_events(agenda_item_ids: list[int], types: set[str], reason: str, actor_id: int) -> None:
+    """Mark events a meeting record wrote as deleted (with the reason), before it writes them anew."""
+    if not agenda_item_ids:
+        return
+    rows = await MatterEvent.select().where(
+        MatterEvent.agenda_item_id.is_in(agenda_item_ids) & MatterEvent.type.is_in(list(types)) & MatterEvent.deleted_at.is_null()
+    )
+    for row in rows:
+        await MatterEvent.update({MatterEvent.deleted_at: clock.now()}).where(MatterEvent.id == row["id"])
+        await MatterEventChange.insert(MatterEventChange(
+            event=row["id"], action="delete", reason=reason, before=_snapshot(row), changed_by=actor_id,
+        ))
+    for matter_id in {r["matter"] for r in rows}:
         await _bump(matter_id)
         await _recompute(matter_id)
-    return _event(await MatterEvent.select().where(MatterEvent.id == row.id).first())
 
 
 async def _bump(matter_id: int) -> None:

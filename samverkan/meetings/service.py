@@ -1,0 +1,569 @@
+"""Meetings, participants and agendas: scoping, the status machine, version checks, and the
+events an agenda item writes on its matter when it is closed. No HTTP here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from samverkan import clock
+from samverkan.accounts.service import Viewer
+from samverkan.database import engine
+from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
+from samverkan.matters import service as matters
+from samverkan.matters.schemas import EventCreate
+from samverkan.matters.tables import Matter
+from samverkan.meetings import rules
+from samverkan.meetings import schemas as s
+from samverkan.meetings.tables import (
+    AgendaItem,
+    AgendaPosition,
+    Meeting,
+    MeetingApprover,
+    MeetingUnion,
+    Participant,
+    StandardAgendaItem,
+)
+from samverkan.orgs.schemas import changes
+from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
+from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+
+EMPLOYER_ROLES = {"admin", "hr"}
+
+
+# --- who sees what -----------------------------------------------------------
+
+
+def scope(viewer: Viewer) -> list[Any]:
+    """Conditions that limit meetings to what the viewer may see; part of every query."""
+    if viewer.role in EMPLOYER_ROLES:
+        return []
+    if viewer.role == "department":
+        return [Meeting.department == viewer.department_id]
+    if viewer.role == "union":
+        return [Meeting.id.is_in(MeetingUnion.select(MeetingUnion.meeting).where(MeetingUnion.trade_union == viewer.union_id))]
+    return [Meeting.id == -1]
+
+
+def _check_may_change(viewer: Viewer, department_id: int | None) -> None:
+    if viewer.role in EMPLOYER_ROLES or (viewer.role == "department" and department_id == viewer.department_id):
+        return
+    raise Forbidden("Du får inte ändra möten för den här förvaltningen.")
+
+
+# --- reading -----------------------------------------------------------------
+
+
+async def _union_ids(meeting_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {i: [] for i in meeting_ids}
+    if meeting_ids:
+        rows = await MeetingUnion.select(MeetingUnion.meeting, MeetingUnion.trade_union).where(
+            MeetingUnion.meeting.is_in(meeting_ids)
+        ).order_by(MeetingUnion.trade_union)
+        for r in rows:
+            out[r["meeting"]].append(r["trade_union"])
+    return out
+
+
+async def _agenda(meeting_id: int) -> list[s.AgendaItem]:
+    items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
+    positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
+    if items:
+        rows = await AgendaPosition.select().where(AgendaPosition.item.is_in(list(positions))).order_by(AgendaPosition.trade_union)
+        for p in rows:
+            positions[p["item"]].append(s.Position(
+                union_id=p["trade_union"], outcome=p["outcome"], note=p["note"], reservation=p["reservation"],
+                central_requested=p["central_requested"],
+            ))
+    return [
+        s.AgendaItem(
+            id=i["id"], number=i["number"], title=i["title"], kind=i["kind"], matter_id=i["matter"], text=i["text"],
+            employer_position=i["employer_position"], positions=positions[i["id"]], closed_on=i["closed_on"], version=i["version"],
+        )
+        for i in items
+    ]
+
+
+async def _assemble(row: dict) -> s.Meeting:
+    meeting_id = row["id"]
+    approvers = await MeetingApprover.select().where(MeetingApprover.meeting == meeting_id).order_by(MeetingApprover.id)
+    participants = await Participant.select().where(Participant.meeting == meeting_id).order_by(Participant.id)
+    return s.Meeting(
+        id=meeting_id, kind=row["kind"], title=row["title"], department_id=row["department"], group_id=row["group"],
+        union_ids=(await _union_ids([meeting_id]))[meeting_id], starts_at=row["starts_at"], ends_at=row["ends_at"],
+        place=row["place"], status=row["status"], chair_id=row["chair"], minute_taker_id=row["minute_taker"],
+        approvers=[s.Approver(union_id=a["trade_union"], person_id=a["person"]) for a in approvers],
+        participants=[
+            s.Participant(id=p["id"], person_id=p["person"], side=p["side"], union_id=p["trade_union"], role=p["role"], present=p["present"])
+            for p in participants
+        ],
+        agenda=await _agenda(meeting_id), version=row["version"],
+    )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM)
+
+
+async def list_meetings(
+    viewer: Viewer, *, q: str | None = None, from_: dt.date | None = None, to: dt.date | None = None,
+    department_id: int | None = None, group_id: int | None = None, union_id: int | None = None,
+    status: str | None = None, descending: bool = False, page: PageRequest = PageRequest(),
+) -> Page[s.MeetingSummary]:
+    where = scope(viewer) + [
+        matches(Meeting.search_text, q) if q else None,
+        (Meeting.starts_at >= _day_start(from_)) if from_ else None,
+        (Meeting.starts_at < _day_start(to + dt.timedelta(days=1))) if to else None,  # "to" is the last day
+        (Meeting.department == department_id) if department_id else None,
+        (Meeting.group == group_id) if group_id else None,
+        Meeting.id.is_in(MeetingUnion.select(MeetingUnion.meeting).where(MeetingUnion.trade_union == union_id)) if union_id else None,
+        (Meeting.status == status) if status else None,
+    ]
+    rows, total = await fetch_page(Meeting, where, Meeting.starts_at, page, descending=descending)
+    ids = [r["id"] for r in rows]
+    unions = await _union_ids(ids)
+    counts: dict[int, int] = {i: 0 for i in ids}
+    if ids:
+        for item in await AgendaItem.select(AgendaItem.meeting).where(AgendaItem.meeting.is_in(ids)):
+            counts[item["meeting"]] += 1
+    return Page(
+        items=[
+            s.MeetingSummary(
+                id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
+                union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
+                status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
+            )
+            for r in rows
+        ],
+        total=total,
+    )
+
+
+async def _visible_row(viewer: Viewer, id: int) -> dict:
+    row = await Meeting.select().where(Meeting.id == id, *scope(viewer)).first()
+    if row is None:
+        raise NotFound(f"Mötet {id} finns inte.")
+    return row
+
+
+async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:
+    return await _assemble(await _visible_row(viewer, id))
+
+
+# --- checks ------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A time without a zone is Swedish local time."""
+    return value.replace(tzinfo=clock.STOCKHOLM) if value.tzinfo is None else value
+
+
+async def _check_people(ids: dict[str, int | None]) -> None:
+    wanted = {v for v in ids.values() if v is not None}
+    if not wanted:
+        return
+    found = {r["id"] for r in await Person.select(Person.id).where(Person.id.is_in(list(wanted)))}
+    for field, value in ids.items():
+        if value is not None and value not in found:
+            raise Invalid("Personen finns inte.", field=field)
+
+
+async def _check_unions(union_ids: list[int]) -> None:
+    if union_ids and await TradeUnion.count().where(TradeUnion.id.is_in(list(set(union_ids)))) != len(set(union_ids)):
+        raise Invalid("Ett eller flera fackförbund finns inte.", field="union_ids")
+
+
+async def _check_approvers(approvers: list[s.Approver], union_ids: list[int]) -> None:
+    seen: set[int | None] = set()
+    for i, approver in enumerate(approvers):
+        if approver.union_id is not None and approver.union_id not in union_ids:
+            raise Invalid("Justeraren ska företräda en part i mötet.", field=f"approvers[{i}].union_id")
+        if approver.union_id in seen:
+            raise Invalid("En part har bara en justerare.", field=f"approvers[{i}].union_id")
+        seen.add(approver.union_id)
+    await _check_people({f"approvers[{i}].person_id": a.person_id for i, a in enumerate(approvers)})
+
+
+def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if ends_at <= starts_at:
+        raise Invalid("Mötet måste sluta efter att det börjar.", field="ends_at")
+
+
+def _check_version(current: int, expected: int | None, what: str) -> None:
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"{what} har ändrats av någon annan sedan du öppnade det (version {expected} → {current}). "
+            "Ladda om för att se ändringen och gör din ändring igen.", field="version",
+        )
+
+
+# --- writing the meeting -----------------------------------------------------
+
+
+async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
+    starts_at, ends_at = _aware(data.starts_at), _aware(data.ends_at)
+    _check_times(starts_at, ends_at)
+    group = None
+    if data.group_id is not None:
+        group = await CollaborationGroup.select().where(CollaborationGroup.id == data.group_id).first()
+        if group is None:
+            raise Invalid("Samverkansgruppen finns inte.", field="group_id")
+    department_id = data.department_id if data.department_id is not None else (group["department"] if group else None)
+    if group and data.department_id is not None and group["department"] not in (None, data.department_id):
+        raise Invalid("Gruppen hör till en annan förvaltning.", field="department_id")
+    if department_id is not None and not await Department.exists().where(Department.id == department_id):
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+    _check_may_change(viewer, department_id)
+    if data.union_ids is not None:
+        union_ids = sorted(set(data.union_ids))
+        await _check_unions(union_ids)
+    elif group:
+        union_ids = [r["trade_union"] for r in await GroupUnion.select(GroupUnion.trade_union).where(GroupUnion.group == group["id"])]
+    else:
+        union_ids = []
+    await _check_people({"chair_id": data.chair_id, "minute_taker_id": data.minute_taker_id})
+    await _check_approvers(data.approvers, union_ids)
+    title = data.title.strip()
+    async with engine().transaction():
+        row = Meeting(
+            kind=data.kind, title=title, department=department_id, group=data.group_id, starts_at=starts_at,
+            ends_at=ends_at, place=data.place.strip(), chair=data.chair_id, minute_taker=data.minute_taker_id,
+            search_text=folded(title, data.place),
+        )
+        await row.save()
+        await _replace_unions(row.id, union_ids)
+        await _replace_approvers(row.id, data.approvers)
+        if group and data.standard_agenda and data.kind in {"samverkan", "safety_committee"}:
+            await _insert_standard_agenda(row.id, group)
+    return await get_meeting(viewer, row.id)
+
+
+async def _replace_unions(meeting_id: int, union_ids: list[int]) -> None:
+    await MeetingUnion.delete().where(MeetingUnion.meeting == meeting_id)
+    if union_ids:
+        await MeetingUnion.insert(*[MeetingUnion(meeting=meeting_id, trade_union=u) for u in union_ids])
+
+
+async def _replace_approvers(meeting_id: int, approvers: list[s.Approver]) -> None:
+    await MeetingApprover.delete().where(MeetingApprover.meeting == meeting_id)
+    if approvers:
+        await MeetingApprover.insert(*[
+            MeetingApprover(meeting=meeting_id, trade_union=a.union_id, person=a.person_id) for a in approvers
+        ])
+
+
+async def _standard_entries(group: dict) -> list[tuple[str, str]]:
+    own = await StandardAgendaItem.select().where(StandardAgendaItem.group == group["id"]).order_by(StandardAgendaItem.number)
+    return [(r["title"], r["kind"]) for r in own] or rules.standard_agenda(group["safety_committee"])
+
+
+async def _insert_standard_agenda(meeting_id: int, group: dict) -> None:
+    entries = await _standard_entries(group)
+    await AgendaItem.insert(*[
+        AgendaItem(meeting=meeting_id, number=n, title=title, kind=kind) for n, (title, kind) in enumerate(entries, 1)
+    ])
+
+
+async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
+    current = await _visible_row(viewer, id)
+    _check_may_change(viewer, current["department"])
+    fields = changes(patch)
+    _check_version(current["version"], fields.pop("version", None), "Mötet")
+    starts_at = _aware(fields.get("starts_at", current["starts_at"]))
+    ends_at = _aware(fields.get("ends_at", current["ends_at"]))
+    _check_times(starts_at, ends_at)
+    new_status = fields.get("status", current["status"])
+    if not rules.can_move(current["status"], new_status):
+        raise Invalid(
+            f"Ett möte som är {rules.STATUS_LABELS[current['status']].lower()} kan inte bli "
+            f"{rules.STATUS_LABELS[new_status].lower()}.", field="status",
+        )
+    union_ids = sorted(set(fields.pop("union_ids"))) if "union_ids" in fields else (await _union_ids([id]))[id]
+    await _check_unions(union_ids)
+    approvers = fields.pop("approvers", None)
+    if approvers is not None:
+        await _check_approvers(approvers, union_ids)
+    await _check_people({k: fields[k] for k in ("chair_id", "minute_taker_id") if k in fields})
+    update: dict[str, Any] = {}
+    for key, value in fields.items():
+        column = {"chair_id": "chair", "minute_taker_id": "minute_taker"}.get(key, key)
+        update[column] = value.strip() if key in {"title", "place"} else value
+    update.update(starts_at=starts_at, ends_at=ends_at, version=current["version"] + 1, updated_at=clock.now())
+    values = {**current, **update}
+    update["search_text"] = folded(values["title"], values["place"])
+    async with engine().transaction():
+        await Meeting.update(update).where((Meeting.id == id) & (Meeting.version == current["version"]))
+        if "union_ids" in changes(patch):
+            await _replace_unions(id, union_ids)
+        if approvers is not None:
+            await _replace_approvers(id, approvers)
+        if new_status == "held" and current["status"] != "held":
+            await _record_held(viewer, id, starts_at)
+    return await get_meeting(viewer, id)
+
+
+async def _record_held(viewer: Viewer, meeting_id: int, starts_at: dt.datetime) -> None:
+    """A held meeting is a 'meeting held' event on each matter on its agenda (once per matter)."""
+    items = await AgendaItem.select(AgendaItem.id, AgendaItem.matter).where(
+        (AgendaItem.meeting == meeting_id) & AgendaItem.matter.is_not_null()
+    ).order_by(AgendaItem.number)
+    local = starts_at.astimezone(clock.STOCKHOLM)
+    done: set[int] = set()
+    for item in items:
+        if item["matter"] in done:
+            continue
+        done.add(item["matter"])
+        await matters.record_from_meeting(
+            item["matter"], EventCreate(type="meeting_held", date=local.date(), time=local.time().replace(tzinfo=None)),
+            item["id"], viewer.user_id,
+        )
+
+
+async def _bump(meeting_id: int) -> None:
+    await Meeting.update({Meeting.version: Meeting.version + 1, Meeting.updated_at: clock.now()}).where(Meeting.id == meeting_id)
+
+
+def _check_open(meeting: dict) -> None:
+    if meeting["status"] == "cancelled":
+        raise Conflict("Mötet är inställt.", field="status")
+
+
+# --- participants ------------------------------------------------------------
+
+
+async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCreate) -> s.Participant:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    person = await Person.select().where(Person.id == data.person_id).first()
+    if person is None:
+        raise Invalid("Personen finns inte.", field="person_id")
+    if await Participant.exists().where((Participant.meeting == meeting_id) & (Participant.person == data.person_id)):
+        raise Conflict("Personen är redan med på mötet.", field="person_id")
+    async with engine().transaction():
+        row = Participant(
+            meeting=meeting_id, person=data.person_id, side=person["side"], trade_union=person["trade_union"],
+            role=data.role, present=data.present,
+        )
+        await row.save()
+        await _bump(meeting_id)
+    return _participant(await Participant.select().where(Participant.id == row.id).first())
+
+
+def _participant(p: dict) -> s.Participant:
+    return s.Participant(id=p["id"], person_id=p["person"], side=p["side"], union_id=p["trade_union"], role=p["role"], present=p["present"])
+
+
+async def _participant_row(meeting_id: int, participant_id: int) -> dict:
+    row = await Participant.select().where((Participant.id == participant_id) & (Participant.meeting == meeting_id)).first()
+    if row is None:
+        raise NotFound(f"Deltagaren {participant_id} finns inte på mötet.")
+    return row
+
+
+async def update_participant(viewer: Viewer, meeting_id: int, participant_id: int, data: s.ParticipantUpdate) -> s.Participant:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    await _participant_row(meeting_id, participant_id)
+    async with engine().transaction():
+        await Participant.update(changes(data)).where(Participant.id == participant_id)
+        await _bump(meeting_id)
+    return _participant(await _participant_row(meeting_id, participant_id))
+
+
+async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    await _participant_row(meeting_id, participant_id)
+    async with engine().transaction():
+        await Participant.delete().where(Participant.id == participant_id)
+        await _bump(meeting_id)
+
+
+# --- agenda ------------------------------------------------------------------
+
+
+async def _item_row(meeting_id: int, item_id: int) -> dict:
+    row = await AgendaItem.select().where((AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id)).first()
+    if row is None:
+        raise NotFound(f"Punkten {item_id} finns inte på mötet.")
+    return row
+
+
+async def _check_matter(viewer: Viewer, matter_id: int | None) -> None:
+    if matter_id is not None and not await Matter.exists().where(Matter.id == matter_id, *matters.scope(viewer)):
+        raise Invalid("Ärendet finns inte.", field="matter_id")
+
+
+def _check_positions(positions: list[s.Position], union_ids: list[int]) -> None:
+    seen: set[int] = set()
+    for i, position in enumerate(positions):
+        if position.union_id not in union_ids:
+            raise Invalid("Fackförbundet är inte part i mötet.", field=f"positions[{i}].union_id")
+        if position.union_id in seen:
+            raise Invalid("Ett fackförbund har en ståndpunkt per punkt.", field=f"positions[{i}].union_id")
+        seen.add(position.union_id)
+
+
+async def _write_positions(item_id: int, positions: list[s.Position]) -> None:
+    for p in positions:
+        await AgendaPosition.delete().where((AgendaPosition.item == item_id) & (AgendaPosition.trade_union == p.union_id))
+    if positions:
+        await AgendaPosition.insert(*[
+            AgendaPosition(item=item_id, trade_union=p.union_id, outcome=p.outcome, note=p.note.strip(),
+                           reservation=p.reservation.strip(), central_requested=p.central_requested)
+            for p in positions
+        ])
+
+
+async def _move(meeting_id: int, item_id: int, number: int) -> None:
+    """Put the item at ``number`` and renumber the others § 1…n in their order."""
+    ids = [r["id"] for r in await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number).order_by(AgendaItem.id)]
+    ids.remove(item_id)
+    ids.insert(min(number, len(ids) + 1) - 1, item_id)
+    for position, other in enumerate(ids, 1):
+        await AgendaItem.update({AgendaItem.number: position}).where((AgendaItem.id == other) & (AgendaItem.number != position))
+
+
+async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) -> s.AgendaItem:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    _check_open(meeting)
+    await _check_matter(viewer, data.matter_id)
+    _check_positions(data.positions, (await _union_ids([meeting_id]))[meeting_id])
+    async with engine().transaction():
+        last = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+        row = AgendaItem(
+            meeting=meeting_id, number=last + 1, title=data.title.strip(), kind=data.kind, matter=data.matter_id,
+            text=data.text, employer_position=data.employer_position,
+        )
+        await row.save()
+        await _write_positions(row.id, data.positions)
+        if data.number is not None:
+            await _move(meeting_id, row.id, data.number)
+        await _bump(meeting_id)
+    return await _item(meeting_id, row.id)
+
+
+async def _item(meeting_id: int, item_id: int) -> s.AgendaItem:
+    return next(i for i in await _agenda(meeting_id) if i.id == item_id)
+
+
+async def get_item(viewer: Viewer, meeting_id: int, item_id: int) -> s.AgendaItem:
+    await _visible_row(viewer, meeting_id)
+    await _item_row(meeting_id, item_id)
+    return await _item(meeting_id, item_id)
+
+
+async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.AgendaItemUpdate) -> s.AgendaItem:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    _check_open(meeting)
+    current = await _item_row(meeting_id, item_id)
+    fields = changes(patch)
+    expected = fields.pop("version", None)
+    if expected is not None and expected != current["version"]:
+        latest = await _item(meeting_id, item_id)
+        raise Conflict(
+            f"Punkten § {current['number']} har ändrats av någon annan (version {expected} → {current['version']}). "
+            f"Den sparade texten är nu: ”{_excerpt(latest)}”. Ladda om och gör din ändring igen.", field="version",
+        )
+    if "matter_id" in fields:
+        await _check_matter(viewer, fields["matter_id"])
+    positions = fields.pop("positions", None)
+    if positions is not None:
+        _check_positions(positions, (await _union_ids([meeting_id]))[meeting_id])
+    number = fields.pop("number", None)
+    update = {("matter" if k == "matter_id" else k): (v.strip() if k == "title" else v) for k, v in fields.items()}
+    async with engine().transaction():
+        # The version in the WHERE: of two saves made from the same version, only the first counts.
+        result = await AgendaItem.update({**update, AgendaItem.version: AgendaItem.version + 1}).where(
+            (AgendaItem.id == item_id) & (AgendaItem.version == current["version"])
+        ).returning(AgendaItem.id)
+        if not result:
+            raise Conflict(f"Punkten § {current['number']} ändrades samtidigt av någon annan. Ladda om.", field="version")
+        if positions is not None:
+            await _write_positions(item_id, positions)
+        if number is not None:
+            await _move(meeting_id, item_id, number)
+        await _bump(meeting_id)
+    return await _item(meeting_id, item_id)
+
+
+def _excerpt(item: s.AgendaItem) -> str:
+    text = " ".join((item.title + " " + item.text).split())
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    _check_open(meeting)
+    await _item_row(meeting_id, item_id)
+    async with engine().transaction():
+        await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested", "meeting_held"},
+                                             "Punkten togs bort från mötets dagordning.", viewer.user_id)
+        await AgendaItem.delete().where(AgendaItem.id == item_id)
+        rest = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
+        for number, row in enumerate(rest, 1):
+            await AgendaItem.update({AgendaItem.number: number}).where(AgendaItem.id == row["id"])
+        await _bump(meeting_id)
+
+
+async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.AgendaItemClose) -> s.AgendaItem:
+    """Close the negotiation of an item: each party union's outcome becomes a 'negotiation closed'
+    event on the linked matter, and a requested central negotiation a 'central requested' event.
+    Closing again rewrites those events (the old ones are kept, marked deleted, with the reason)."""
+    meeting = await _visible_row(viewer, meeting_id)
+    _check_may_change(viewer, meeting["department"])
+    _check_open(meeting)
+    item = await _item(meeting_id, item_id)
+    if item.matter_id is None:
+        raise Invalid("Punkten är inte kopplad till något ärende.", field="matter_id")
+    if item.kind not in {"negotiation", "samverkan"}:
+        raise Invalid("Bara förhandlings- och samverkanspunkter avslutas.", field="kind")
+    matter = await matters.get_matter(viewer, item.matter_id)
+    by_union = {p.union_id: p for p in item.positions}
+    names = {r["id"]: r["name"] for r in await TradeUnion.select(TradeUnion.id, TradeUnion.name).where(TradeUnion.id.is_in(matter.union_ids or [0]))}
+    for union_id in matter.union_ids:
+        position = by_union.get(union_id)
+        if position is None or position.outcome not in {"agreement", "disagreement"}:
+            raise Invalid(f"Ange enighet eller oenighet för {names[union_id]} innan punkten avslutas.", field="positions")
+    day = data.date or meeting["starts_at"].astimezone(clock.STOCKHOLM).date()
+    async with engine().transaction():
+        await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested"},
+                                             "Punkten avslutades på nytt.", viewer.user_id)
+        for union_id in matter.union_ids:
+            position = by_union[union_id]
+            await matters.record_from_meeting(
+                item.matter_id, EventCreate(type="negotiation_closed", date=day, union_id=union_id, outcome=position.outcome,
+                                            note=f"Möte {meeting['title']}, § {item.number}"), item_id, viewer.user_id,
+            )
+            if position.central_requested:
+                await matters.record_from_meeting(
+                    item.matter_id, EventCreate(type="central_requested", date=day, union_id=union_id,
+                                                note=f"Begärd vid möte {meeting['title']}, § {item.number}"), item_id, viewer.user_id,
+                )
+        await AgendaItem.update({AgendaItem.closed_on: day, AgendaItem.version: AgendaItem.version + 1}).where(AgendaItem.id == item_id)
+        await _bump(meeting_id)
+    return await _item(meeting_id, item_id)
+
+
+# --- standard agendas --------------------------------------------------------
+
+
+async def get_standard_agenda(group_id: int) -> s.StandardAgenda:
+    group = await CollaborationGroup.select().where(CollaborationGroup.id == group_id).first()
+    if group is None:
+        raise NotFound(f"Samverkansgruppen {group_id} finns inte.")
+    return s.StandardAgenda(items=[s.StandardAgendaEntry(title=t, kind=k) for t, k in await _standard_entries(group)])
+
+
+async def set_standard_agenda(group_id: int, data: s.StandardAgenda) -> s.StandardAgenda:
+    await get_standard_agenda(group_id)
+    async with engine().transaction():
+        await StandardAgendaItem.delete().where(StandardAgendaItem.group == group_id)
+        if data.items:
+            await StandardAgendaItem.insert(*[
+                StandardAgendaItem(group=group_id, number=n, title=e.title.strip(), kind=e.kind) for n, e in enumerate(data.items, 1)
+            ])
+    return await get_standard_agenda(group_id)
