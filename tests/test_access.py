@@ -6,6 +6,7 @@ route missing from the matrix fails too, so a new endpoint cannot go unchecked.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import csrf, login
 ALL = {"admin", "hr", "department", "union"}
 ADMIN = {"admin"}
 ADMIN_HR = {"admin", "hr"}
+EMPLOYER = {"admin", "hr", "department"}
 PUBLIC = "public"
 
 MATRIX: dict[tuple[str, str], set[str] | str] = {
@@ -26,6 +28,31 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
        for m, p in (("POST", "/api/v1/{r}"), ("PATCH", "/api/v1/{r}/{{id}}"), ("POST", "/api/v1/{r}/{{id}}/deactivate"))},
     **{(m, p.format(r=r)): ADMIN_HR for r in ("people", "groups")
        for m, p in (("POST", "/api/v1/{r}"), ("PATCH", "/api/v1/{r}/{{id}}"), ("POST", "/api/v1/{r}/{{id}}/deactivate"))},
+    # API: matters and meetings (the services narrow "department" to its own department)
+    ("GET", "/api/v1/matters"): ALL,
+    ("POST", "/api/v1/matters"): EMPLOYER,
+    ("GET", "/api/v1/matters/{id}"): ALL,
+    ("PATCH", "/api/v1/matters/{id}"): EMPLOYER,
+    ("GET", "/api/v1/matters/{id}/events"): ALL,
+    ("POST", "/api/v1/matters/{id}/events"): EMPLOYER,
+    ("PATCH", "/api/v1/matters/{id}/events/{event_id}"): EMPLOYER,
+    ("DELETE", "/api/v1/matters/{id}/events/{event_id}"): EMPLOYER,
+    ("GET", "/api/v1/meetings"): ALL,
+    ("POST", "/api/v1/meetings"): EMPLOYER,
+    ("GET", "/api/v1/meetings/{id}"): ALL,
+    ("PATCH", "/api/v1/meetings/{id}"): EMPLOYER,
+    ("GET", "/api/v1/meetings/{id}/participants"): ALL,
+    ("POST", "/api/v1/meetings/{id}/participants"): EMPLOYER,
+    ("PATCH", "/api/v1/meetings/{id}/participants/{participant_id}"): EMPLOYER,
+    ("DELETE", "/api/v1/meetings/{id}/participants/{participant_id}"): EMPLOYER,
+    ("GET", "/api/v1/meetings/{id}/agenda"): ALL,
+    ("POST", "/api/v1/meetings/{id}/agenda"): EMPLOYER,
+    ("GET", "/api/v1/meetings/{id}/agenda/{item_id}"): ALL,
+    ("PATCH", "/api/v1/meetings/{id}/agenda/{item_id}"): EMPLOYER,
+    ("DELETE", "/api/v1/meetings/{id}/agenda/{item_id}"): EMPLOYER,
+    ("POST", "/api/v1/meetings/{id}/agenda/{item_id}/close"): EMPLOYER,
+    ("GET", "/api/v1/groups/{id}/standard-agenda"): ALL,
+    ("PUT", "/api/v1/groups/{id}/standard-agenda"): ADMIN_HR,
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -82,6 +109,9 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
+PLACEHOLDERS = {"id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1}
+
+
 def _fill(path: str, ids: dict[str, int]) -> str:
     return path.format(**ids)
 
@@ -98,19 +128,39 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
     from samverkan.accounts.schemas import UserCreate
 
     other = await service.create_user(UserCreate(email="annan@test.example", name="Annan", role="hr"))
-    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id}
+    # A matter and a meeting in the department and union of the department and union callers.
+    from samverkan.accounts.service import Viewer
+    from samverkan.matters import service as matters
+    from samverkan.matters.schemas import EventCreate, MatterCreate
+    from samverkan.meetings import schemas as ms
+    from samverkan.meetings import service as meetings
+
+    system = Viewer(other.id, other.email, other.name, "hr", None, None, None, "session")
+    matter = await matters.create_matter(system, MatterCreate(title="Ärende", kind="dispute", department_id=org.department_id, union_ids=[org.union_id]))
+    event = await matters.add_event(system, matter.id, EventCreate(type="meeting_held", date=dt.date(2026, 3, 2)))
+    meeting = await meetings.create_meeting(system, ms.MeetingCreate(
+        kind="negotiation", title="Möte", department_id=org.department_id, union_ids=[org.union_id],
+        starts_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc), ends_at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone.utc)))
+    participant = await meetings.add_participant(system, meeting.id, ms.ParticipantCreate(person_id=person.id))
+    item = await meetings.add_item(system, meeting.id, ms.AgendaItemCreate(title="Punkt"))
+    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
+            "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id}
 
 
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
-    # Use a record of the right kind for each register, so an allowed call reaches its handler.
+    # Use a record of the right kind for each path, so an allowed call reaches its handler.
     record = ids["id"]
-    if "/anvandare" in path:
+    if "/matters" in path:
+        record = ids["matter"]
+    elif "/meetings" in path:
+        record = ids["meeting"]
+    elif "/anvandare" in path:
         record = ids["user"]
     elif "/people" in path or "/personer" in path:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]
-    return {"id": record, "token_id": ids["token_id"]}
+    return {"id": record, **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
@@ -136,7 +186,7 @@ async def test_api_without_credentials_is_401(client, app, org):
     for (method, path), allowed in sorted(MATRIX.items()):
         if not path.startswith("/api/"):
             continue
-        response = await client.request(method, _fill(path, {"id": 1, "token_id": 1}), json={})
+        response = await client.request(method, _fill(path, PLACEHOLDERS), json={})
         assert response.status_code == 401, f"{method} {path}"
         assert response.headers["www-authenticate"] == "Bearer"
         assert response.json() == {"status": 401, "detail": "Du behöver logga in."}
@@ -174,7 +224,7 @@ async def test_pages_without_session_redirect_to_login(client):
     for (method, path), allowed in sorted(MATRIX.items()):
         if path.startswith(("/api/", "/health")) or allowed == PUBLIC:
             continue
-        url = _fill(path, {"id": 1, "token_id": 1})
+        url = _fill(path, PLACEHOLDERS)
         if method == "GET":
             response = await client.get(url)
             assert response.status_code == 302, f"{method} {path}"

@@ -34,3 +34,53 @@ async def test_list_query_count_does_not_grow_with_page_size(client, callers, or
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 5  # the caller, the page, the total (and two link queries for groups)
+
+
+async def _seed_matters_and_meetings(n: int, org) -> None:
+    import datetime as dt
+
+    from samverkan.matters.tables import Matter, MatterEvent, MatterParty
+    from samverkan.meetings.tables import AgendaItem, AgendaPosition, Meeting, MeetingUnion
+
+    await Matter.insert(*[Matter(diary_no=f"VO 2026/{i:04d}", title=f"M{i}", kind="dispute", department=org.department_id,
+                                 search_text=f"m{i}") for i in range(n)])
+    matters = await Matter.select(Matter.id)
+    await MatterParty.insert(*[MatterParty(matter=m["id"], trade_union=u) for m in matters for u in (org.union_id, org.other_union_id)])
+    await MatterEvent.insert(*[MatterEvent(matter=m["id"], type="meeting_held", date=dt.date(2026, 3, 2)) for m in matters for _ in range(2)])
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    await Meeting.insert(*[Meeting(kind="samverkan", title=f"Möte {i}", department=org.department_id, starts_at=start + dt.timedelta(days=i),
+                                   ends_at=start + dt.timedelta(days=i, hours=1), search_text=f"möte {i}") for i in range(n)])
+    meetings = await Meeting.select(Meeting.id)
+    await MeetingUnion.insert(*[MeetingUnion(meeting=m["id"], trade_union=u) for m in meetings for u in (org.union_id, org.other_union_id)])
+    await AgendaItem.insert(*[AgendaItem(meeting=m["id"], number=k, title=f"§ {k}") for m in meetings for k in range(1, 11)])
+    items = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meetings[0]["id"])
+    await AgendaPosition.insert(*[AgendaPosition(item=i["id"], trade_union=org.union_id, outcome="agreement") for i in items])
+
+
+@pytest.mark.parametrize("path", ["matters", "meetings"])
+async def test_matter_and_meeting_lists_run_a_fixed_number_of_queries(client, callers, org, path):
+    admin = (await callers())["admin"]
+    await _seed_matters_and_meetings(120, org)
+    await client.get("/api/v1/me", headers=admin.headers)
+    counts = []
+    for limit in (2, 100):
+        with QueryCounter() as counter:
+            response = await client.get(f"/api/v1/{path}?limit={limit}", headers=admin.headers)
+        assert response.status_code == 200 and len(response.json()["items"]) == limit
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+async def test_a_meeting_page_runs_a_fixed_number_of_queries(client, callers, org):
+    from samverkan.meetings.tables import Meeting
+
+    admin = (await callers())["admin"]
+    await _seed_matters_and_meetings(3, org)
+    await client.get("/api/v1/me", headers=admin.headers)
+    ids = [m["id"] for m in await Meeting.select(Meeting.id).order_by(Meeting.id)]
+    counts = []
+    for meeting_id in ids[:2]:  # the first has positions on every item, the second none
+        with QueryCounter() as counter:
+            assert (await client.get(f"/api/v1/meetings/{meeting_id}", headers=admin.headers)).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 8, counts
