@@ -23,6 +23,25 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(STOCKHOLM).strftime(fmt)
 
 
+def _domain_labels() -> dict:
+    """Swedish names of the domain's values, for every template."""
+    from samverkan.matters import rules as matter_rules
+    from samverkan.meetings import rules as meeting_rules
+
+    return {
+        "matter_kinds": {k: v.label for k, v in matter_rules.KINDS.items()},
+        "matter_basis": {k: v.basis for k, v in matter_rules.KINDS.items()},
+        "matter_status": {"open": "Pågår", "on_hold": "Beslut får inte fattas", "closed": "Förhandlat klart", "decided": "Beslutat"},
+        "event_types": {k: v.label for k, v in matter_rules.EVENT_TYPES.items()},
+        "party_states": matter_rules.PARTY_STATE_LABELS,
+        "outcomes": {"agreement": "Enighet", "disagreement": "Oenighet", "informed": "Informerad"},
+        "meeting_kinds": meeting_rules.KINDS,
+        "meeting_status": meeting_rules.STATUS_LABELS,
+        "agenda_kinds": meeting_rules.AGENDA_KINDS,
+        "participant_roles": meeting_rules.PARTICIPANT_ROLES,
+    }
+
+
 def template_config(settings: Settings) -> TemplateConfig:
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
@@ -33,6 +52,10 @@ def template_config(settings: Settings) -> TemplateConfig:
         lstrip_blocks=True,
     )
     env.filters["local_time"] = local_time
+    # id -> name, and id -> (id, name), through a lookup dict: for lists of ids in templates.
+    env.filters["extract"] = lambda key, mapping: mapping.get(key)
+    env.filters["extract_pair"] = lambda key, mapping: (key, mapping.get(key, key))
     env.globals["employer_name"] = settings.employer_name
     env.globals["role_labels"] = ROLE_LABELS
+    env.globals["labels"] = _domain_labels()
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
