@@ -21,6 +21,7 @@ from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.matters.api import MatterController
 from samverkan.matters.pages import ROUTES as MATTER_PAGES
 from samverkan.meetings.api import MeetingController, StandardAgendaController
+from samverkan.meetings.pages import ROUTES as MEETING_PAGES
 from samverkan.orgs.api import CONTROLLERS as REGISTRY_API
 from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
 from samverkan.paths import templates_dir
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

@@ -69,6 +69,18 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, p): ADMIN for m, p in (
         ("GET", "/anvandare"), ("GET", "/anvandare/{id}"), ("GET", "/anvandare/ny"), ("POST", "/anvandare/ny"),
         ("POST", "/anvandare/{id}"), ("POST", "/anvandare/{id}/inaktivera"))},
+    ("GET", "/arenden"): ALL,
+    ("GET", "/arenden/{id}"): ALL,
+    **{(m, p): EMPLOYER for m, p in (
+        ("GET", "/arenden/nytt"), ("POST", "/arenden/nytt"), ("GET", "/arenden/{id}/redigera"), ("POST", "/arenden/{id}/redigera"),
+        ("POST", "/arenden/{id}/handelser"), ("POST", "/arenden/{id}/handelser/{event_id}/ta-bort"))},
+    ("GET", "/moten"): ALL,
+    ("GET", "/moten/{id}"): ALL,
+    **{(m, p): EMPLOYER for m, p in (
+        ("GET", "/moten/nytt"), ("POST", "/moten/nytt"), ("POST", "/moten/{id}/status"), ("POST", "/moten/{id}/deltagare"),
+        ("POST", "/moten/{id}/deltagare/{participant_id}"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
+        ("POST", "/moten/{id}/punkter"), ("POST", "/moten/{id}/punkter/{item_id}"), ("POST", "/moten/{id}/punkter/{item_id}/flytta"),
+        ("POST", "/moten/{id}/punkter/{item_id}/ta-bort"), ("POST", "/moten/{id}/punkter/{item_id}/avsluta"))},
     **{("GET", f"/{slug}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{("GET", f"/{slug}/{{id}}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{(m, p.format(s=slug)): editors
@@ -150,9 +162,9 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
     # Use a record of the right kind for each path, so an allowed call reaches its handler.
     record = ids["id"]
-    if "/matters" in path:
+    if "/matters" in path or "/arenden" in path:
         record = ids["matter"]
-    elif "/meetings" in path:
+    elif "/meetings" in path or "/moten" in path:
         record = ids["meeting"]
     elif "/anvandare" in path:
         record = ids["user"]

@@ -30,6 +30,12 @@ def _swedish(message: str, hint: str | None) -> str:
         return hint or "Ogiltigt format."
     if match := re.search(r"`int` (>=|<=) (-?\d+)", message):
         return f"Talet måste vara {'minst' if match.group(1) == '>=' else 'högst'} {match.group(2)}."
+    if "datetime" in message:
+        return "Ange ett giltigt datum och klockslag."
+    if "date" in message:
+        return "Ange ett giltigt datum (ÅÅÅÅ-MM-DD)."
+    if "time" in message:
+        return "Ange ett giltigt klockslag (TT:MM)."
     if "Expected `int`" in message:
         return "Ange ett heltal."
     if "Invalid enum value" in message:
