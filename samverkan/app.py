@@ -28,6 +28,7 @@ from samverkan.paths import templates_dir
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.errors import handle_error
+from samverkan.web.hardening import HardeningMiddleware
 from samverkan.web.templating import template_config
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[health, api, pages, static],
         lifespan=[lifespan],
-        middleware=[AuthenticationMiddleware()],
+        middleware=[HardeningMiddleware(), AuthenticationMiddleware()],
         exception_handlers={Exception: handle_error},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,
-            cookie_httponly=False,  # htmx reads nothing from it; the token is rendered into each page
+            cookie_httponly=True,  # nothing reads it from script: the token is rendered into each page
             cookie_samesite="lax",
             # The API authenticates with bearer tokens only, never cookies, so CSRF cannot reach it.
-            exclude=["/api/", "/health", "/schema"],
+            exclude=["^/api/", "^/health$", "^/schema"],
         ),
         template_config=template_config(settings),
         openapi_config=OpenAPIConfig(

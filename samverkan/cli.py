@@ -12,6 +12,7 @@ import logging
 import sys
 from typing import Sequence
 
+import asyncpg
 import msgspec
 
 from samverkan import database
@@ -98,7 +99,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         await _ready()
         department_id = union_id = None
         if args.department:
-            row = await Department.select(Department.id).where(Department.code == args.department).first()
+            row = await Department.select(Department.id).where(Department.code == args.department.upper()).first()
             if row is None:
                 raise ServiceError(f"ingen förvaltning har koden {args.department!r}", field="department")
             department_id = row["id"]
@@ -134,13 +135,23 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1–65535, not {port}")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samverkan", description="Samverkan och MBL för kommuner.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="migrera och starta webbtjänsten")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--demo", action="store_true", help="ladda demodata först")
     serve.add_argument("--reload", action="store_true", help="starta om vid kodändring (utveckling)")
     serve.set_defaults(func=cmd_serve)
@@ -179,5 +190,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{exc.field}: {exc.detail}" if exc.field else exc.detail)
     except msgspec.ValidationError as exc:
         return _fail(str(exc))
-    except (OSError, ConnectionError) as exc:
-        return _fail(f"kan inte nå databasen: {exc}")
+    except (OSError, ConnectionError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        return _fail(f"databasen: {exc}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,13 @@ def _database_url(env: Mapping[str, str]) -> str | None:
         raise SettingsError(
             f"{PREFIX}DATABASE_URL: only postgresql:// URLs are supported (unset it for SQLite), got {raw.split(':')[0]!r}"
         )
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise SettingsError(f"{PREFIX}DATABASE_URL: not a valid URL ({exc})") from None
+    if not parts.hostname and "host=" not in parts.query:
+        raise SettingsError(f"{PREFIX}DATABASE_URL: no host in the URL")
     return raw
 
 
@@ -146,14 +154,24 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
             raise SettingsError(f"{PREFIX}SECRET_KEY: must be at least 32 characters")
         return raw
     key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    # Written with owner-only permissions; a shared key would let anyone forge CSRF tokens.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key + "\n")
-    log.warning("%sSECRET_KEY is not set: generated one into %s", PREFIX, key_file)
+    if not key_file.exists():
+        # Written whole to a private temporary file, then linked into place: an instance starting
+        # at the same moment either finds no file or a complete one, never half a key.
+        key = secrets.token_urlsafe(48)
+        tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key + "\n")
+        try:
+            os.link(tmp, key_file)
+            log.warning("%sSECRET_KEY is not set: generated one into %s", PREFIX, key_file)
+        except FileExistsError:
+            pass  # another instance was first; use its key
+        finally:
+            tmp.unlink()
+    key = key_file.read_text().strip()
+    if len(key) < 32:
+        raise SettingsError(f"{PREFIX}SECRET_KEY: the key in {key_file} is shorter than 32 characters")
     return key
 
 

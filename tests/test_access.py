@@ -61,7 +61,7 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     # Pages
     ("GET", "/logga-in"): PUBLIC,
     ("POST", "/logga-in"): PUBLIC,
-    ("POST", "/logga-ut"): ALL,
+    ("POST", "/logga-ut"): PUBLIC,
     ("GET", "/"): ALL,
     ("GET", "/konto"): ALL,
     ("POST", "/konto/nycklar"): ALL,
@@ -189,6 +189,7 @@ async def test_api_matrix(client, app, org, make_caller, role):
         response = await client.request(method, url, headers=caller.headers, json={})
         if allowed == PUBLIC or role in allowed:
             assert response.status_code not in (401, 403), f"{role} {method} {url}: {response.status_code} {response.text}"
+            assert response.status_code < 500, f"{role} {method} {url}: {response.status_code} {response.text}"
         else:
             assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
             assert response.json()["status"] == 403
@@ -226,6 +227,7 @@ async def test_page_matrix(client, org, make_caller, role):
             assert response.status_code != 403, f"{role} {method} {url}"
         elif role in allowed:
             assert response.status_code not in (401, 403), f"{role} {method} {url}: {response.status_code}"
+            assert response.status_code < 500, f"{role} {method} {url}: {response.status_code}"
             assert not response.headers.get("location", "").startswith("/logga-in?"), f"{role} {method} {url}"
         else:
             assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"

@@ -88,3 +88,10 @@ def test_every_event_type_fits_some_kind_and_every_hold_kind_takes_an_exception(
     assert all(spec.kinds for spec in EVENT_TYPES.values())
     for kind, spec in KINDS.items():
         assert (kind in EVENT_TYPES["exception_recorded"].kinds) == spec.hold
+
+
+def test_same_day_events_follow_the_legal_order_not_the_row_order():
+    # Written by one close of an agenda item: the database may return them in either order.
+    facts = [Fact("central_requested", D, 2), Fact("negotiation_closed", D, 2, "disagreement")]
+    assert party_state(2, facts) == "central_requested"
+    assert not decision_hold("samverkan", [2], facts, NAMES).decision_allowed

@@ -184,3 +184,10 @@ async def test_list_filters(client, hr, org):
     assert await names("status=on_hold") == ["Ny bemanning på Vårdboendet Åsen"]
     assert await names("q=ÅSEN") == ["Ny bemanning på Vårdboendet Åsen"]
     assert (await client.get("/api/v1/matters?status=sleeping", headers=hr.headers)).status_code == 400
+
+
+async def test_a_number_entered_by_hand_does_not_jam_the_series(client, hr, org):
+    year = clock.today().year
+    await _matter(client, hr, org, diary_no=f"VO {year}/0002")
+    assert (await _matter(client, hr, org))["diary_no"] == f"VO {year}/0003"
+    assert (await _matter(client, hr, org))["diary_no"] == f"VO {year}/0004"

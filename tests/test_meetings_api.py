@@ -192,3 +192,19 @@ async def test_list_filters(client, hr, fsg, org):
     assert await titles(f"union_id={org.other_union_id}") == ["Mars", "April"]
     assert await titles(f"group_id={fsg['id']}&q=vision") == ["Bara Vision"]
     assert (await client.get("/api/v1/meetings?from=2026-13-01", headers=hr.headers)).json()["field"] == "from"
+
+
+async def test_a_continued_negotiation_closes_the_remaining_parties(client, hr, fsg, org):
+    matter = (await client.post("/api/v1/matters", json={"title": "Elevhälsan", "kind": "primary_negotiation", "department_id": org.department_id,
+                                                          "union_ids": [org.union_id, org.other_union_id]}, headers=hr.headers)).json()
+    await client.post(f"/api/v1/matters/{matter['id']}/events", json={"type": "negotiation_closed", "date": "2026-03-02",
+                                                                      "union_id": org.union_id, "outcome": "agreement"}, headers=hr.headers)
+    # The follow-up meeting is with Kommunal only.
+    meeting = await _meeting(client, hr, fsg, kind="negotiation", union_ids=[org.other_union_id], standard_agenda=False)
+    url = f"/api/v1/meetings/{meeting['id']}/agenda"
+    item = (await client.post(url, json={"title": "Elevhälsan", "kind": "negotiation", "matter_id": matter["id"],
+                                         "positions": [{"union_id": org.other_union_id, "outcome": "agreement"}]}, headers=hr.headers)).json()
+    closed = await client.post(f"{url}/{item['id']}/close", json={}, headers=hr.headers)
+    assert closed.status_code == 200, closed.text
+    after = (await client.get(f"/api/v1/matters/{matter['id']}", headers=hr.headers)).json()
+    assert after["decision_allowed"] is True

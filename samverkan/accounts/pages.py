@@ -14,9 +14,11 @@ from samverkan.accounts.access import ADMIN, PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
 from samverkan.accounts.schemas import UserCreate, UserUpdate
 from samverkan.orgs.pages import departments_and_unions
+from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.auth import SESSION_COOKIE
 from samverkan.web.registry_pages import Column, Field, Register, routes
 from samverkan.web.templating import ROLE_LABELS, local_time
+from samverkan.web.forms import text
 from samverkan.web.params import RecordId
 
 
@@ -24,8 +26,10 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would help phishing."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if any(ord(c) < 32 for c in target):  # a newline would make an empty Location header
+        return "/"
     parts = urlsplit(target)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _address(request: Request) -> str:
@@ -42,8 +46,8 @@ async def login_page(request: Request, next: FromQuery[str | None] = None) -> Te
 @post("/logga-in", opt=PUBLIC, name="login-submit")
 async def login(request: Request) -> Template | Redirect:
     form = await request.form()
-    email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))[:200]
-    target = _safe_next(form.get("next"))
+    email, password = text(form.get("email"))[:254], text(form.get("password"))[:200]
+    target = _safe_next(text(form.get("next")))
     settings = request.app.state.settings
     try:
         if not email.strip() or not password:
@@ -62,7 +66,7 @@ async def login(request: Request) -> Template | Redirect:
     return Redirect(target, cookies=[cookie])
 
 
-@post("/logga-ut", guards=[SIGNED_IN], name="logout")
+@post("/logga-ut", opt=PUBLIC, name="logout")  # public: an expired session may still press it
 async def logout(request: Request) -> Redirect:
     key = request.cookies.get(SESSION_COOKIE)
     if key:
@@ -97,7 +101,7 @@ async def account(request: Request) -> Template:
 @post("/konto/nycklar", guards=[SIGNED_IN], name="token-create")
 async def create_token(request: Request) -> Template:
     form = await request.form()
-    token, _ = await service.create_token(request.user.user_id, str(form.get("label", ""))[:100])
+    token, _ = await service.create_token(request.user.user_id, text(form.get("label"))[:100])
     # Shown on this one response only; it is stored as a hash.
     return await _account(request, new_token=token, status=201)
 
@@ -128,8 +132,8 @@ USERS = Register(
         Field("email", "E-post (inloggning)", kind="email", required=True, maxlength=254, hint="Ange en giltig e-postadress."),
         Field("role", "Roll", kind="select", required=True, maxlength=None,
               help="Förvaltning: knyts till en förvaltning. Fackförbund: knyts till ett fackförbund."),
-        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True),
-        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True),
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source=Department),
+        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True, source=TradeUnion),
         Field("password", "Nytt lösenord", kind="password", maxlength=None,
               help="Minst 10 tecken. Lämna tomt för att behålla lösenordet (eller, för en ny användare, bara API-nycklar)."),
         Field("active", "Aktiv", kind="checkbox", maxlength=None),

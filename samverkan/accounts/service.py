@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import secrets
@@ -11,6 +12,7 @@ from functools import lru_cache
 import argon2
 import msgspec
 
+from samverkan import clock
 from samverkan.accounts import schemas as s
 from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
 from samverkan.database import write_unique
@@ -52,10 +54,6 @@ class Viewer:
     via: str  # "session" or "token"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -73,6 +71,10 @@ def _dummy_hash() -> str:
 
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
+
+
+async def hash_password_async(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
 
 
 def _user(row: dict) -> s.User:
@@ -131,15 +133,22 @@ def _user_columns(fields: dict) -> dict:
         elif key == "email":
             out["email"] = value.strip().lower()
         elif key == "password":
-            if value:  # empty: keep the current password
-                out["password_hash"] = hash_password(value)
+            if value:  # empty: keep the current password (hashed by the caller, off the event loop)
+                out["password"] = value
         else:
             out[key] = value.strip() if isinstance(value, str) else value
     return out
 
 
+async def _hash_in(values: dict) -> dict:
+    password = values.pop("password", None)
+    if password:
+        values["password_hash"] = await hash_password_async(password)
+    return values
+
+
 async def create_user(data: s.UserCreate) -> s.User:
-    values = _user_columns(msgspec.structs.asdict(data))
+    values = await _hash_in(_user_columns(msgspec.structs.asdict(data)))
     await _check_user(values)
     # A login belongs to a person of the registry when one has the same address.
     person = await Person.select(Person.id).where(Person.email == values["email"]).first()
@@ -152,11 +161,14 @@ async def update_user(id: int, patch: s.UserUpdate) -> s.User:
     current = await User.select().where(User.id == id).first()
     if current is None:
         raise NotFound(f"Användaren {id} finns inte.")
-    changed = _user_columns(changes(patch))
+    changed = await _hash_in(_user_columns(changes(patch)))
     values = {**current, **changed}
     await _check_user(values, exclude_id=id)
     update = {**changed, "search_text": folded(values["name"], values["email"])}
     await write_unique(lambda: User.update(update).where(User.id == id), Conflict(DUPLICATE_USER, field="email"))
+    if "password_hash" in changed:
+        # A new password set by an administrator ends the sessions of whoever had the old one.
+        await UserSession.delete().where(UserSession.user == id)
     return await get_user(id)
 
 
@@ -188,34 +200,42 @@ async def _failures(key: str, since: dt.datetime) -> int:
 
 
 async def authenticate(email: str, password: str, address: str, settings: Settings) -> int:
-    """Return the user id, or raise LoginFailed / LoginThrottled with the same words for any account."""
+    """Return the user id, or raise LoginFailed / LoginThrottled with the same words for any account.
+
+    The attempt is recorded before the password is checked and counted with it, so that parallel
+    guesses cannot all slip in under the limit; a successful login clears it again.
+    """
     email = email.strip().lower()
     account_key, address_key = f"account:{email}", f"address:{address}"
-    since = _now() - LOGIN_WINDOW
+    since = clock.now() - LOGIN_WINDOW
+    attempt = await LoginFailure.insert(LoginFailure(key=account_key), LoginFailure(key=address_key)).returning(LoginFailure.id)
     if (
-        await _failures(account_key, since) >= settings.login_max_failures
-        or await _failures(address_key, since) >= settings.login_max_failures * ADDRESS_FAILURE_FACTOR
+        await _failures(account_key, since) > settings.login_max_failures
+        or await _failures(address_key, since) > settings.login_max_failures * ADDRESS_FAILURE_FACTOR
     ):
         raise LoginThrottled("För många misslyckade inloggningar. Vänta en kvart och försök igen.")
     row = await User.select(User.id, User.password_hash).where((User.email == email) & (User.active == True)).first()  # noqa: E712
     stored = row["password_hash"] if row and row["password_hash"] else _dummy_hash()
-    try:
-        _hasher().verify(stored, password)
-        ok = row is not None and bool(row["password_hash"])
-    except argon2.exceptions.VerificationError:
-        ok = False
-    except argon2.exceptions.InvalidHashError:
-        ok = False
+    # Argon2 takes tens of milliseconds of CPU on purpose: off the event loop, or every request waits.
+    ok = await asyncio.to_thread(_verify, stored, password) and row is not None and bool(row["password_hash"])
     if not ok:
-        await LoginFailure.insert(LoginFailure(key=account_key), LoginFailure(key=address_key))
         await LoginFailure.delete().where(LoginFailure.at < since)
         raise LoginFailed("Fel e-postadress eller lösenord.")
-    await LoginFailure.delete().where(LoginFailure.key == account_key)
-    update: dict = {User.last_login_at: _now()}
+    await LoginFailure.delete().where(
+        (LoginFailure.key == account_key) | LoginFailure.id.is_in([a["id"] for a in attempt])
+    )
+    update: dict = {User.last_login_at: clock.now()}
     if _hasher().check_needs_rehash(stored):
-        update[User.password_hash] = hash_password(password)
+        update[User.password_hash] = await hash_password_async(password)
     await User.update(update).where(User.id == row["id"])
     return row["id"]
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher().verify(stored, password)
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return False
 
 
 async def start_session(user_id: int, address: str, settings: Settings) -> str:
@@ -224,11 +244,11 @@ async def start_session(user_id: int, address: str, settings: Settings) -> str:
     await UserSession.insert(
         UserSession(
             key_hash=_sha256(key), user=user_id, address=address[:64],
-            expires_at=_now() + dt.timedelta(hours=settings.session_hours),
+            expires_at=clock.now() + dt.timedelta(hours=settings.session_hours),
         )
     )
     # Expired sessions are swept here rather than by a separate job.
-    await UserSession.delete().where(UserSession.expires_at < _now())
+    await UserSession.delete().where(UserSession.expires_at < clock.now())
     return key
 
 
@@ -252,7 +272,7 @@ async def viewer_from_session(key: str) -> Viewer | None:
         await UserSession.select(*(getattr(UserSession.user, c) for c in _VIEWER_COLUMNS))
         .where(
             (UserSession.key_hash == _sha256(key))
-            & (UserSession.expires_at > _now())
+            & (UserSession.expires_at > clock.now())
             & (UserSession.user.active == True)  # noqa: E712
         )
         .first()
@@ -288,7 +308,7 @@ async def revoke_token(user_id: int, token_id: int) -> None:
     row = await ApiToken.select(ApiToken.id).where((ApiToken.id == token_id) & (ApiToken.user == user_id)).first()
     if row is None:
         raise NotFound("Nyckeln finns inte.")
-    await ApiToken.update({ApiToken.revoked_at: _now()}).where(
+    await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
         (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
     )
 
@@ -308,7 +328,7 @@ async def viewer_from_token(raw: str) -> Viewer | None:
     )
     if row is None:
         return None
-    now = _now()
+    now = clock.now()
     if row["last_used_at"] is None or now - row["last_used_at"] > TOKEN_TOUCH_INTERVAL:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
     return _viewer(row, "user.", "token")

@@ -1,189 +1,43 @@
-"""Demo data that looks like Lunds kommun. Loading it twice changes nothing (matched by natural keys)."""
+"""Demo data that looks like Lunds kommun after a year of work. Loading it twice changes nothing.
+
+registry.py: förvaltningar, unions, people, samverkansgrupper and the demo logins (natural keys).
+year.py: matters of every kind, meetings, positions and events, written through the services so
+that status, decision hold and party states are derived as for real input (builder.py).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
-from samverkan.accounts.service import hash_password
-from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
-from samverkan.pagination import folded
+from samverkan.database import engine
+from samverkan.matters.tables import Matter
+from samverkan.meetings.tables import Meeting
+from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 
-DEMO_PASSWORD = "samverkan-demo"
-DOMAIN = "lund.example"
+from samverkan.demo.builder import Builder
+from samverkan.demo.registry import DEMO_PASSWORD, DOMAIN, LOGINS, DemoLogin, load_registry
+from samverkan.demo.year import Year, anchor_day
 
-# (name, code, diary prefix). Only KS is verified for Lund (domain.md §8); the others are plausible
-# prefixes, which is why the prefix is data an administrator can change.
-DEPARTMENTS = [
-    ("Kommunkontoret", "KK", "KS"),
-    ("Barn- och skolförvaltningen", "BSF", "BSN"),
-    ("Utbildningsförvaltningen", "UF", "UN"),
-    ("Arbetsmarknads- och socialförvaltningen", "ASF", "ASN"),
-    ("Vård- och omsorgsförvaltningen", "VOF", "VO"),
-    ("Kultur- och fritidsförvaltningen", "KFF", "KU"),
-    ("Stadsbyggnadskontoret", "SBK", "BN"),
-    ("Tekniska förvaltningen", "TF", "TN"),
-    ("Miljöförvaltningen", "MF", "MN"),
-    ("Serviceförvaltningen", "SF", "SN"),
-    ("Lunds Renhållningsverk", "LRV", "RS"),
-]
-
-# (name, federation, confederation, mail slug), domain.md §7.1.
-UNIONS = [
-    ("Kommunal", "Svenska Kommunalarbetareförbundet", "LO", "kommunal"),
-    ("Vision", "Vision", "TCO", "vision"),
-    ("Sveriges Lärare", "Sveriges Lärare", "Saco", "larare"),
-    ("Vårdförbundet", "Vårdförbundet", "TCO", "vardforbundet"),
-    ("Akademikerförbundet SSR", "Akademikerförbundet SSR", "Saco", "ssr"),
-    ("Ledarna", "Ledarna", "", "ledarna"),
-    ("Fysioterapeuterna", "Fysioterapeuterna", "Saco", "fysioterapeuterna"),
-    ("Sveriges Arbetsterapeuter", "Sveriges Arbetsterapeuter", "Saco", "arbetsterapeuter"),
-    ("Sveriges Ingenjörer", "Sveriges Ingenjörer", "Saco", "ingenjorer"),
-    ("Naturvetarna", "Naturvetarna", "Saco", "naturvetarna"),
-    ("Akavia", "Akavia", "Saco", "akavia"),
-    ("DIK", "DIK", "Saco", "dik"),
-    ("Sveriges Psykologförbund", "Sveriges Psykologförbund", "Saco", "psykologforbundet"),
-    ("Sveriges Arkitekter", "Sveriges Arkitekter", "Saco", "arkitekter"),
-    ("Sveriges Skolledare", "Sveriges Skolledare", "Saco", "skolledare"),
-]
-
-# The unions that sit in each förvaltning's samverkansgrupp besides Kommunal, Vision and SSR.
-EXTRA_GROUP_UNIONS = {
-    "KK": ["Akavia", "Ledarna"],
-    "BSF": ["Sveriges Lärare", "Sveriges Skolledare", "Sveriges Psykologförbund"],
-    "UF": ["Sveriges Lärare", "Sveriges Skolledare"],
-    "ASF": ["Sveriges Psykologförbund", "Akavia"],
-    "VOF": ["Vårdförbundet", "Fysioterapeuterna", "Sveriges Arbetsterapeuter"],
-    "KFF": ["DIK"],
-    "SBK": ["Sveriges Arkitekter", "Sveriges Ingenjörer"],
-    "TF": ["Sveriges Ingenjörer", "Naturvetarna"],
-    "MF": ["Naturvetarna"],
-    "SF": ["Ledarna"],
-    "LRV": ["Sveriges Ingenjörer"],
-}
-
-FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per", "Lena", "Mikael",
-         "Emma", "Nils", "Ingrid", "Oskar", "Åsa", "Jonas", "Elin", "Björn", "Sofia", "Gustav", "Hanna", "Örjan"]
-LAST = ["Andersson", "Nilsson", "Persson", "Lindqvist", "Bengtsson", "Håkansson", "Jönsson", "Mårtensson",
-        "Olsson", "Larsson", "Svensson", "Ekström", "Sjöberg", "Holm", "Åkesson", "Lundgren"]
+__all__ = ["DEMO_PASSWORD", "DOMAIN", "LOGINS", "DemoLogin", "load"]
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    role: str
-    name: str
-    department_code: str | None = None
-    union_name: str | None = None
-
-
-LOGINS = [
-    DemoLogin(f"admin@{DOMAIN}", "admin", "Alva Administratör"),
-    DemoLogin(f"hr@{DOMAIN}", "hr", "Henrik Lindqvist"),
-    DemoLogin(f"vof@{DOMAIN}", "department", "Vera Mårtensson", department_code="VOF"),
-    DemoLogin(f"vision@{DOMAIN}", "union", "Viktor Ekström", union_name="Vision"),
-]
-
-
-def _name(i: int) -> str:
-    return f"{FIRST[i % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}"
-
-
-async def _upsert(table, key_column, key_value, values: dict) -> int:
-    row = await table.select(table.id).where(key_column == key_value).first()
-    if row:
-        return row["id"]
-    new = table(**values)
-    await new.save()
-    return new.id
+async def _hr_viewer() -> Viewer:
+    user = await User.select().where(User.email == f"hr@{DOMAIN}").first()
+    return Viewer(user_id=user["id"], email=user["email"], name=user["name"], role="hr", department_id=None,
+                  union_id=None, person_id=user["person"], via="session")
 
 
 async def load() -> dict[str, int]:
     """Insert what is missing; return counts of what the demo contains."""
-    departments: dict[str, int] = {}
-    for name, code, prefix in DEPARTMENTS:
-        departments[code] = await _upsert(
-            Department, Department.code, code,
-            {"name": name, "code": code, "diary_prefix": prefix, "search_text": folded(name, code, prefix)},
-        )
-    unions: dict[str, int] = {}
-    for name, federation, confederation, slug in UNIONS:
-        unions[name] = await _upsert(
-            TradeUnion, TradeUnion.name, name,
-            {"name": name, "federation": federation, "confederation": confederation, "email": f"{slug}@fack.{DOMAIN}",
-             "search_text": folded(name, federation, confederation)},
-        )
-
-    people: dict[str, int] = {}
-
-    async def person(email: str, name: str, title: str, side: str, department: str | None = None,
-                     union: str | None = None, **roles: bool) -> int:
-        people[email] = await _upsert(
-            Person, Person.email, email,
-            {"name": name, "email": email, "title": title, "side": side,
-             "department": departments[department] if department else None,
-             "trade_union": unions[union] if union else None, "search_text": folded(name, email, title), **roles},
-        )
-        return people[email]
-
-    slug_of = {u[0]: u[3] for u in UNIONS}
-    n = 0
-    for name, code, _ in DEPARTMENTS:
-        chief = "vof" if code == "VOF" else f"chef.{code.lower()}"
-        await person(f"{chief}@{DOMAIN}", "Vera Mårtensson" if code == "VOF" else _name(n), f"Förvaltningschef, {name}",
-                     "employer", code, is_manager=True)
-        hr = "hr" if code == "KK" else f"hr.{code.lower()}"
-        await person(f"{hr}@{DOMAIN}", "Henrik Lindqvist" if code == "KK" else _name(n + 1), "HR-partner",
-                     "employer", code, is_hr=True)
-        n += 2
-    for name, slug in slug_of.items():
-        rep = "vision" if name == "Vision" else f"ombud.{slug}"
-        await person(f"{rep}@{DOMAIN}", "Viktor Ekström" if name == "Vision" else _name(n), "Facklig företrädare",
-                     "union", union=name, is_union_rep=True)
-        await person(f"skyddsombud.{slug}@{DOMAIN}", _name(n + 1), "Skyddsombud", "union", "VOF" if name in {"Kommunal", "Vårdförbundet"} else None,
-                     union=name, is_safety_rep=True, is_chief_safety_rep=name == "Kommunal")
-        n += 2
-
-    core = ["Kommunal", "Vision", "Akademikerförbundet SSR"]
-
-    async def group(name: str, level: str, department: str | None, union_names: list[str], members: list[str],
-                    safety_committee: bool = False, cadence: int | None = None) -> None:
-        gid = await _upsert(
-            CollaborationGroup, CollaborationGroup.name, name,
-            {"name": name, "level": level, "department": departments[department] if department else None,
-             "safety_committee": safety_committee, "cadence_months": cadence, "search_text": folded(name)},
-        )
-        if not await GroupUnion.exists().where(GroupUnion.group == gid):
-            await GroupUnion.insert(*[GroupUnion(group=gid, trade_union=unions[u]) for u in union_names])
-            await GroupMember.insert(*[GroupMember(group=gid, person=people[m]) for m in members])
-
-    def reps(union_names: list[str]) -> list[str]:
-        return [("vision" if u == "Vision" else f"ombud.{slug_of[u]}") + f"@{DOMAIN}" for u in union_names]
-
-    central_unions = core + ["Sveriges Lärare", "Vårdförbundet", "Akavia", "Ledarna"]
-    await group("Central samverkansgrupp (CSG)", "central", None, central_unions,
-                [f"chef.kk@{DOMAIN}", f"hr@{DOMAIN}", *reps(central_unions)], cadence=2)
-    for name, code, _ in DEPARTMENTS:
-        union_names = core + EXTRA_GROUP_UNIONS[code]
-        chief = "vof" if code == "VOF" else f"chef.{code.lower()}"
-        hr = "hr" if code == "KK" else f"hr.{code.lower()}"
-        members = [f"{chief}@{DOMAIN}", f"{hr}@{DOMAIN}", *reps(union_names)]
-        is_committee = code == "VOF"
-        if is_committee:
-            members += [f"skyddsombud.kommunal@{DOMAIN}", f"skyddsombud.vardforbundet@{DOMAIN}"]
-        await group(f"FSG {name}", "department", code, union_names, members,
-                    safety_committee=is_committee, cadence=3 if is_committee else None)
-
-    for login in LOGINS:
-        await _upsert(
-            User, User.email, login.email,
-            {"email": login.email, "name": login.name, "role": login.role,
-             "department": departments[login.department_code] if login.department_code else None,
-             "trade_union": unions[login.union_name] if login.union_name else None,
-             "person": people.get(login.email), "password_hash": hash_password(DEMO_PASSWORD),
-             "search_text": folded(login.name, login.email)},
-        )
+    # One transaction: a failed load leaves nothing half-made, and PostgreSQL without a pool uses
+    # one connection instead of one per query. The services' own transactions nest into it.
+    async with engine().transaction():
+        registry = await load_registry()
+        builder = Builder(registry, await _hr_viewer(), await anchor_day())
+        await builder.prepare()
+        await Year(builder).run()
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),
+        "matters": await Matter.count(), "meetings": await Meeting.count(),
     }

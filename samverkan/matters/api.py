@@ -11,7 +11,7 @@ from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.pagination import Page, PageRequest
-from samverkan.web.params import Limit, Offset, RecordId, SearchText
+from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
 
 Status = Literal["open", "on_hold", "closed", "decided"]
 
@@ -23,7 +23,7 @@ class MatterController(Controller):
     @get(guards=[SIGNED_IN])
     async def list_matters(
         self, request: Request, q: SearchText = None, kind: FromQuery[s.MatterKind | None] = None,
-        department_id: FromQuery[int | None] = None, union_id: FromQuery[int | None] = None,
+        department_id: FilterId = None, union_id: FilterId = None,
         status: FromQuery[Status | None] = None, limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Matter]:
         return await service.list_matters(

@@ -19,7 +19,7 @@ from samverkan.matters import service
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import PageRequest
-from samverkan.web.forms import FormErrors, convert, optional_int, service_errors
+from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId, SearchText
 
 PAGE_SIZE = 50
@@ -58,10 +58,10 @@ async def matter_list(
 
 def _matter_values(form: Any) -> dict[str, Any]:
     return {
-        "title": form.get("title", ""), "kind": form.get("kind", ""), "description": form.get("description", ""),
+        "title": text(form.get("title")), "kind": text(form.get("kind")), "description": text(form.get("description")),
         "department_id": optional_int(form.get("department_id")),
         "union_ids": [optional_int(v) for v in form.getall("union_ids")] if "union_ids" in form else [],
-        "personal_data": "personal_data" in form, "diary_no": (form.get("diary_no") or "").strip() or None,
+        "personal_data": "personal_data" in form, "diary_no": text(form.get("diary_no")).strip() or None,
     }
 
 
@@ -129,8 +129,8 @@ async def matter_page(request: Request, id: RecordId) -> Template:
 
 def _event_values(form: Any) -> dict[str, Any]:
     return {
-        "type": form.get("type", ""), "date": form.get("date", ""), "time": form.get("time") or None,
-        "union_id": optional_int(form.get("union_id")), "outcome": form.get("outcome") or None, "note": form.get("note", ""),
+        "type": text(form.get("type")), "date": text(form.get("date")), "time": text(form.get("time")) or None,
+        "union_id": optional_int(form.get("union_id")), "outcome": text(form.get("outcome")) or None, "note": text(form.get("note")),
     }
 
 
@@ -152,7 +152,7 @@ async def add_event(request: Request, id: RecordId) -> Template | Redirect:
 async def delete_event(request: Request, id: RecordId, event_id: RecordId) -> Template | Redirect:
     form = await request.form()
     try:
-        data = convert({"reason": form.get("reason", "")}, s.EventDelete)
+        data = convert({"reason": text(form.get("reason"))}, s.EventDelete)
         await service.delete_event(request.user, id, event_id, data.reason)
     except FormErrors as exc:
         return await _page(request, await service.get_matter(request.user, id),

@@ -122,10 +122,15 @@ PARTY_STATE_LABELS = {
 }
 
 
+# Events of one day happen in this order: a negotiation closes before central negotiation is
+# requested, which comes before the central one closes. (Not left to the database's row order.)
+_SAME_DAY_ORDER = {"negotiation_closed": 0, "withdrawal_notice": 0, "central_requested": 1, "central_closed": 2}
+
+
 def party_state(union_id: int, facts: list[Fact]) -> str:
     """Where the negotiation with one union stands, from its events in date order."""
     state = "open"
-    for fact in sorted(facts, key=lambda f: f.date):
+    for fact in sorted(facts, key=lambda f: (f.date, _SAME_DAY_ORDER.get(f.type, 0))):
         if fact.union_id != union_id:
             continue
         if fact.type == "negotiation_closed":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import msgspec
-from piccolo.query.functions.aggregate import Max
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
@@ -115,13 +115,16 @@ async def _next_diary_no(department_id: int) -> tuple[str, int, int]:
     department = await Department.select(Department.diary_prefix).where(Department.id == department_id).first()
     year = clock.today().year
     pattern = get_settings().diary_pattern
-    # A series is the text before the serial ("KS 2026/"); prefixes share years, not series.
+    # A series is the text before the serial ("KS 2026/"). Numbers entered by hand count too,
+    # or the series would one day run into one of them.
     head = pattern.split("{serial")[0].format(prefix=department["diary_prefix"], year=year)
-    row = await Matter.select(Max(Matter.diary_serial, alias="serial")).where(
-        (Matter.diary_year == year) & Matter.diary_no.like(f"{head}%")
-    ).first()
-    serial = ((row or {}).get("serial") or 0) + 1
+    rows = await Matter.select(Matter.diary_no).where(Matter.diary_no.like(f"{head}%"))
+    serials = [int(m.group()) for r in rows if (m := _LEADING_DIGITS.match(r["diary_no"][len(head):]))]
+    serial = max(serials, default=0) + 1
     return pattern.format(prefix=department["diary_prefix"], year=year, serial=serial), year, serial
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
 
 
 # --- writing -----------------------------------------------------------------
@@ -216,10 +219,12 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
     update.update(search_text=folded(values["diary_no"], values["title"]), updated_at=clock.now(), version=current["version"] + 1)
     async with engine().transaction():
         # The version in the WHERE makes a concurrent change lose cleanly instead of silently.
-        await write_unique(
-            lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])),
+        changed = await write_unique(
+            lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])).returning(Matter.id),
             Conflict(DUPLICATE_DIARY_NO, field="diary_no"),
         )
+        if not changed:
+            raise Conflict("Ärendet ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
         if union_ids is not None:
             await MatterParty.delete().where(
                 (MatterParty.matter == id) & MatterParty.trade_union.not_in(union_ids or [0])
@@ -240,7 +245,8 @@ async def _union_names(ids: list[int]) -> dict[int, str]:
 
 
 async def _facts(matter_id: int) -> list[rules.Fact]:
-    rows = await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null())
+    rows = await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null()).order_by(
+        MatterEvent.date).order_by(MatterEvent.id)
     return [rules.Fact(r["type"], r["date"], r["trade_union"], r["outcome"], r["note"]) for r in rows]
 
 

@@ -12,7 +12,7 @@ from samverkan.accounts.access import ADMIN_OR_HR, EMPLOYER, SIGNED_IN
 from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.pagination import Page, PageRequest
-from samverkan.web.params import Limit, Offset, RecordId, SearchText
+from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
 
 From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (starts_at, Europe/Stockholm).")]
 To = Annotated[dt.date | None, QueryParameter(description="Last day, inclusive.")]
@@ -25,8 +25,8 @@ class MeetingController(Controller):
     @get(guards=[SIGNED_IN])
     async def list_meetings(
         self, request: Request, q: SearchText = None, from_: From = None, to: To = None,
-        department_id: FromQuery[int | None] = None, group_id: FromQuery[int | None] = None,
-        union_id: FromQuery[int | None] = None, status: FromQuery[s.MeetingStatus | None] = None,
+        department_id: FilterId = None, group_id: FilterId = None,
+        union_id: FilterId = None, status: FromQuery[s.MeetingStatus | None] = None,
         limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.MeetingSummary]:
         return await service.list_meetings(

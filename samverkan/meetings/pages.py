@@ -22,7 +22,7 @@ from samverkan.meetings import service
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.pagination import PageRequest
-from samverkan.web.forms import FormErrors, convert, optional_int, service_errors
+from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
 PAGE_SIZE = 50
@@ -60,10 +60,10 @@ async def meeting_list(request: Request, visa: FromQuery[str | None] = None, gru
 
 
 def _new_values(form: Any) -> dict[str, Any]:
-    day, start, end = form.get("date", ""), form.get("start", ""), form.get("end", "")
+    day, start, end = text(form.get("date")), text(form.get("start")), text(form.get("end"))
     return {
-        "kind": form.get("kind", ""), "title": form.get("title", ""), "group_id": optional_int(form.get("group_id")),
-        "department_id": optional_int(form.get("department_id")), "place": form.get("place", ""),
+        "kind": text(form.get("kind")), "title": text(form.get("title")), "group_id": optional_int(form.get("group_id")),
+        "department_id": optional_int(form.get("department_id")), "place": text(form.get("place")),
         "starts_at": _local(day, start), "ends_at": _local(day, end),
         "standard_agenda": "standard_agenda" in form,
     }
@@ -93,7 +93,7 @@ async def new_meeting(request: Request) -> Template:
 async def create_meeting(request: Request) -> Template | Redirect:
     form = await request.form()
     values = _new_values(form)
-    shown = {**values, "date": form.get("date", ""), "start": form.get("start", ""), "end": form.get("end", "")}
+    shown = {**values, "date": text(form.get("date")), "start": text(form.get("start")), "end": text(form.get("end"))}
     try:
         meeting = await service.create_meeting(request.user, convert(values, s.MeetingCreate))
     except FormErrors as exc:
@@ -148,7 +148,7 @@ async def _page_with_errors(request: Request, id: int, errors: dict, status: int
 async def change_status(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     try:
-        await service.update_meeting(request.user, id, convert({"status": form.get("status", "")}, s.MeetingUpdate))
+        await service.update_meeting(request.user, id, convert({"status": text(form.get("status"))}, s.MeetingUpdate))
     except FormErrors as exc:
         return await _page_with_errors(request, id, exc.errors)
     except ServiceError as exc:
@@ -165,7 +165,7 @@ async def change_status(request: Request, id: RecordId) -> Template | Redirect:
 async def add_participant(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     try:
-        data = convert({"person_id": optional_int(form.get("person_id")), "role": form.get("role", "ordinary")}, s.ParticipantCreate)
+        data = convert({"person_id": optional_int(form.get("person_id")), "role": text(form.get("role")) or "ordinary"}, s.ParticipantCreate)
         await service.add_participant(request.user, id, data)
     except FormErrors as exc:
         return await _page_with_errors(request, id, exc.errors)
@@ -199,12 +199,12 @@ def _item_values(form: Any, union_ids: list[int]) -> dict[str, Any]:
     for union_id in union_ids:
         key = f"u{union_id}"
         positions.append({
-            "union_id": union_id, "outcome": form.get(f"{key}_outcome") or None, "note": form.get(f"{key}_note", ""),
-            "reservation": form.get(f"{key}_reservation", ""), "central_requested": f"{key}_central" in form,
+            "union_id": union_id, "outcome": text(form.get(f"{key}_outcome")) or None, "note": text(form.get(f"{key}_note")),
+            "reservation": text(form.get(f"{key}_reservation")), "central_requested": f"{key}_central" in form,
         })
     return {
-        "title": form.get("title", ""), "kind": form.get("kind", "other"), "matter_id": optional_int(form.get("matter_id")),
-        "text": form.get("text", ""), "employer_position": form.get("employer_position", ""), "positions": positions,
+        "title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "matter_id": optional_int(form.get("matter_id")),
+        "text": text(form.get("text")), "employer_position": text(form.get("employer_position")), "positions": positions,
         "version": optional_int(form.get("version")),
     }
 
@@ -219,7 +219,7 @@ async def _item_fragment(request: Request, meeting: s.Meeting, item: s.AgendaIte
 @post("/moten/{id:int}/punkter", guards=[EMPLOYER], name="item-add")
 async def add_item(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
-    values = {"title": form.get("title", ""), "kind": form.get("kind", "other"), "matter_id": optional_int(form.get("matter_id"))}
+    values = {"title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "matter_id": optional_int(form.get("matter_id"))}
     try:
         item = await service.add_item(request.user, id, convert(values, s.AgendaItemCreate))
     except FormErrors as exc:

@@ -292,7 +292,9 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     values = {**current, **update}
     update["search_text"] = folded(values["title"], values["place"])
     async with engine().transaction():
-        await Meeting.update(update).where((Meeting.id == id) & (Meeting.version == current["version"]))
+        changed = await Meeting.update(update).where((Meeting.id == id) & (Meeting.version == current["version"])).returning(Meeting.id)
+        if not changed:
+            raise Conflict("Mötet ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
         if "union_ids" in changes(patch):
             await _replace_unions(id, union_ids)
         if approvers is not None:
@@ -445,7 +447,10 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
 
 
 async def _item(meeting_id: int, item_id: int) -> s.AgendaItem:
-    return next(i for i in await _agenda(meeting_id) if i.id == item_id)
+    item = next((i for i in await _agenda(meeting_id) if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"Punkten {item_id} finns inte på mötet.")
+    return item
 
 
 async def get_item(viewer: Viewer, meeting_id: int, item_id: int) -> s.AgendaItem:
@@ -523,8 +528,14 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
         raise Invalid("Bara förhandlings- och samverkanspunkter avslutas.", field="kind")
     matter = await matters.get_matter(viewer, item.matter_id)
     by_union = {p.union_id: p for p in item.positions}
-    names = {r["id"]: r["name"] for r in await TradeUnion.select(TradeUnion.id, TradeUnion.name).where(TradeUnion.id.is_in(matter.union_ids or [0]))}
-    for union_id in matter.union_ids:
+    # The parties of the matter that sit in this meeting: a continued negotiation may be held
+    # with only the unions that were not done at the first meeting.
+    meeting_unions = set((await _union_ids([meeting_id]))[meeting_id])
+    closing = [u for u in matter.union_ids if u in meeting_unions]
+    if not closing:
+        raise Invalid("Ingen av ärendets fackliga parter är part i mötet.", field="positions")
+    names = {r["id"]: r["name"] for r in await TradeUnion.select(TradeUnion.id, TradeUnion.name).where(TradeUnion.id.is_in(closing))}
+    for union_id in closing:
         position = by_union.get(union_id)
         if position is None or position.outcome not in {"agreement", "disagreement"}:
             raise Invalid(f"Ange enighet eller oenighet för {names[union_id]} innan punkten avslutas.", field="positions")
@@ -532,7 +543,7 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
     async with engine().transaction():
         await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested"},
                                              "Punkten avslutades på nytt.", viewer.user_id)
-        for union_id in matter.union_ids:
+        for union_id in closing:
             position = by_union[union_id]
             await matters.record_from_meeting(
                 item.matter_id, EventCreate(type="negotiation_closed", date=day, union_id=union_id, outcome=position.outcome,

@@ -12,7 +12,7 @@ from samverkan.orgs import schemas as s
 from samverkan.orgs import service
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest
-from samverkan.web.params import Limit, Offset, RecordId, SearchText
+from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
 
 
 class DepartmentController(Controller):
@@ -79,7 +79,7 @@ class PersonController(Controller):
     async def list_people(
         self, q: SearchText = None, active: FromQuery[bool | None] = None,
         side: FromQuery[Literal["employer", "union"] | None] = None,
-        department_id: FromQuery[int | None] = None, union_id: FromQuery[int | None] = None,
+        department_id: FilterId = None, union_id: FilterId = None,
         limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Person]:
         return await service.list_people(q, active, side, department_id, union_id, PageRequest(limit, offset))
@@ -108,7 +108,7 @@ class GroupController(Controller):
     @get(guards=[SIGNED_IN])
     async def list_groups(
         self, q: SearchText = None, active: FromQuery[bool | None] = None,
-        department_id: FromQuery[int | None] = None, limit: Limit = 50, offset: Offset = 0,
+        department_id: FilterId = None, limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Group]:
         return await service.list_groups(q, active, department_id, PageRequest(limit, offset))
 

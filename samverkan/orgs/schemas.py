@@ -70,7 +70,7 @@ class UnionCreate(Input):
     name: Name
     federation: ShortText = ""
     confederation: Annotated[str, Meta(max_length=50)] = ""
-    email: OptionalEmail = ""
+    email: OptionalEmail | None = ""  # None or "": no notice address
     active: bool = True
 
 
@@ -78,7 +78,7 @@ class UnionUpdate(Input):
     name: Name | UnsetType = UNSET
     federation: ShortText | UnsetType = UNSET
     confederation: Annotated[str, Meta(max_length=50)] | UnsetType = UNSET
-    email: OptionalEmail | UnsetType = UNSET
+    email: OptionalEmail | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
 
+from samverkan import clock
 from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _filters(table: Any, q: str | None, active: bool | None) -> list[Any]:
@@ -92,7 +88,7 @@ async def update_department(id: int, patch: s.DepartmentUpdate) -> s.Department:
     if "code" in changed:
         await _ensure_unique(Department, Department.code, changed["code"], "code", DUPLICATE_CODE, exclude_id=id)
     values = {**current, **changed}
-    update = {**changed, "search_text": _department_search(values), "updated_at": _now()}
+    update = {**changed, "search_text": _department_search(values), "updated_at": clock.now()}
     await write_unique(lambda: Department.update(update).where(Department.id == id), Conflict(DUPLICATE_CODE, field="code"))
     return await get_department(id)
 
@@ -134,7 +130,7 @@ async def get_union(id: int) -> s.Union:
 async def create_union(data: s.UnionCreate) -> s.Union:
     values = {
         "name": data.name.strip(), "federation": data.federation.strip(), "confederation": data.confederation.strip(),
-        "email": data.email.strip().lower(), "active": data.active,
+        "email": (data.email or "").strip().lower(), "active": data.active,
     }
     await _ensure_union_name_free(values["name"])
     row = TradeUnion(**values, search_text=_union_search(values))
@@ -146,11 +142,11 @@ async def update_union(id: int, patch: s.UnionUpdate) -> s.Union:
     current = await _get_row(TradeUnion, id, "Fackförbundet")
     changed = {k: (v.strip() if isinstance(v, str) else v) for k, v in s.changes(patch).items()}
     if "email" in changed:
-        changed["email"] = changed["email"].lower()
+        changed["email"] = (changed["email"] or "").lower()
     if "name" in changed:
         await _ensure_union_name_free(changed["name"], exclude_id=id)
     values = {**current, **changed}
-    update = {**changed, "search_text": _union_search(values), "updated_at": _now()}
+    update = {**changed, "search_text": _union_search(values), "updated_at": clock.now()}
     await write_unique(lambda: TradeUnion.update(update).where(TradeUnion.id == id), Conflict(DUPLICATE_UNION, field="name"))
     return await get_union(id)
 
@@ -231,7 +227,7 @@ async def update_person(id: int, patch: s.PersonUpdate) -> s.Person:
     changed = _person_columns(s.changes(patch))
     values = {**current, **changed}
     await _check_person(values, exclude_id=id)
-    update = {**changed, "search_text": _person_search(values), "updated_at": _now()}
+    update = {**changed, "search_text": _person_search(values), "updated_at": clock.now()}
     await write_unique(lambda: Person.update(update).where(Person.id == id), Conflict(DUPLICATE_EMAIL, field="email"))
     return await get_person(id)
 
@@ -324,7 +320,7 @@ async def update_group(id: int, patch: s.GroupUpdate) -> s.Group:
     await _check_group(values, fields.get("union_ids"), fields.get("member_ids"))
     async with engine().transaction():
         await CollaborationGroup.update(
-            {**changed, "search_text": folded(values["name"]), "updated_at": _now()}
+            {**changed, "search_text": folded(values["name"]), "updated_at": clock.now()}
         ).where(CollaborationGroup.id == id)
         await _replace_links(id, fields.get("union_ids"), fields.get("member_ids"))
     return await get_group(id)
@@ -341,7 +337,7 @@ async def deactivate(table: Any, id: int) -> Any:
     """Records others refer to are deactivated, never deleted; PATCH active=true brings one back."""
     read = _READERS[table]
     await read(id)  # 404 if missing
-    await table.update({table.active: False, table.updated_at: _now()}).where(table.id == id)
+    await table.update({table.active: False, table.updated_at: clock.now()}).where(table.id == id)
     return await read(id)
 
 

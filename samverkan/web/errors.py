@@ -61,6 +61,8 @@ def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]
         status, detail = exc.status_code, exc.detail
         if isinstance(exc, NotAuthorizedException):
             headers["WWW-Authenticate"] = "Bearer"
+    elif isinstance(exc, RecursionError):  # JSON nested deeper than the decoder goes
+        status, detail = 400, "The JSON body is nested too deeply."
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internt fel. Det är loggat."
@@ -72,7 +74,8 @@ def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]
 
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        # After login the browser GETs `next`: only a page it can GET is worth returning to.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "") if request.method == "GET" else "/"
         return Redirect(f"/logga-in?next={quote(target)}")
     if isinstance(exc, ServiceError):
         status, detail = exc.status_code, exc.detail
@@ -80,7 +83,8 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status, detail = 400, "Felaktig uppgift i adressen eller formuläret."
     elif isinstance(exc, HTTPException):
         status = exc.status_code
-        detail = {403: "Du har inte behörighet till den här sidan.", 404: "Sidan finns inte."}.get(status, exc.detail)
+        detail = {403: "Du har inte behörighet till den här sidan.", 404: "Sidan finns inte.",
+                  405: "Sidan kan inte nås på det sättet."}.get(status, exc.detail)
         if status == 403 and "csrf" in str(exc.detail).lower():
             detail = "Formuläret hade gått ut. Ladda om sidan och försök igen."
     else:

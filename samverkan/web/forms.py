@@ -36,7 +36,7 @@ def _swedish(message: str, hint: str | None) -> str:
         return "Ange ett giltigt datum (ÅÅÅÅ-MM-DD)."
     if "time" in message:
         return "Ange ett giltigt klockslag (TT:MM)."
-    if "Expected `int`" in message:
+    if "Expected `int" in message:
         return "Ange ett heltal."
     if "Invalid enum value" in message:
         return "Välj ett av alternativen."
@@ -58,9 +58,15 @@ def service_errors(exc: ServiceError) -> FormErrors:
     return FormErrors({exc.field or "_": exc.detail})
 
 
-def optional_int(value: str | None) -> int | str | None:
+def optional_int(value: object) -> int | str | None:
     """An empty select means None; anything else is left for validation to judge."""
-    value = (value or "").strip()
+    value = text(value).strip()
     if not value:
         return None
-    return int(value) if value.isdigit() else value
+    # isascii: "²" and "١" are digits to str.isdigit() but not to int() / not what was meant.
+    return int(value) if value.isascii() and value.isdigit() else value
+
+
+def text(value: object) -> str:
+    """A form value as text; a file part where text was expected counts as empty."""
+    return value if isinstance(value, str) else ""

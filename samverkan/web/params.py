@@ -14,3 +14,5 @@ PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000)]
 SearchText = Annotated[str | None, QueryParameter(max_length=200, description="Words that must all occur.")]
 # Ids are 32-bit serials; a larger number must be a 404, not an overflow in the driver.
 RecordId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+# An id used as a filter; out of range is a 400 naming the parameter, not an overflow on PostgreSQL.
+FilterId = Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)]

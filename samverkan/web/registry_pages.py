@@ -19,7 +19,7 @@ from samverkan.accounts.access import SIGNED_IN, Allow
 from samverkan.errors import ServiceError
 from samverkan.pagination import PageRequest
 from samverkan.web.params import PageNumber, RecordId, SearchText
-from samverkan.web.forms import FormErrors, convert, optional_int, service_errors
+from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 
 PAGE_SIZE = 50
 
@@ -34,6 +34,7 @@ class Field:
     help: str = ""
     hint: str | None = None  # shown when the value has the wrong form
     int_choices: bool = False  # choices are ids
+    source: Any = None  # the table of those ids: a linked record that is inactive is still shown
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,34 @@ def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in register.fields:
         if f.kind == "password":
-            values[f.name] = form.get(f.name) or None  # empty: no (new) password
+            values[f.name] = text(form.get(f.name)) or None  # empty: no (new) password
         elif f.kind == "checkbox":
             values[f.name] = f.name in form
         elif f.kind in {"checkboxes", "multiselect"}:
             raw = form.getall(f.name) if f.name in form else []
-            values[f.name] = [optional_int(v) for v in raw] if f.int_choices else list(raw)
+            values[f.name] = [optional_int(v) for v in raw] if f.int_choices else [text(v) for v in raw]
         elif f.kind in {"select", "number"} and (f.int_choices or f.kind == "number"):
             values[f.name] = optional_int(form.get(f.name))
-        elif f.kind == "email" and not (form.get(f.name) or "").strip() and not f.required:
+        elif f.kind == "email" and not text(form.get(f.name)).strip() and not f.required:
             values[f.name] = None
         else:
-            values[f.name] = form.get(f.name, "")
+            values[f.name] = text(form.get(f.name))
     return values
+
+
+async def _keep_inactive_links(register: Register, choices: dict[str, list], values: dict[str, Any]) -> None:
+    """Choices list active records only; a record already linked to an inactive one must still show
+    (and keep) that link, or saving the form unchanged would drop it."""
+    for f in register.fields:
+        if f.source is None:
+            continue
+        chosen = values.get(f.name)
+        ids = chosen if isinstance(chosen, list) else [chosen]
+        known = {key for key, _ in choices.get(f.name, [])}
+        missing = [i for i in ids if isinstance(i, int) and i not in known]
+        if missing:
+            rows = await f.source.select(f.source.id, f.source.name).where(f.source.id.is_in(missing))
+            choices[f.name] = [*choices.get(f.name, []), *((r["id"], f"{r['name']} (inaktiv)") for r in rows)]
 
 
 def _can_edit(register: Register, request: Request) -> bool:
@@ -93,11 +109,13 @@ def routes(register: Register) -> list[Any]:
     hints = {f.name: f.hint for f in register.fields if f.hint}
 
     async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200) -> Template:
+        lookups = await register.lookups()
+        await _keep_inactive_links(register, lookups["choices"], values)
         return Template(
             "registry/form.html",
             context={
                 "register": register, "values": values, "errors": errors, "record": record,
-                "can_edit": _can_edit(register, request), **(await register.lookups()),
+                "can_edit": _can_edit(register, request), **lookups,
             },
             status_code=status,
         )

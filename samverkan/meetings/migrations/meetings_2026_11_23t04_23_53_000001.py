@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from samverkan.database import engine
 
-ID = "2026-11-23T04:23:53:000000"
+ID = "2026-11-23T04:23:53:000001"
 VERSION = "1.38.0"
 DESCRIPTION = "Unique parties, positions and justerare; agenda order"
 

@@ -1,0 +1,166 @@
+"""The demo: Lund after a year of work, loaded through the services, and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from samverkan import clock
+from samverkan.matters.rules import KINDS
+
+WORK_ENVIRONMENT = [
+    "Arbetsmiljö: riskbedömningar och handlingsplaner",
+    "Arbetsmiljö: tillbud och arbetsskador",
+    "Arbetsmiljö: sjukfrånvaro och rehabilitering",
+    "Arbetsmiljö: företagshälsovård",
+]
+
+
+@pytest.fixture
+async def demo():
+    from samverkan import demo
+
+    first = await demo.load()
+    return first
+
+
+async def _hr():
+    from samverkan.demo import _hr_viewer
+
+    return await _hr_viewer()
+
+
+async def _matters():
+    from samverkan.matters import service
+    from samverkan.pagination import PageRequest
+
+    page = await service.list_matters(await _hr(), page=PageRequest(limit=100))
+    assert page.total == len(page.items)
+    return page.items
+
+
+async def _meetings():
+    from samverkan.meetings import service
+    from samverkan.pagination import PageRequest
+
+    viewer = await _hr()
+    page = await service.list_meetings(viewer, page=PageRequest(limit=100))
+    assert page.total == len(page.items)
+    return [await service.get_meeting(viewer, m.id) for m in page.items]
+
+
+async def test_loading_twice_changes_nothing(client, demo):
+    from samverkan import demo as module
+
+    assert demo["matters"] >= 15 and demo["meetings"] >= 12
+    assert demo["departments"] == 11 and demo["unions"] == 15
+    events = sum(len(m.events) for m in await _matters())
+    assert await module.load() == demo
+    assert sum(len(m.events) for m in await _matters()) == events
+
+
+async def test_loading_on_a_later_day_changes_nothing(client, demo, monkeypatch):
+    """Dates are relative to the day the year was first loaded, so titles match on a later day."""
+    from samverkan import demo as module
+
+    later = clock.today() + dt.timedelta(days=40)
+    monkeypatch.setattr(clock, "today", lambda: later)
+    assert await module.load() == demo
+
+
+async def test_every_kind_is_there(client, demo):
+    matters = await _matters()
+    assert {m.kind for m in matters} == set(KINDS)
+    assert all(m.events or m.status == "on_hold" for m in matters)
+
+
+async def test_holds_and_the_exception(client, demo):
+    matters = {m.title: m for m in await _matters()}
+    merger = matters["Sammanslagning av hemtjänstgrupperna Dalby och Södra Sandby"]
+    assert merger.decision_allowed is False and merger.status == "on_hold"
+    assert "Kommunal har begärt central förhandling (14 § MBL)" in merger.hold_reason
+    assert "Arbetsgivaren får inte besluta" in merger.hold_reason
+    states = {p.state for p in merger.parties}
+    assert states == {"central_requested", "agreement"}
+
+    partial = matters["Ny organisation för elevhälsan i grundskolan"]
+    assert partial.decision_allowed is False
+    assert partial.hold_reason.startswith("Förhandlingen är inte avslutad med Akademikerförbundet SSR och Sveriges Psykologförbund.")
+    assert sorted(p.state for p in partial.parties) == ["agreement", "agreement", "open", "open"]
+
+    excepted = [m for m in matters.values() if any(e.type == "exception_recorded" for e in m.events)]
+    assert len(excepted) == 1
+    exception = excepted[0]
+    assert exception.decision_allowed is True and exception.status == "decided"
+    assert exception.hold_reason.startswith("Undantag registrerat") and "synnerliga skäl" in exception.hold_reason.lower()
+    types = [e.type for e in exception.events]
+    assert types.index("exception_recorded") < types.index("decision_taken") < types.index("negotiation_closed")
+
+
+async def test_journey_1_and_the_individual_dispute(client, demo):
+    from samverkan.demo.year import JOURNEY_1
+
+    matters = {m.title: m for m in await _matters()}
+    journey = matters[JOURNEY_1]
+    assert journey.kind == "dispute"
+    types = [e.type for e in journey.events]
+    assert types[-3:] == ["request_received", "meeting_held", "negotiation_closed"]
+    received = next(e for e in journey.events if e.type == "request_received").date
+    closed = journey.events[-1]
+    assert closed.outcome == "disagreement" and closed.agenda_item_id is not None
+    assert (closed.date - received).days <= 14  # 16 § MBL: within two weeks
+    assert journey.status == "closed"
+    individual = [m for m in matters.values() if m.personal_data]
+    assert [m.kind for m in individual] == ["dispute"]
+    # A union sees its own matters, an individärende included; the department role does not see it.
+    from samverkan.accounts.service import Viewer
+    from samverkan.matters import service
+
+    vision = Viewer(user_id=0, email="", name="", role="union", department_id=None, union_id=journey.union_ids[0],
+                    person_id=None, via="session")
+    assert JOURNEY_1 in {m.title for m in (await service.list_matters(vision)).items}
+    department = Viewer(user_id=0, email="", name="", role="department", department_id=individual[0].department_id,
+                        union_id=None, person_id=None, via="session")
+    assert individual[0].id not in {m.id for m in (await service.list_matters(department)).items}
+
+
+async def test_meetings_held_and_ahead(client, demo):
+    meetings = await _meetings()
+    now = clock.now()
+    past = [m for m in meetings if m.starts_at < now]
+    ahead = [m for m in meetings if m.starts_at > now]
+    assert past and all(m.status == "held" for m in past)
+    assert {m.status for m in ahead} == {"planned", "called"}
+    assert all(m.chair_id and m.minute_taker_id and m.participants for m in meetings)
+    for m in meetings:
+        # Justerare: one for the employer and one per union.
+        assert sorted(a.union_id or 0 for a in m.approvers) == sorted([0, *m.union_ids])
+        assert all(p.present is not None for p in m.participants) == (m.status == "held")
+
+    positions = [p for m in past for i in m.agenda for p in i.positions]
+    assert {p.outcome for p in positions} >= {"agreement", "disagreement", "informed"}
+    assert any(p.note for p in positions) and any(p.reservation for p in positions)
+    assert any(p.central_requested for p in positions)
+    # Negotiation and samverkan items with a matter and a full set of positions are closed.
+    closed = [i for m in past for i in m.agenda if i.closed_on]
+    assert len(closed) >= 8
+    assert all(i.closed_on is None for m in ahead for i in m.agenda)
+
+
+async def test_the_fsg_of_vof_meets_every_third_month(client, demo):
+    meetings = [m for m in await _meetings() if m.title.startswith("FSG Vård- och omsorgsförvaltningen")]
+    assert [m.status for m in meetings] == ["held"] * 4 + ["called", "planned"]
+    assert len({m.group_id for m in meetings}) == 1
+    for m in meetings:
+        titles = [i.title for i in m.agenda]
+        assert all(t in titles for t in WORK_ENVIRONMENT), m.title
+        assert titles[0] == "Mötets öppnande" and titles[-1] == "Mötets avslutande"
+        assert [i.number for i in m.agenda] == list(range(1, len(titles) + 1))
+    days = [m.starts_at.astimezone(clock.STOCKHOLM).date() for m in meetings]
+    for earlier, later in zip(days, days[1:]):
+        assert (later.year * 12 + later.month) - (earlier.year * 12 + earlier.month) <= 3
+        assert later - earlier <= dt.timedelta(days=92)
+    assert days[0] >= clock.today() - dt.timedelta(days=366)
+    held = meetings[:4]
+    assert any("Årlig uppföljning av det systematiska arbetsmiljöarbetet" in i.title for m in held for i in m.agenda)
