@@ -73,11 +73,12 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/arenden/{id}"): ALL,
     **{(m, p): EMPLOYER for m, p in (
         ("GET", "/arenden/nytt"), ("POST", "/arenden/nytt"), ("GET", "/arenden/{id}/redigera"), ("POST", "/arenden/{id}/redigera"),
-        ("POST", "/arenden/{id}/handelser"), ("POST", "/arenden/{id}/handelser/{event_id}/ta-bort"))},
+        ("POST", "/arenden/{id}/handelser"), ("POST", "/arenden/{id}/handelser/{event_id}"),
+        ("POST", "/arenden/{id}/handelser/{event_id}/ta-bort"))},
     ("GET", "/moten"): ALL,
     ("GET", "/moten/{id}"): ALL,
     **{(m, p): EMPLOYER for m, p in (
-        ("GET", "/moten/nytt"), ("POST", "/moten/nytt"), ("POST", "/moten/{id}/status"), ("POST", "/moten/{id}/deltagare"),
+        ("GET", "/moten/nytt"), ("POST", "/moten/nytt"), ("POST", "/moten/{id}/status"), ("POST", "/moten/{id}/roller"), ("POST", "/moten/{id}/deltagare"),
         ("POST", "/moten/{id}/deltagare/{participant_id}"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
         ("POST", "/moten/{id}/punkter"), ("POST", "/moten/{id}/punkter/{item_id}"), ("POST", "/moten/{id}/punkter/{item_id}/flytta"),
         ("POST", "/moten/{id}/punkter/{item_id}/ta-bort"), ("POST", "/moten/{id}/punkter/{item_id}/avsluta"))},

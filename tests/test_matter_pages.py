@@ -69,3 +69,21 @@ async def test_list_filters_and_union_view(client, make_caller, org):
     await login(client, union.email, union.password)
     mine = await client.get("/arenden")
     assert "Vision-ärende" in mine.text and "Kommunal-ärende" not in mine.text and "Nytt ärende" not in mine.text
+
+
+async def test_correct_an_event_with_a_reason(client, make_caller, org):
+    from samverkan.matters.tables import MatterEventChange
+
+    await _hr(client, make_caller)
+    created = await client.post("/arenden/nytt", data={"title": "Tvist", "kind": "dispute", "department_id": str(org.department_id),
+                                                       "union_ids": [str(org.union_id)], "_csrf_token": csrf(client)})
+    url = created.headers["location"]
+    await client.post(f"{url}/handelser", data={"type": "request_received", "date": "2025-12-16", "union_id": str(org.union_id), "_csrf_token": csrf(client)})
+    event_id = re.search(r"/handelser/(\d+)/ta-bort", (await client.get(url)).text).group(1)
+    no_reason = await client.post(f"{url}/handelser/{event_id}", data={"date": "2025-12-17", "note": "", "_csrf_token": csrf(client)})
+    assert no_reason.status_code == 422 and f'id="edit-{event_id}-error"' in no_reason.text
+    fixed = await client.post(f"{url}/handelser/{event_id}", data={"date": "2025-12-17", "note": "Kom in onsdag", "reason": "Fel datum", "_csrf_token": csrf(client)})
+    assert fixed.status_code == 302
+    page = (await client.get(url)).text
+    assert "2025-12-17" in page and "Kom in onsdag" in page
+    assert [r["reason"] for r in await MatterEventChange.select()] == ["Fel datum"]

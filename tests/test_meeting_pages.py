@@ -103,3 +103,20 @@ async def test_status_participants_and_readers(client, make_caller, org):
     read = await client.get(url)
     assert read.status_code == 200 and "<textarea" not in read.text and "Mötets öppnande" in read.text
     assert (await client.get("/moten?visa=tidigare")).status_code == 200
+
+
+async def test_chair_minute_taker_and_justerare(client, make_caller, org):
+    hr, url = await _meeting(client, make_caller, org)
+    chair = (await client.post("/api/v1/people", json={"name": "Per Holm", "side": "employer", "department_id": org.department_id}, headers=hr.headers)).json()
+    rep = (await client.post("/api/v1/people", json={"name": "Åsa Holm", "side": "union", "union_id": org.union_id}, headers=hr.headers)).json()
+    version = re.search(r'name="version" value="(\d+)">\s*<div class="field-row">', (await client.get(url)).text).group(1)
+    wrong_side = await client.post(f"{url}/roller", data={"chair_id": str(chair["id"]), f"approver_{org.other_union_id}": str(rep["id"]),
+                                                         "version": version, "_csrf_token": csrf(client)})
+    assert wrong_side.status_code == 422 and "Justeraren ska höra till den part hen justerar för." in wrong_side.text
+    ok = await client.post(f"{url}/roller", data={"chair_id": str(chair["id"]), "minute_taker_id": str(chair["id"]), "approver_employer": str(chair["id"]),
+                                                 f"approver_{org.union_id}": str(rep["id"]), "version": version, "_csrf_token": csrf(client)})
+    assert ok.status_code == 302
+    meeting = (await client.get(f"/api/v1/meetings/{url.rsplit('/', 1)[1]}", headers=hr.headers)).json()
+    assert meeting["chair_id"] == chair["id"]
+    assert sorted(meeting["approvers"], key=lambda a: a["union_id"] or 0) == [
+        {"union_id": None, "person_id": chair["id"]}, {"union_id": org.union_id, "person_id": rep["id"]}]

@@ -161,4 +161,22 @@ async def delete_event(request: Request, id: RecordId, event_id: RecordId) -> Te
     return Redirect(f"/arenden/{id}#tidslinje")
 
 
-ROUTES = [matter_list, new_matter, create_matter, edit_matter, update_matter, matter_page, add_event, delete_event]
+@post("/arenden/{id:int}/handelser/{event_id:int}", guards=[EMPLOYER], name="matter-event-update")
+async def update_event(request: Request, id: RecordId, event_id: RecordId) -> Template | Redirect:
+    """Correct an event's date, time, outcome or note; the reason is kept in the history."""
+    form = await request.form()
+    values = {"date": text(form.get("date")), "time": text(form.get("time")) or None,
+              "outcome": text(form.get("outcome")) or None, "note": text(form.get("note")), "reason": text(form.get("reason"))}
+    try:
+        await service.update_event(request.user, id, event_id, convert(values, s.EventUpdate))
+    except FormErrors as exc:
+        return await _page(request, await service.get_matter(request.user, id),
+                           {f"edit-{event_id}": next(iter(exc.errors.values()))}, status=422)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _page(request, await service.get_matter(request.user, id), {f"edit-{event_id}": exc.detail}, status=422)
+    return Redirect(f"/arenden/{id}#tidslinje")
+
+
+ROUTES = [matter_list, new_matter, create_matter, edit_matter, update_matter, matter_page, add_event, update_event, delete_event]

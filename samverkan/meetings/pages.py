@@ -121,10 +121,14 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         for p in people_rows
         if p["side"] == "employer" or p["trade_union"] in meeting.union_ids
     ]
+    by_party: dict[Any, list] = {None: [(p["id"], p["name"]) for p in people_rows if p["side"] == "employer"]}
+    for union_id in meeting.union_ids:
+        by_party[union_id] = [(p["id"], p["name"]) for p in people_rows if p["trade_union"] == union_id]
     matter_page = await matters.list_matters(request.user, department_id=meeting.department_id, page=PageRequest(200, 0)) \
         if meeting.department_id else None
     return {
-        "meeting": meeting, "unions": unions, "people": people, "candidates": candidates,
+        "meeting": meeting, "unions": unions, "people": people, "candidates": candidates, "by_party": by_party,
+        "approvers": {a.union_id: a.person_id for a in meeting.approvers},
         "matters": [(m.id, f"{m.diary_no} {m.title}") for m in (matter_page.items if matter_page else [])],
         "can_change": _can_change(request, meeting) and meeting.status != "cancelled",
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
@@ -156,6 +160,29 @@ async def change_status(request: Request, id: RecordId) -> Template | Redirect:
             raise
         return await _page_with_errors(request, id, service_errors(exc).errors)
     return Redirect(f"/moten/{id}")
+
+
+@post("/moten/{id:int}/roller", guards=[EMPLOYER], name="meeting-roles")
+async def set_roles(request: Request, id: RecordId) -> Template | Redirect:
+    """Chair, minute-taker and one justerare per party (the employer and each union)."""
+    meeting = await service.get_meeting(request.user, id)
+    form = await request.form()
+    approvers = []
+    for union_id in [None, *meeting.union_ids]:
+        person_id = optional_int(form.get(f"approver_{union_id or 'employer'}"))
+        if person_id is not None:
+            approvers.append({"union_id": union_id, "person_id": person_id})
+    values = {"chair_id": optional_int(form.get("chair_id")), "minute_taker_id": optional_int(form.get("minute_taker_id")),
+              "approvers": approvers, "version": optional_int(form.get("version"))}
+    try:
+        await service.update_meeting(request.user, id, convert(values, s.MeetingUpdate))
+    except FormErrors as exc:
+        return await _page_with_errors(request, id, exc.errors)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _page_with_errors(request, id, service_errors(exc).errors)
+    return Redirect(f"/moten/{id}#roller")
 
 
 # --- participants --------------------------------------------------------------
@@ -298,6 +325,6 @@ async def close_item(request: Request, id: RecordId, item_id: RecordId) -> Templ
 
 
 ROUTES = [
-    meeting_list, new_meeting, create_meeting, meeting_page, change_status, add_participant, update_participant,
+    meeting_list, new_meeting, create_meeting, meeting_page, change_status, set_roles, add_participant, update_participant,
     remove_participant, add_item, save_item, move_item, delete_item, close_item,
 ]

@@ -174,6 +174,7 @@ async def _check_unions(union_ids: list[int]) -> None:
 
 
 async def _check_approvers(approvers: list[s.Approver], union_ids: list[int]) -> None:
+    """One justerare per party, and each one on the side it approves for."""
     seen: set[int | None] = set()
     for i, approver in enumerate(approvers):
         if approver.union_id is not None and approver.union_id not in union_ids:
@@ -182,6 +183,13 @@ async def _check_approvers(approvers: list[s.Approver], union_ids: list[int]) ->
             raise Invalid("En part har bara en justerare.", field=f"approvers[{i}].union_id")
         seen.add(approver.union_id)
     await _check_people({f"approvers[{i}].person_id": a.person_id for i, a in enumerate(approvers)})
+    people = {p["id"]: p for p in await Person.select(Person.id, Person.side, Person.trade_union).where(
+        Person.id.is_in([a.person_id for a in approvers] or [0]))}
+    for i, approver in enumerate(approvers):
+        person = people[approver.person_id]
+        belongs = person["side"] == "employer" if approver.union_id is None else person["trade_union"] == approver.union_id
+        if not belongs:
+            raise Invalid("Justeraren ska höra till den part hen justerar för.", field=f"approvers[{i}].person_id")
 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:

@@ -1,0 +1,402 @@
+"""The meeting pages end to end in a real headless Chromium: a new meeting through the form with the
+group's standard agenda, the agenda items that save as the minute-taker writes (htmx), a version
+conflict between two minute-takers, a dropped connection, a union reader, and axe-core on the pages.
+
+Like tests/test_browser.py (whose browser helpers are used here) the browser talks to a real
+``samverkan serve --demo`` with a database of its own. What a test needs beyond the demo data it
+makes itself through the JSON API with an hr token from ``samverkan token create``, so the tests
+do not depend on the demo's meetings and can run in any order.
+
+Set SCREENSHOTS_DIR to a directory to keep screenshots of a meeting page and of a
+conflict (shot-meeting.png, shot-meeting-conflict.png).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, AsyncIterator
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.async_api import BrowserContext, Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from conftest import separate_database
+from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
+    ADMIN,
+    UNION,
+    VOF,
+    Server,
+    _serve,
+    assert_accessible,
+    browser,
+    log_in,
+    new_page,
+    open_page,
+)
+
+pytestmark = pytest.mark.browser
+
+HR = "hr@lund.example"
+VOF_GROUP = "FSG Vård- och omsorgsförvaltningen"
+SAMVERKAN_ITEM = "§ 6 Samverkansfrågor"
+# The standing work-environment items of a samverkansgrupp that is also the skyddskommitté
+# (AML 6 kap. 9 §), right after the samverkan item.
+WORK_ENVIRONMENT_ITEMS = [
+    "§ 7 Arbetsmiljö: riskbedömningar och handlingsplaner",
+    "§ 8 Arbetsmiljö: tillbud och arbetsskador",
+    "§ 9 Arbetsmiljö: sjukfrånvaro och rehabilitering",
+    "§ 10 Arbetsmiljö: företagshälsovård",
+]
+SAVED = re.compile(r"^Sparat \d\d:\d\d:\d\d$")
+DIRTY = "Ändrat – inte sparat ännu"
+SAVE_TIMEOUT = 10_000  # ms for an autosave to come back
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+# --- the server, with a way in for the API ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+async def server() -> AsyncIterator[Server]:
+    """``samverkan serve --demo`` on a free port with a database nobody else uses; ``env`` is kept
+    so that the CLI can reach the same database."""
+    workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-meeting-"))
+    try:
+        async with separate_database(workdir, "samverkan_browser_meeting") as env:
+            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48), SAMVERKAN_LOG_LEVEL="INFO")
+            async with _serve(env, workdir) as running:
+                running.env = env
+                yield running
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Api:
+    """The JSON API as hr, with the demo's ids looked up once."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.ids: dict[str, int] = {}
+
+    async def get(self, path: str, **params: Any) -> Any:
+        response = await self.http.get(path, params=params)
+        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text[:500]}"
+        return response.json()
+
+    async def post(self, path: str, body: dict) -> Any:
+        response = await self.http.post(path, json=body)
+        assert response.status_code in (200, 201), f"POST {path}: {response.status_code} {response.text[:500]}"
+        return response.json()
+
+    async def one(self, path: str, name: str) -> int:
+        found = [r["id"] for r in (await self.get(path, q=name.split()[-1], limit=100))["items"] if r["name"] == name]
+        assert len(found) == 1, f"{path}: {name!r} found {len(found)} times"
+        return found[0]
+
+    async def create_meeting(self, title: str, *, days_ahead: int = 14, **fields: Any) -> dict:
+        day = dt.datetime.now(STOCKHOLM).date() + dt.timedelta(days=days_ahead)
+        body = {"kind": "samverkan", "title": title, "starts_at": f"{day}T09:00:00", "ends_at": f"{day}T11:00:00",
+                "place": "Kristallen, Lund", **fields}
+        return await self.post("/api/v1/meetings", body)
+
+    async def create_group_meeting(self, title: str) -> dict:
+        """A samverkansmöte of the VOF group (also the skyddskommitté) with its standard agenda."""
+        return await self.create_meeting(title, group_id=self.ids["group"], standard_agenda=True)
+
+    async def item(self, meeting_id: int, title: str) -> dict:
+        agenda = await self.get(f"/api/v1/meetings/{meeting_id}/agenda")
+        found = [i for i in agenda if f"§ {i['number']} {i['title']}" == title]
+        assert len(found) == 1, f"meeting {meeting_id}: {title!r} in {[i['title'] for i in agenda]}"
+        return found[0]
+
+
+@pytest.fixture(scope="module")
+async def api(server: Server) -> AsyncIterator[Api]:
+    made = subprocess.run(
+        [sys.executable, "-m", "samverkan", "token", "create", HR, "--label", "browser-meeting-test"],
+        env=server.env, capture_output=True, text=True, timeout=60,
+    )
+    assert made.returncode == 0, f"token create: {made.returncode}\n{made.stdout}\n{made.stderr}"
+    token = made.stdout.strip().splitlines()[-1].strip()
+    async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        client = Api(http)
+        client.ids = {
+            "group": await client.one("/api/v1/groups", VOF_GROUP),
+            "department": await client.one("/api/v1/departments", VOF),
+            "vision": await client.one("/api/v1/unions", "Vision"),
+            "kommunal": await client.one("/api/v1/unions", "Kommunal"),
+        }
+        yield client
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def unique(title: str) -> str:
+    return f"{title} {secrets.token_hex(3)}"
+
+
+def agenda_item(page: Page, heading: str) -> Locator:
+    """The <article> of one agenda item, found by its heading ("§ 6 Samverkansfrågor")."""
+    return page.locator("article.agenda-item").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+async def open_meeting(page: Page, meeting: dict) -> None:
+    await open_page(page, f"/moten/{meeting['id']}")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(meeting["title"])
+
+
+async def expect_saved(item: Locator) -> None:
+    await expect(item.get_by_role("status")).to_have_text(SAVED, timeout=SAVE_TIMEOUT)
+
+
+async def type_and_leave(field: Locator, text: str) -> None:
+    """Write like a person (input events), then leave the field with Tab (the change event)."""
+    await field.fill(text)
+    await field.press("Tab")
+
+
+async def screenshot(page: Page, name: str, around: Locator | None = None) -> None:
+    directory = os.environ.get("SCREENSHOTS_DIR")
+    if not directory:
+        return
+    await page.set_viewport_size({"width": 1280, "height": 1400})
+    if around is not None:
+        await around.evaluate("element => element.scrollIntoView({block: 'start'})")
+    await page.screenshot(path=str(Path(directory) / name))
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+async def test_hr_creates_a_meeting_with_the_standard_agenda(new_page, api: Api) -> None:
+    page = await new_page()
+    await log_in(page, HR)
+    await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Möten").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Möten")
+    await expect(page.get_by_role("navigation", name="Kommande eller tidigare").get_by_role("link", name="Kommande")) \
+        .to_have_attribute("aria-current", "page")
+    await assert_accessible(page, "the list of meetings")
+
+    await page.get_by_role("link", name="Nytt möte").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
+    await assert_accessible(page, "the new-meeting form")
+    title = unique("FSG VOF extra möte")
+    day = dt.datetime.now(STOCKHOLM).date() + dt.timedelta(days=21)
+    await page.get_by_label("Typ av möte").select_option(label="Samverkansmöte")
+    await page.get_by_label("Rubrik").fill(title)
+    await page.get_by_label("Samverkansgrupp").select_option(label=VOF_GROUP)
+    await page.get_by_label("Förvaltning").select_option(label=VOF)
+    await page.get_by_label("Datum").fill(day.isoformat())
+    await page.get_by_label("Börjar").fill("13:00")
+    await page.get_by_label("Slutar").fill("15:30")
+    await page.get_by_label("Plats eller länk").fill("Kristallen, sammanträdesrum Lyran")
+    await page.get_by_label("Börja med gruppens standarddagordning").check()
+    await page.get_by_role("button", name="Skapa mötet").click()
+
+    await expect(page).to_have_url(re.compile(r"/moten/\d+$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    facts = page.locator("dl.facts")
+    await expect(facts).to_contain_text(f"{day.isoformat()} 13:00–15:30")
+    await expect(facts).to_contain_text(VOF_GROUP)
+    await expect(facts).to_contain_text(VOF)
+    await expect(facts).to_contain_text("Vision")  # the group's unions are the parties
+    await expect(facts).to_contain_text("Kristallen, sammanträdesrum Lyran")
+
+    # The standard agenda, with the standing work-environment items of a skyddskommitté.
+    headings = page.locator("article.agenda-item h3")
+    await expect(headings.first).to_have_text("§ 1 Mötets öppnande")
+    await expect(agenda_item(page, SAMVERKAN_ITEM)).to_have_count(1)
+    for heading in WORK_ENVIRONMENT_ITEMS:
+        item = agenda_item(page, heading)
+        await expect(item).to_have_count(1)
+        await expect(item.get_by_label("Typ")).to_have_value("work_environment")
+    await expect(agenda_item(page, "§ 13 Mötets avslutande")).to_have_count(1)
+    await expect(headings).to_have_count(13)
+    await assert_accessible(page, "a new meeting's page")
+    await screenshot(page, "shot-meeting.png")
+
+    # The list shows it under Kommande, not under Tidigare.
+    await open_page(page, "/moten")
+    await expect(page.locator("#results").get_by_role("link", name=title)).to_have_count(1)
+    await page.get_by_role("link", name="Tidigare").click()
+    await expect(page).to_have_url(re.compile(r"/moten\?visa=tidigare$"))
+    await expect(page.get_by_role("link", name="Tidigare")).to_have_attribute("aria-current", "page")
+    await expect(page.locator("#results").get_by_role("link", name=title)).to_have_count(0)
+    await assert_accessible(page, "the list of past meetings")
+
+
+async def test_agenda_item_saves_as_one_writes(new_page, api: Api) -> None:
+    meeting = await api.create_group_meeting(unique("Autosparning"))
+    page = await new_page()
+    await log_in(page, HR)
+    await open_meeting(page, meeting)
+    item = agenda_item(page, SAMVERKAN_ITEM)
+    text = item.get_by_label("Protokollstext")
+    status = item.get_by_role("status")
+    await expect(status).to_have_text("")
+
+    written = "Arbetsgivaren informerade om sommarens bemanning.\nParterna är överens om att följa upp i maj."
+    await text.fill(written)
+    await expect(status).to_have_text(DIRTY)
+    await text.press("Tab")
+    await expect_saved(item)
+    await expect(item.get_by_label("Arbetsgivarens ståndpunkt")).to_be_focused()  # the swap left the fields alone
+    await expect(text).to_have_value(written)
+    await screenshot(page, "shot-meeting-saved.png", around=item)
+
+    # A union's outcome (saved on change) and its protokollsanteckning (saved on leaving the field).
+    vision = item.get_by_role("group", name="Vision")
+    await vision.get_by_label("Utfall").select_option(label="Enighet")
+    await expect_saved(item)
+    note = "Vision vill att uppföljningen tar med nattpersonalen."
+    await vision.get_by_label("Protokollsanteckning").fill(note)
+    await expect(status).to_have_text(DIRTY)
+    await vision.get_by_label("Protokollsanteckning").press("Tab")
+    await expect_saved(item)
+
+    await page.reload()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(meeting["title"])
+    item = agenda_item(page, SAMVERKAN_ITEM)
+    await expect(item.get_by_label("Protokollstext")).to_have_value(written)
+    vision = item.get_by_role("group", name="Vision")
+    await expect(vision.get_by_label("Utfall")).to_have_value("agreement")
+    await expect(vision.get_by_label("Protokollsanteckning")).to_have_value(note)
+    await expect(item.get_by_role("group", name="Kommunal").get_by_label("Utfall")).to_have_value("")
+    await expect(item.get_by_role("status")).to_have_text("")
+
+    saved = await api.item(meeting["id"], SAMVERKAN_ITEM)
+    assert saved["text"] == written
+    assert [(p["outcome"], p["note"]) for p in saved["positions"] if p["union_id"] == api.ids["vision"]] == [("agreement", note)]
+
+
+async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page, api: Api) -> None:
+    meeting = await api.create_group_meeting(unique("Samtidig redigering"))
+    first, second = await new_page(), await new_page()
+    await log_in(first, HR)
+    await log_in(second, ADMIN)
+    await open_meeting(first, meeting)
+    await open_meeting(second, meeting)
+    first_item, second_item = agenda_item(first, SAMVERKAN_ITEM), agenda_item(second, SAMVERKAN_ITEM)
+
+    first_text = "Henriks anteckning: beslut om ny bemanningsplan."
+    second_text = "Adminanteckning: frågan bordläggs till nästa möte."
+    await first_item.get_by_label("Protokollstext").fill(first_text)
+    await second_item.get_by_label("Protokollstext").fill(second_text)
+    await first_item.get_by_label("Protokollstext").press("Tab")
+    await expect_saved(first_item)
+
+    # The second save starts from the version both opened: a conflict, nothing overwritten.
+    await second_item.get_by_label("Protokollstext").press("Tab")
+    notice = second_item.get_by_role("alert")
+    await expect(notice).to_contain_text("Någon annan sparade punkten medan du skrev")
+    await expect(notice.locator("blockquote")).to_contain_text(first_text)
+    await expect(notice).to_contain_text("inte sparad")
+    await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
+    await expect(second_item.get_by_role("status")).not_to_have_text(SAVED)
+    print("DEBUG after conflict: unsaved=", await second_item.locator("form.item-form").evaluate("f => f.dataset.unsaved"), "status=", repr(await second_item.get_by_role("status").inner_text()))
+    await assert_accessible(second, "a meeting page with a conflict")
+    await screenshot(second, "shot-meeting-conflict.png", around=second_item)
+
+    assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == first_text
+    await first.reload()
+    await expect(agenda_item(first, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(first_text)
+
+    # Saving again, knowingly, replaces the other text.
+    await second_item.get_by_role("button", name="Spara", exact=True).click()
+    await expect_saved(second_item)
+    await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
+    print("DEBUG alerts after resave:", await second_item.get_by_role("alert").count(), await second_item.get_by_role("alert").all_inner_texts(), await second_item.get_attribute("class"))
+    await screenshot(second, "after-resave.png", around=second_item)
+    assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == second_text
+    await second.reload()
+    await expect(agenda_item(second, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(second_text)
+    await expect(agenda_item(second, SAMVERKAN_ITEM).get_by_role("alert")).to_have_count(0)
+    await first.reload()
+    await expect(agenda_item(first, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(second_text)
+
+
+async def _back_online(context: BrowserContext, page: Page) -> None:
+    """Reconnect. Chromium fires the window's online event itself; send one only if it did not."""
+    await context.set_offline(False)
+    try:
+        await page.wait_for_function("window.onlineEvents > 0", timeout=3_000)
+    except PlaywrightTimeout:
+        await page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+async def test_dropped_connection_keeps_the_text_and_saves_it_later(new_page, api: Api) -> None:
+    meeting = await api.create_group_meeting(unique("Tappad anslutning"))
+    page = await new_page()
+    await log_in(page, HR)
+    await open_meeting(page, meeting)
+    await page.evaluate("window.onlineEvents = 0; window.addEventListener('online', () => { window.onlineEvents++; })")
+    item = agenda_item(page, SAMVERKAN_ITEM)
+    text = item.get_by_label("Protokollstext")
+    status = item.get_by_role("status")
+
+    written = "Skrivet utan nät: parterna enades om en arbetsgrupp."
+    await page.context.set_offline(True)
+    await type_and_leave(text, written)
+    await expect(status).to_contain_text("Inte sparat", timeout=SAVE_TIMEOUT)
+    await expect(status).to_contain_text("ingen anslutning")
+    await expect(text).to_have_value(written)
+    assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == ""
+    await screenshot(page, "shot-meeting-offline.png", around=item)
+
+    await _back_online(page.context, page)
+    await expect_saved(item)
+    await expect(text).to_have_value(written)
+    assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == written
+    await page.reload()
+    await expect(agenda_item(page, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(written)
+
+
+async def test_union_user_reads_own_meetings_only(new_page, api: Api) -> None:
+    ours = await api.create_group_meeting(unique("Vision är part"))
+    item = await api.item(ours["id"], SAMVERKAN_ITEM)
+    recorded = "Arbetsgivaren redovisade bemanningen."
+    response = await api.http.patch(f"/api/v1/meetings/{ours['id']}/agenda/{item['id']}", json={
+        "text": recorded, "positions": [{"union_id": api.ids["vision"], "outcome": "agreement", "note": "Vision instämmer."}],
+    })
+    assert response.status_code == 200, response.text
+    theirs = await api.create_meeting(unique("Bara Kommunal"), department_id=api.ids["department"],
+                                      union_ids=[api.ids["kommunal"]])
+
+    page = await new_page()
+    await log_in(page, UNION)
+    await open_page(page, "/moten")
+    results = page.locator("#results")
+    await expect(results.get_by_role("link", name=ours["title"])).to_have_count(1)
+    await expect(results.get_by_role("link", name=theirs["title"])).to_have_count(0)
+    await expect(page.get_by_role("link", name="Nytt möte")).to_have_count(0)
+
+    await results.get_by_role("link", name=ours["title"]).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(ours["title"])
+    agenda = page.locator(".agenda")
+    await expect(agenda_item(page, SAMVERKAN_ITEM)).to_have_count(1)
+    await expect(agenda_item(page, SAMVERKAN_ITEM)).to_contain_text(recorded)
+    await expect(agenda_item(page, SAMVERKAN_ITEM)).to_contain_text("Vision: Enighet")
+    await expect(agenda.locator("textarea, input:not([type=hidden]), select")).to_have_count(0)
+    await expect(page.locator("main textarea")).to_have_count(0)
+    await expect(page.locator("form.item-form")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Spara")).to_have_count(0)
+    await expect(page.get_by_role("heading", name="Ny punkt")).to_have_count(0)
+    await assert_accessible(page, "a meeting as read by a union party")
+
+    response = await page.goto(f"/moten/{theirs['id']}")
+    assert response is not None and response.status == 404, response and response.status
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Hittades inte")
+    await expect(page.get_by_text(theirs["title"])).to_have_count(0)
+    response = await page.goto("/moten/nytt")
+    assert response is not None and response.status == 403
