@@ -156,7 +156,14 @@ async def open_meeting(page: Page, meeting: dict) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text(meeting["title"])
 
 
+async def mark_state(item: Locator) -> None:
+    """Empty the item's status line before an action that saves, so that expect_saved waits for the
+    answer to that save and is not fooled by the "Sparat" of an earlier one."""
+    await item.get_by_role("status").evaluate("line => { line.textContent = '' }")
+
+
 async def expect_saved(item: Locator) -> None:
+    """The server said "Sparat" after the last mark_state."""
     await expect(item.get_by_role("status")).to_have_text(SAVED, timeout=SAVE_TIMEOUT)
 
 
@@ -247,19 +254,25 @@ async def test_agenda_item_saves_as_one_writes(new_page, api: Api) -> None:
     await expect(status).to_have_text("")
 
     written = "Arbetsgivaren informerade om sommarens bemanning.\nParterna är överens om att följa upp i maj."
+    version = item.locator("input[name=version]")
+    before = int(await version.input_value())
+    await mark_state(item)
     await text.fill(written)
     await expect(status).to_have_text(DIRTY)
     await text.press("Tab")
     await expect_saved(item)
+    await expect(version).to_have_value(str(before + 1))  # the next save starts from the saved version
     await expect(item.get_by_label("Arbetsgivarens ståndpunkt")).to_be_focused()  # the swap left the fields alone
     await expect(text).to_have_value(written)
     await screenshot(page, "shot-meeting-saved.png", around=item)
 
     # A union's outcome (saved on change) and its protokollsanteckning (saved on leaving the field).
     vision = item.get_by_role("group", name="Vision")
+    await mark_state(item)
     await vision.get_by_label("Utfall").select_option(label="Enighet")
     await expect_saved(item)
     note = "Vision vill att uppföljningen tar med nattpersonalen."
+    await mark_state(item)
     await vision.get_by_label("Protokollsanteckning").fill(note)
     await expect(status).to_have_text(DIRTY)
     await vision.get_by_label("Protokollsanteckning").press("Tab")
@@ -293,6 +306,7 @@ async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page
     second_text = "Adminanteckning: frågan bordläggs till nästa möte."
     await first_item.get_by_label("Protokollstext").fill(first_text)
     await second_item.get_by_label("Protokollstext").fill(second_text)
+    await mark_state(first_item)
     await first_item.get_by_label("Protokollstext").press("Tab")
     await expect_saved(first_item)
 
@@ -304,7 +318,6 @@ async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page
     await expect(notice).to_contain_text("inte sparad")
     await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
     await expect(second_item.get_by_role("status")).not_to_have_text(SAVED)
-    print("DEBUG after conflict: unsaved=", await second_item.locator("form.item-form").evaluate("f => f.dataset.unsaved"), "status=", repr(await second_item.get_by_role("status").inner_text()))
     await assert_accessible(second, "a meeting page with a conflict")
     await screenshot(second, "shot-meeting-conflict.png", around=second_item)
 
@@ -313,11 +326,10 @@ async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page
     await expect(agenda_item(first, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(first_text)
 
     # Saving again, knowingly, replaces the other text.
+    await mark_state(second_item)
     await second_item.get_by_role("button", name="Spara", exact=True).click()
     await expect_saved(second_item)
     await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
-    print("DEBUG alerts after resave:", await second_item.get_by_role("alert").count(), await second_item.get_by_role("alert").all_inner_texts(), await second_item.get_attribute("class"))
-    await screenshot(second, "after-resave.png", around=second_item)
     assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == second_text
     await second.reload()
     await expect(agenda_item(second, SAMVERKAN_ITEM).get_by_label("Protokollstext")).to_have_value(second_text)
@@ -346,6 +358,7 @@ async def test_dropped_connection_keeps_the_text_and_saves_it_later(new_page, ap
     status = item.get_by_role("status")
 
     written = "Skrivet utan nät: parterna enades om en arbetsgrupp."
+    await mark_state(item)
     await page.context.set_offline(True)
     await type_and_leave(text, written)
     await expect(status).to_contain_text("Inte sparat", timeout=SAVE_TIMEOUT)

@@ -208,3 +208,21 @@ async def test_a_continued_negotiation_closes_the_remaining_parties(client, hr, 
     assert closed.status_code == 200, closed.text
     after = (await client.get(f"/api/v1/matters/{matter['id']}", headers=hr.headers)).json()
     assert after["decision_allowed"] is True
+
+
+async def test_changing_the_parties_drops_their_justerare(client, hr, fsg, org):
+    rep = (await client.post("/api/v1/people", json={"name": "K", "side": "union", "union_id": org.other_union_id}, headers=hr.headers)).json()
+    meeting = await _meeting(client, hr, fsg, approvers=[{"union_id": org.other_union_id, "person_id": rep["id"]}])
+    assert meeting["approvers"] == [{"union_id": org.other_union_id, "person_id": rep["id"]}]
+    after = (await client.patch(f"/api/v1/meetings/{meeting['id']}", json={"union_ids": [org.union_id]}, headers=hr.headers)).json()
+    assert after["approvers"] == []
+
+
+async def test_an_information_matter_is_not_closed_as_a_negotiation(client, hr, fsg, org):
+    matter = (await client.post("/api/v1/matters", json={"title": "Budget", "kind": "information", "department_id": org.department_id,
+                                                          "union_ids": [org.union_id]}, headers=hr.headers)).json()
+    meeting = await _meeting(client, hr, fsg, standard_agenda=False)
+    item = (await client.post(f"/api/v1/meetings/{meeting['id']}/agenda", json={"title": "Budget", "kind": "samverkan", "matter_id": matter["id"],
+            "positions": [{"union_id": org.union_id, "outcome": "agreement"}]}, headers=hr.headers)).json()
+    r = await client.post(f"/api/v1/meetings/{meeting['id']}/agenda/{item['id']}/close", json={}, headers=hr.headers)
+    assert r.status_code == 400 and r.json()["field"] == "matter_id"

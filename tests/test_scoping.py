@@ -101,3 +101,36 @@ async def test_union_users_only_read(client, world, org):
     assert (await client.patch(f"/api/v1/matters/{visible['id']}", json={"title": "Y"}, headers=union.headers)).status_code == 403
     assert (await client.post(f"/api/v1/matters/{visible['id']}/events", json={"type": "meeting_held", "date": "2026-03-02"},
                               headers=union.headers)).status_code == 403
+
+
+async def test_agenda_items_about_hidden_matters_are_redacted(client, world, org):
+    from samverkan.matters import service as matters
+    from samverkan.meetings import schemas as ms
+    from samverkan.meetings import service as meetings
+
+    hr = world["hr"]
+    actor = Viewer(hr.user_id, hr.email, "HR", "hr", None, None, None, "token")
+    hidden = await matters.create_matter(actor, matters.s.MatterCreate(
+        title="Omplacering av N.N.", kind="dispute", department_id=org.department_id, union_ids=[org.other_union_id], personal_data=True))
+    joint = next(m for m in (await meetings.list_meetings(actor)).items if m.title == "Möte KK")
+    await meetings.add_item(actor, joint.id, ms.AgendaItemCreate(title="Omplacering av N.N.", kind="negotiation", matter_id=hidden.id,
+                                                                 text="Känsliga uppgifter"))
+    seen_by_union = (await client.get(f"/api/v1/meetings/{joint.id}", headers=world["union"].headers)).json()
+    item = seen_by_union["agenda"][-1]
+    assert item["title"] == "Punkt om ett ärende som du inte har tillgång till"
+    assert item["text"] == "" and item["matter_id"] is None and item["positions"] == []
+    assert "Känsliga" not in str(seen_by_union)
+    seen_by_hr = (await client.get(f"/api/v1/meetings/{joint.id}", headers=hr.headers)).json()
+    assert seen_by_hr["agenda"][-1]["text"] == "Känsliga uppgifter"
+
+
+async def test_only_hr_changes_or_deletes_an_exception(client, world, org):
+    hr, department = world["hr"], world["department"]
+    matter = (await client.post("/api/v1/matters", json={"title": "Brand", "kind": "primary_negotiation", "department_id": org.department_id,
+                                                          "union_ids": [org.union_id]}, headers=hr.headers)).json()
+    event = (await client.post(f"/api/v1/matters/{matter['id']}/events", json={"type": "exception_recorded", "date": "2026-03-01",
+                                                                               "note": "Akut"}, headers=hr.headers)).json()
+    url = f"/api/v1/matters/{matter['id']}/events/{event['id']}"
+    assert (await client.request("DELETE", url, json={"reason": "x"}, headers=department.headers)).status_code == 403
+    assert (await client.patch(url, json={"reason": "x", "note": "Inte akut"}, headers=department.headers)).status_code == 403
+    assert (await client.request("DELETE", url, json={"reason": "Fel"}, headers=hr.headers)).status_code == 204

@@ -121,7 +121,10 @@ async def _next_diary_no(department_id: int) -> tuple[str, int, int]:
     rows = await Matter.select(Matter.diary_no).where(Matter.diary_no.like(f"{head}%"))
     serials = [int(m.group()) for r in rows if (m := _LEADING_DIGITS.match(r["diary_no"][len(head):]))]
     serial = max(serials, default=0) + 1
-    return pattern.format(prefix=department["diary_prefix"], year=year, serial=serial), year, serial
+    diary_no = pattern.format(prefix=department["diary_prefix"], year=year, serial=serial)
+    if len(diary_no) > 40:
+        raise Invalid(f"Diarienumret {diary_no} blir längre än 40 tecken; ange det för hand eller korta prefixet.", field="diary_no")
+    return diary_no, year, serial
 
 
 _LEADING_DIGITS = re.compile(r"\d+")
@@ -346,10 +349,16 @@ def _snapshot(row: dict) -> dict:
     return msgspec.to_builtins(_event(row))
 
 
+def _check_may_touch(viewer: Viewer, row: dict) -> None:
+    if row["type"] == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+        raise Forbidden("Undantag från förhandlingsskyldigheten ändras och tas bort av HR.", field="type")
+
+
 async def update_event(viewer: Viewer, matter_id: int, event_id: int, data: s.EventUpdate) -> s.Event:
     matter = await _visible_row(viewer, matter_id)
     _check_may_change(viewer, matter["department"])
     row = await _event_row(matter_id, event_id)
+    _check_may_touch(viewer, row)
     fields = changes(data)
     reason = fields.pop("reason").strip()
     update = {("trade_union" if k == "union_id" else k): v for k, v in fields.items()}
@@ -371,6 +380,7 @@ async def delete_event(viewer: Viewer, matter_id: int, event_id: int, reason: st
     matter = await _visible_row(viewer, matter_id)
     _check_may_change(viewer, matter["department"])
     row = await _event_row(matter_id, event_id)
+    _check_may_touch(viewer, row)
     async with engine().transaction():
         await MatterEvent.update({MatterEvent.deleted_at: clock.now()}).where(MatterEvent.id == event_id)
         await MatterEventChange.insert(MatterEventChange(

@@ -5,7 +5,7 @@ plain form without JavaScript."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import msgspec
 from litestar import Request, get, post
@@ -148,18 +148,24 @@ async def _page_with_errors(request: Request, id: int, errors: dict, status: int
     return Template("meetings/detail.html", context={**await _context(request, meeting), "errors": errors}, status_code=status)
 
 
-@post("/moten/{id:int}/status", guards=[EMPLOYER], name="meeting-status")
-async def change_status(request: Request, id: RecordId) -> Template | Redirect:
-    form = await request.form()
+async def _apply(request: Request, id: int, change: Callable[[], Awaitable[Any]], then: str) -> Template | Redirect:
+    """Make a change from a form on the meeting page: back to the page, or the page with the errors."""
     try:
-        await service.update_meeting(request.user, id, convert({"status": text(form.get("status"))}, s.MeetingUpdate))
+        await change()
     except FormErrors as exc:
         return await _page_with_errors(request, id, exc.errors)
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
         return await _page_with_errors(request, id, service_errors(exc).errors)
-    return Redirect(f"/moten/{id}")
+    return Redirect(then)
+
+
+@post("/moten/{id:int}/status", guards=[EMPLOYER], name="meeting-status")
+async def change_status(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    return await _apply(request, id, lambda: service.update_meeting(
+        request.user, id, convert({"status": text(form.get("status"))}, s.MeetingUpdate)), f"/moten/{id}")
 
 
 @post("/moten/{id:int}/roller", guards=[EMPLOYER], name="meeting-roles")
@@ -174,15 +180,8 @@ async def set_roles(request: Request, id: RecordId) -> Template | Redirect:
             approvers.append({"union_id": union_id, "person_id": person_id})
     values = {"chair_id": optional_int(form.get("chair_id")), "minute_taker_id": optional_int(form.get("minute_taker_id")),
               "approvers": approvers, "version": optional_int(form.get("version"))}
-    try:
-        await service.update_meeting(request.user, id, convert(values, s.MeetingUpdate))
-    except FormErrors as exc:
-        return await _page_with_errors(request, id, exc.errors)
-    except ServiceError as exc:
-        if exc.status_code == 404:
-            raise
-        return await _page_with_errors(request, id, service_errors(exc).errors)
-    return Redirect(f"/moten/{id}#roller")
+    return await _apply(request, id, lambda: service.update_meeting(request.user, id, convert(values, s.MeetingUpdate)),
+                        f"/moten/{id}#roller")
 
 
 # --- participants --------------------------------------------------------------
@@ -191,16 +190,9 @@ async def set_roles(request: Request, id: RecordId) -> Template | Redirect:
 @post("/moten/{id:int}/deltagare", guards=[EMPLOYER], name="participant-add")
 async def add_participant(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
-    try:
-        data = convert({"person_id": optional_int(form.get("person_id")), "role": text(form.get("role")) or "ordinary"}, s.ParticipantCreate)
-        await service.add_participant(request.user, id, data)
-    except FormErrors as exc:
-        return await _page_with_errors(request, id, exc.errors)
-    except ServiceError as exc:
-        if exc.status_code == 404:
-            raise
-        return await _page_with_errors(request, id, service_errors(exc).errors)
-    return Redirect(f"/moten/{id}#deltagare")
+    values = {"person_id": optional_int(form.get("person_id")), "role": text(form.get("role")) or "ordinary"}
+    return await _apply(request, id, lambda: service.add_participant(request.user, id, convert(values, s.ParticipantCreate)),
+                        f"/moten/{id}#deltagare")
 
 
 @post("/moten/{id:int}/deltagare/{participant_id:int}", guards=[EMPLOYER], name="participant-update")

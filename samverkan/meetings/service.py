@@ -8,8 +8,9 @@ from typing import Any
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
-from samverkan.database import engine
+from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
+from samverkan.matters import rules as matter_rules
 from samverkan.matters import service as matters
 from samverkan.matters.schemas import EventCreate
 from samverkan.matters.tables import Matter
@@ -65,8 +66,18 @@ async def _union_ids(meeting_ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-async def _agenda(meeting_id: int) -> list[s.AgendaItem]:
+REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
+
+
+async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.AgendaItem]:
+    """The agenda; for a viewer, items about matters outside what they may see (another union's
+    individärende, say) keep their number but show nothing of their content."""
     items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
+    linked = {i["matter"] for i in items if i["matter"] is not None}
+    hidden: set[int] = set()
+    if viewer is not None and linked and viewer.role not in EMPLOYER_ROLES:
+        visible = {m["id"] for m in await Matter.select(Matter.id).where(Matter.id.is_in(list(linked)), *matters.scope(viewer))}
+        hidden = linked - visible
     positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
     if items:
         rows = await AgendaPosition.select().where(AgendaPosition.item.is_in(list(positions))).order_by(AgendaPosition.trade_union)
@@ -77,6 +88,11 @@ async def _agenda(meeting_id: int) -> list[s.AgendaItem]:
             ))
     return [
         s.AgendaItem(
+            id=i["id"], number=i["number"], title=REDACTED_TITLE, kind=i["kind"], matter_id=None, text="",
+            employer_position="", positions=[], closed_on=i["closed_on"], version=i["version"],
+        )
+        if i["matter"] in hidden else
+        s.AgendaItem(
             id=i["id"], number=i["number"], title=i["title"], kind=i["kind"], matter_id=i["matter"], text=i["text"],
             employer_position=i["employer_position"], positions=positions[i["id"]], closed_on=i["closed_on"], version=i["version"],
         )
@@ -84,7 +100,7 @@ async def _agenda(meeting_id: int) -> list[s.AgendaItem]:
     ]
 
 
-async def _assemble(row: dict) -> s.Meeting:
+async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
     meeting_id = row["id"]
     approvers = await MeetingApprover.select().where(MeetingApprover.meeting == meeting_id).order_by(MeetingApprover.id)
     participants = await Participant.select().where(Participant.meeting == meeting_id).order_by(Participant.id)
@@ -97,7 +113,7 @@ async def _assemble(row: dict) -> s.Meeting:
             s.Participant(id=p["id"], person_id=p["person"], side=p["side"], union_id=p["trade_union"], role=p["role"], present=p["present"])
             for p in participants
         ],
-        agenda=await _agenda(meeting_id), version=row["version"],
+        agenda=await _agenda(meeting_id, viewer), version=row["version"],
     )
 
 
@@ -147,7 +163,7 @@ async def _visible_row(viewer: Viewer, id: int) -> dict:
 
 
 async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:
-    return await _assemble(await _visible_row(viewer, id))
+    return await _assemble(await _visible_row(viewer, id), viewer)
 
 
 # --- checks ------------------------------------------------------------------
@@ -305,6 +321,11 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
             raise Conflict("Mötet ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
         if "union_ids" in changes(patch):
             await _replace_unions(id, union_ids)
+            if approvers is None:  # a union that is no longer a party has no justerare either
+                await MeetingApprover.delete().where(
+                    (MeetingApprover.meeting == id) & MeetingApprover.trade_union.is_not_null()
+                    & MeetingApprover.trade_union.not_in(union_ids or [0])
+                )
         if approvers is not None:
             await _replace_approvers(id, approvers)
         if new_status == "held" and current["status"] != "held":
@@ -354,7 +375,7 @@ async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCr
             meeting=meeting_id, person=data.person_id, side=person["side"], trade_union=person["trade_union"],
             role=data.role, present=data.present,
         )
-        await row.save()
+        await write_unique(row.save, Conflict("Personen är redan med på mötet.", field="person_id"))
         await _bump(meeting_id)
     return _participant(await Participant.select().where(Participant.id == row.id).first())
 
@@ -464,7 +485,7 @@ async def _item(meeting_id: int, item_id: int) -> s.AgendaItem:
 async def get_item(viewer: Viewer, meeting_id: int, item_id: int) -> s.AgendaItem:
     await _visible_row(viewer, meeting_id)
     await _item_row(meeting_id, item_id)
-    return await _item(meeting_id, item_id)
+    return next(i for i in await _agenda(meeting_id, viewer) if i.id == item_id)
 
 
 async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.AgendaItemUpdate) -> s.AgendaItem:
@@ -535,6 +556,9 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
     if item.kind not in {"negotiation", "samverkan"}:
         raise Invalid("Bara förhandlings- och samverkanspunkter avslutas.", field="kind")
     matter = await matters.get_matter(viewer, item.matter_id)
+    if matter.kind not in matter_rules.EVENT_TYPES["negotiation_closed"].kinds:
+        raise Invalid(f"Ärendet är av typen {matter_rules.KINDS[matter.kind].label.lower()}, som inte förhandlas klart.",
+                      field="matter_id")
     by_union = {p.union_id: p for p in item.positions}
     # The parties of the matter that sit in this meeting: a continued negotiation may be held
     # with only the unions that were not done at the first meeting.
