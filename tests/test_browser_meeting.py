@@ -264,6 +264,7 @@ async def test_agenda_item_saves_as_one_writes(new_page, api: Api) -> None:
     await expect(version).to_have_value(str(before + 1))  # the next save starts from the saved version
     await expect(item.get_by_label("Arbetsgivarens ståndpunkt")).to_be_focused()  # the swap left the fields alone
     await expect(text).to_have_value(written)
+    await assert_accessible(page, "a meeting page with a saved item")  # e.g. the contrast of "Sparat"
     await screenshot(page, "shot-meeting-saved.png", around=item)
 
     # A union's outcome (saved on change) and its protokollsanteckning (saved on leaving the field).
@@ -317,7 +318,8 @@ async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page
     await expect(notice.locator("blockquote")).to_contain_text(first_text)
     await expect(notice).to_contain_text("inte sparad")
     await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
-    await expect(second_item.get_by_role("status")).not_to_have_text(SAVED)
+    await expect(second_item.get_by_role("status")).to_have_text("Inte sparat – se meddelandet ovan.")
+    assert await second_item.locator("form.item-form").get_attribute("data-unsaved") == "yes"  # leaving warns
     await assert_accessible(second, "a meeting page with a conflict")
     await screenshot(second, "shot-meeting-conflict.png", around=second_item)
 
@@ -329,6 +331,7 @@ async def test_conflict_keeps_both_texts_and_overwrites_only_on_purpose(new_page
     await mark_state(second_item)
     await second_item.get_by_role("button", name="Spara", exact=True).click()
     await expect_saved(second_item)
+    await expect(second_item.get_by_role("alert")).to_have_count(0)  # the notice no longer applies
     await expect(second_item.get_by_label("Protokollstext")).to_have_value(second_text)
     assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == second_text
     await second.reload()
@@ -365,6 +368,7 @@ async def test_dropped_connection_keeps_the_text_and_saves_it_later(new_page, ap
     await expect(status).to_contain_text("ingen anslutning")
     await expect(text).to_have_value(written)
     assert (await api.item(meeting["id"], SAMVERKAN_ITEM))["text"] == ""
+    await assert_accessible(page, "a meeting page with an item not saved")
     await screenshot(page, "shot-meeting-offline.png", around=item)
 
     await _back_online(page.context, page)

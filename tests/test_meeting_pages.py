@@ -59,6 +59,7 @@ async def test_two_editors_get_a_conflict_not_an_overwrite(client, make_caller, 
     assert "Någon annan sparade punkten medan du skrev" in second.text
     assert "Första" in second.text and ">Andra</textarea>" in second.text  # both shown: theirs saved, mine kept
     assert f'value="{int(version) + 1}"' in second.text  # saving again now replaces theirs, knowingly
+    assert 'data-unsaved="yes"' in second.text and "Inte sparat – se meddelandet ovan." in second.text
     assert "Första" in (await client.get(f"{url}")).text and ">Andra<" not in (await client.get(url)).text
 
 

@@ -232,6 +232,7 @@ async def _item_fragment(request: Request, meeting: s.Meeting, item: s.AgendaIte
                          conflict: s.AgendaItem | None = None, status: int) -> Template:
     return Template("meetings/_item.html", context={
         **await _context(request, meeting), "item": item, "errors": errors or {}, "conflict": conflict, "saved_at": None,
+        "item_failed": True,  # what is in the fields was not saved
     }, status_code=status)
 
 

@@ -21,7 +21,17 @@
   });
   document.body.addEventListener("htmx:afterRequest", function (e) {
     var form = itemForm(e.target);
-    if (form && e.detail.successful) form.dataset.unsaved = "";
+    if (!form || !e.detail.successful || e.detail.xhr.status !== 200) return;  // 409/422 re-draw the item
+    form.dataset.unsaved = "";
+    var line = document.getElementById("state-" + form.dataset.item);
+    if (line) line.dataset.state = "saved";
+    // Saved over a conflict on purpose: the notice about it no longer applies.
+    var article = form.closest("article");
+    if (article && article.classList.contains("conflict")) {
+      article.classList.remove("conflict");
+      var notice = article.querySelector(".error-summary");
+      if (notice) notice.remove();
+    }
   });
   document.body.addEventListener("htmx:sendError", function (e) {
     var form = itemForm(e.target);
