@@ -223,9 +223,11 @@ async def drop_database(target: Target, keep: bool) -> None:
         where = target.pg_name if target.engine == "postgres" else target.sqlite_path
         print(f"\nKept the database: {where}")
         return
-    if target.engine == "postgres" and target.pg_name:
-        await _admin_execute(target.pg_admin_url, f'DROP DATABASE IF EXISTS "{target.pg_name}" WITH (FORCE)')
-    shutil.rmtree(target.data_dir, ignore_errors=True)
+    try:
+        if target.engine == "postgres" and target.pg_name:
+            await _admin_execute(target.pg_admin_url, f'DROP DATABASE IF EXISTS "{target.pg_name}" WITH (FORCE)')
+    finally:
+        shutil.rmtree(target.data_dir, ignore_errors=True)
 
 
 # --- the data: a 10-year municipality -----------------------------------------

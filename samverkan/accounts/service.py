@@ -257,6 +257,9 @@ async def end_session(key: str) -> None:
 
 
 _VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")
+# The joined columns are built once: rebuilding them costs more than the query on every request.
+_SESSION_USER = tuple(getattr(UserSession.user, c) for c in _VIEWER_COLUMNS)
+_TOKEN_USER = tuple(getattr(ApiToken.user, c) for c in _VIEWER_COLUMNS)
 
 
 def _viewer(row: dict, prefix: str, via: str) -> Viewer:
@@ -269,7 +272,7 @@ def _viewer(row: dict, prefix: str, via: str) -> Viewer:
 
 async def viewer_from_session(key: str) -> Viewer | None:
     row = (
-        await UserSession.select(*(getattr(UserSession.user, c) for c in _VIEWER_COLUMNS))
+        await UserSession.select(*_SESSION_USER)
         .where(
             (UserSession.key_hash == _sha256(key))
             & (UserSession.expires_at > clock.now())
@@ -318,7 +321,7 @@ async def viewer_from_token(raw: str) -> Viewer | None:
         return None
     token_hash = _sha256(raw)
     row = (
-        await ApiToken.select(ApiToken.id, ApiToken.last_used_at, *(getattr(ApiToken.user, c) for c in _VIEWER_COLUMNS))
+        await ApiToken.select(ApiToken.id, ApiToken.last_used_at, *_TOKEN_USER)
         .where(
             (ApiToken.token_hash == token_hash)
             & ApiToken.revoked_at.is_null()

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
@@ -33,8 +34,15 @@ def scope(viewer: Viewer) -> list[Any]:
         # Individärenden are for HR and the named parties only.
         return [Matter.department == viewer.department_id, Matter.personal_data == False]  # noqa: E712
     if viewer.role == "union":
-        return [Matter.id.is_in(MatterParty.select(MatterParty.matter).where(MatterParty.trade_union == viewer.union_id))]
+        return [is_party(viewer.union_id)]
     return [Matter.id == -1]
+
+
+def is_party(union_id: int) -> WhereRaw:
+    """The union is a party to the matter. A correlated EXISTS on the unique (matter, union)
+    index: "id IN (subquery)" makes SQLite collect every matter of a large union first."""
+    return WhereRaw('EXISTS (SELECT 1 FROM matter_party WHERE matter_party.matter = "matter"."id" '
+                    "AND matter_party.trade_union = {})", union_id)
 
 
 def _check_may_change(viewer: Viewer, department_id: int) -> None:
@@ -87,7 +95,7 @@ async def list_matters(
         matches(Matter.search_text, q) if q else None,
         (Matter.kind == kind) if kind else None,
         (Matter.department == department_id) if department_id else None,
-        Matter.id.is_in(MatterParty.select(MatterParty.matter).where(MatterParty.trade_union == union_id)) if union_id else None,
+        is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
     rows, total = await fetch_page(Matter, where, Matter.created_at, page, descending=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.database import engine, write_unique
@@ -42,8 +44,14 @@ def scope(viewer: Viewer) -> list[Any]:
     if viewer.role == "department":
         return [Meeting.department == viewer.department_id]
     if viewer.role == "union":
-        return [Meeting.id.is_in(MeetingUnion.select(MeetingUnion.meeting).where(MeetingUnion.trade_union == viewer.union_id))]
+        return [is_party(viewer.union_id)]
     return [Meeting.id == -1]
+
+
+def is_party(union_id: int) -> WhereRaw:
+    """The union is a party to the meeting (a correlated EXISTS; see matters.service.is_party)."""
+    return WhereRaw('EXISTS (SELECT 1 FROM meeting_union WHERE meeting_union.meeting = "meeting"."id" '
+                    "AND meeting_union.trade_union = {})", union_id)
 
 
 def _check_may_change(viewer: Viewer, department_id: int | None) -> None:
@@ -132,7 +140,7 @@ async def list_meetings(
         (Meeting.starts_at < _day_start(to + dt.timedelta(days=1))) if to else None,  # "to" is the last day
         (Meeting.department == department_id) if department_id else None,
         (Meeting.group == group_id) if group_id else None,
-        Meeting.id.is_in(MeetingUnion.select(MeetingUnion.meeting).where(MeetingUnion.trade_union == union_id)) if union_id else None,
+        is_party(union_id) if union_id else None,
         (Meeting.status == status) if status else None,
     ]
     rows, total = await fetch_page(Meeting, where, Meeting.starts_at, page, descending=descending)
