@@ -138,3 +138,14 @@ async def test_login_next_with_control_characters(client, make_caller):
     await client.get("/logga-in")
     response = await client.post("/logga-in", data={"email": hr.email, "password": hr.password, "next": "/\n/x", "_csrf_token": csrf(client)})
     assert response.headers["location"] == "/"
+
+
+async def test_nul_in_a_multipart_form(client, make_caller):
+    from samverkan.orgs.tables import Person
+
+    hr = await make_caller("hr")
+    await login(client, hr.email, hr.password)
+    response = await client.post("/personer/ny", data={"name": "A\u0000B", "side": "employer", "_csrf_token": csrf(client)},
+                                 files={"ignored": ("x.txt", b"x", "text/plain")})
+    assert response.status_code == 400 and "otillåtet tecken" in response.text
+    assert await Person.count() == 0

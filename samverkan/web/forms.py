@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from samverkan.errors import ServiceError
+from samverkan.errors import Invalid, ServiceError
+from samverkan.web.hardening import NUL_MESSAGE
 from samverkan.web.errors import field_of
 
 T = TypeVar("T")
@@ -68,5 +69,12 @@ def optional_int(value: object) -> int | str | None:
 
 
 def text(value: object) -> str:
-    """A form value as text; a file part where text was expected counts as empty."""
-    return value if isinstance(value, str) else ""
+    """A form value as text; a file part where text was expected counts as empty.
+
+    A NUL is refused here too: the hardening middleware reads JSON and urlencoded bodies, but a
+    form may also come as multipart."""
+    if not isinstance(value, str):
+        return ""
+    if "\x00" in value:
+        raise Invalid(NUL_MESSAGE)
+    return value
