@@ -18,6 +18,7 @@ from samverkan import __version__, database
 from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
+from samverkan.deadlines.api import DeadlineController
 from samverkan.matters.api import MatterController
 from samverkan.matters.pages import ROUTES as MATTER_PAGES
 from samverkan.meetings.api import MeetingController, StandardAgendaController
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path="/api/v1",
-        route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController],
+        route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController],
         security=[{"bearer": []}],
     )
     pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES], include_in_schema=False)

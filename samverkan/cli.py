@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
 import logging
 import sys
@@ -135,6 +136,24 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadline(args: argparse.Namespace) -> int:
+    """Pure calculation: no database needed."""
+    from samverkan.deadlines import service
+
+    try:
+        start = dt.date.fromisoformat(args.date)
+    except ValueError:
+        return _fail(f"from: {args.date!r} är inget giltigt datum (ÅÅÅÅ-MM-DD)")
+    result = service.calculate(args.rule, start)
+    if args.json:
+        print(msgspec.json.encode(result).decode())
+    else:
+        print(f"{result.rule} från {result.from_.isoformat()}: fristen går ut {result.due.isoformat()}")
+        if result.reason:
+            print(result.reason)
+    return 0
+
+
 def _port(value: str) -> int:
     try:
         port = int(value)
@@ -168,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--union", metavar="NAME", help="fackförbundets namn (roll union)")
     create.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
     create.set_defaults(func=cmd_user_create)
+
+    deadline = sub.add_parser("deadline", help="räkna ut en frist enligt en regel")
+    deadline.add_argument("rule", metavar="RULE_ID", help="t.ex. MBL16-MEET-LOCAL")
+    deadline.add_argument("date", metavar="YYYY-MM-DD", help="dagen fristen räknas från")
+    deadline.add_argument("--json", action="store_true", help="svara med JSON")
+    deadline.set_defaults(func=cmd_deadline)
 
     token = sub.add_parser("token", help="API-nycklar").add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     token_create = token.add_parser("create", help="skapa en API-nyckel; nyckeln står ensam på sista raden")

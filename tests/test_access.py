@@ -53,6 +53,8 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("POST", "/api/v1/meetings/{id}/agenda/{item_id}/close"): EMPLOYER,
     ("GET", "/api/v1/groups/{id}/standard-agenda"): ALL,
     ("PUT", "/api/v1/groups/{id}/standard-agenda"): ADMIN_HR,
+    ("GET", "/api/v1/deadline-calculator"): ALL,
+    ("GET", "/api/v1/rules"): ALL,
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 # msgspec says where a value was wrong as "... - at `$.name`" or "... - at `$.roles[0]`".
 _AT = re.compile(r" - at `\$\.?([A-Za-z_][A-Za-z0-9_]*)?[^`]*`$")
 _FIELD_IN_MESSAGE = re.compile(r"(?:field|unknown field) `([A-Za-z_][A-Za-z0-9_]*)`")
+# Litestar's words for an absent parameter: "Missing required query parameter 'from' for path …".
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 
 
 def field_of(message: str) -> str | None:
@@ -32,6 +34,8 @@ def field_of(message: str) -> str | None:
 
 def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
     """The first problem Litestar found, with the field it concerns."""
+    if match := _MISSING_PARAMETER.match(exc.detail):
+        return f"Missing required parameter '{match.group(1)}'.", match.group(1)
     for item in exc.extra or []:
         if isinstance(item, dict):
             message = str(item.get("message", exc.detail))

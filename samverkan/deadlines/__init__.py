@@ -1,0 +1,1 @@
+"""Deadlines (frister): the Swedish legal calendar, the rule catalogue and the calculator."""
