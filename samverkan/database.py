@@ -31,6 +31,7 @@ APPS = [
     "samverkan.accounts.piccolo_app",
     "samverkan.matters.piccolo_app",
     "samverkan.meetings.piccolo_app",
+    "samverkan.deadlines.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("PUT", "/api/v1/groups/{id}/standard-agenda"): ADMIN_HR,
     ("GET", "/api/v1/deadline-calculator"): ALL,
     ("GET", "/api/v1/rules"): ALL,
+    ("GET", "/api/v1/deadlines"): ALL,
+    ("GET", "/api/v1/matters/{id}/deadlines"): ALL,
+    ("POST", "/api/v1/deadlines/{id}/waive"): ADMIN_HR,
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -77,6 +80,7 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("GET", "/arenden/nytt"), ("POST", "/arenden/nytt"), ("GET", "/arenden/{id}/redigera"), ("POST", "/arenden/{id}/redigera"),
         ("POST", "/arenden/{id}/handelser"), ("POST", "/arenden/{id}/handelser/{event_id}"),
         ("POST", "/arenden/{id}/handelser/{event_id}/ta-bort"))},
+    ("POST", "/arenden/{id}/frister/{deadline_id}/efterge"): ADMIN_HR,
     ("GET", "/moten"): ALL,
     ("GET", "/moten/{id}"): ALL,
     **{(m, p): EMPLOYER for m, p in (
@@ -124,7 +128,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1}
+PLACEHOLDERS = {"id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
@@ -158,8 +162,13 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
         starts_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc), ends_at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone.utc)))
     participant = await meetings.add_participant(system, meeting.id, ms.ParticipantCreate(person_id=person.id))
     item = await meetings.add_item(system, meeting.id, ms.AgendaItemCreate(title="Punkt"))
+    await matters.add_event(system, matter.id, EventCreate(type="knowledge", date=dt.date(2026, 3, 1)))
+    from samverkan.deadlines.tables import Deadline
+
+    deadline = (await Deadline.select(Deadline.id).where(Deadline.matter == matter.id).first())["id"]
     return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
-            "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id}
+            "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id,
+            "deadline": deadline, "deadline_id": deadline}
 
 
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
@@ -167,6 +176,8 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
     record = ids["id"]
     if "/matters" in path or "/arenden" in path:
         record = ids["matter"]
+    elif "/deadlines/" in path:
+        record = ids["deadline"]
     elif "/meetings" in path or "/moten" in path:
         record = ids["meeting"]
     elif "/anvandare" in path:

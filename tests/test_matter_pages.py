@@ -87,3 +87,21 @@ async def test_correct_an_event_with_a_reason(client, make_caller, org):
     page = (await client.get(url)).text
     assert "2025-12-17" in page and "Kom in onsdag" in page
     assert [r["reason"] for r in await MatterEventChange.select()] == ["Fel datum"]
+
+
+async def test_deadlines_on_the_matter_page(client, make_caller, org):
+    await _hr(client, make_caller)
+    created = await client.post("/arenden/nytt", data={"title": "Tvist om schema", "kind": "dispute", "department_id": str(org.department_id),
+                                                       "union_ids": [str(org.union_id)], "_csrf_token": csrf(client)})
+    url = created.headers["location"]
+    await client.post(f"{url}/handelser", data={"type": "request_received", "date": "2025-12-17", "union_id": str(org.union_id), "_csrf_token": csrf(client)})
+    page = (await client.get(url)).text
+    assert "Förhandlingssammanträde inom två veckor" in page and "16 § 2 st. MBL" in page
+    assert "2025-12-31 är nyårsafton och 2026-01-01 nyårsdagen; fristen går ut fredag 2026-01-02" in page
+    assert "Missad" in page
+    deadline_id = re.search(r"/frister/(\d+)/efterge", page).group(1)
+    empty = await client.post(f"{url}/frister/{deadline_id}/efterge", data={"reason": "", "_csrf_token": csrf(client)})
+    assert empty.status_code == 422 and "Ange varför fristen efterges." in empty.text
+    ok = await client.post(f"{url}/frister/{deadline_id}/efterge", data={"reason": "Facket drog tillbaka begäran", "_csrf_token": csrf(client)})
+    assert ok.status_code == 302
+    assert "Eftergiven" in (await client.get(url)).text

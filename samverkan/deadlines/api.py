@@ -1,29 +1,52 @@
-"""The deadline calculator and the rule catalogue under /api/v1."""
+"""The deadline calculator, the rule catalogue and the deadlines of matters under /api/v1."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from litestar import Controller, get
-from litestar.params import QueryParameter
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from samverkan.accounts.access import SIGNED_IN
+from samverkan.accounts.access import ADMIN_OR_HR, SIGNED_IN
 from samverkan.deadlines import schemas as s
 from samverkan.deadlines import service
+from samverkan.pagination import Page, PageRequest
+from samverkan.web.params import FilterId, Limit, Offset, RecordId
 
 RuleId = Annotated[str, QueryParameter(name="rule", max_length=40, description="A rule id, e.g. MBL16-MEET-LOCAL.")]
 From = Annotated[dt.date, QueryParameter(name="from", description="The day the period starts from (YYYY-MM-DD).")]
+# "state" is a name Litestar reserves for handler arguments; the query parameter keeps it.
+State = Annotated[Literal["open", "met", "missed", "waived", "superseded"] | None, QueryParameter(name="state")]
 
 
 class DeadlineController(Controller):
     tags = ["Deadlines"]
-    guards = [SIGNED_IN]
 
-    @get("/deadline-calculator")
+    @get("/deadline-calculator", guards=[SIGNED_IN])
     async def calculate(self, rule_id: RuleId, from_: From) -> s.Calculation:
         return service.calculate(rule_id, from_)
 
-    @get("/rules")
+    @get("/rules", guards=[SIGNED_IN])
     async def list_rules(self) -> list[s.RuleSet]:
         return service.rule_sets()
+
+    @get("/deadlines", guards=[SIGNED_IN])
+    async def list_deadlines(
+        self, request: Request, state_: State = None, due_before: FromQuery[dt.date | None] = None,
+        due_after: FromQuery[dt.date | None] = None, department_id: FilterId = None, union_id: FilterId = None,
+        matter_id: FilterId = None, responsible: FromQuery[Literal["employer", "union", "claimant"] | None] = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ) -> Page[s.Deadline]:
+        return await service.list_deadlines(
+            request.user, state=state_, due_before=due_before, due_after=due_after, department_id=department_id,
+            union_id=union_id, matter_id=matter_id, responsible=responsible, page=PageRequest(limit, offset),
+        )
+
+    @get("/matters/{id:int}/deadlines", guards=[SIGNED_IN])
+    async def matter_deadlines(self, request: Request, id: RecordId) -> list[s.Deadline]:
+        return await service.matter_deadlines(request.user, id)
+
+    @post("/deadlines/{id:int}/waive", guards=[ADMIN_OR_HR], status_code=200)
+    async def waive(self, request: Request, id: RecordId, data: JSONBody[s.DeadlineWaive]) -> s.Deadline:
+        return await service.waive(request.user, id, data.reason)

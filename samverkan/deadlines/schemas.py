@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct, field
+from msgspec import Meta, Struct, field
 
 Unit = Literal["days", "weeks", "months", "years", "working_days"]
 
@@ -41,3 +41,24 @@ class Calculation(Struct, kw_only=True):
 def rule_out(rule) -> Rule:
     return Rule(id=rule.id, title=rule.title, basis=rule.basis, trigger=rule.trigger, length=rule.length, unit=rule.unit,
                 direction="before" if rule.before else "after", adjust_to_working_day=rule.adjust, statutory=rule.statutory)
+
+
+class Deadline(Struct, kw_only=True):
+    id: int
+    rule: str
+    title: str
+    basis: str
+    matter_id: int
+    union_id: int | None
+    start: dt.date
+    unadjusted_due: dt.date
+    due: dt.date
+    reason: str | None
+    state: Literal["open", "met", "missed", "waived", "superseded"]
+    responsible: Literal["employer", "union", "claimant"]
+    met_on: dt.date | None
+    waived_reason: str | None
+
+
+class DeadlineWaive(Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, Meta(min_length=1, max_length=2_000, pattern=r"\S")]

@@ -11,7 +11,9 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from samverkan import clock
-from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.accounts.access import ADMIN_OR_HR, EMPLOYER, SIGNED_IN
+from samverkan.deadlines import service as deadlines
+from samverkan.deadlines.schemas import DeadlineWaive
 from samverkan.errors import ServiceError
 from samverkan.matters import rules
 from samverkan.matters import schemas as s
@@ -114,6 +116,8 @@ async def _page(request: Request, matter: s.Matter, errors: dict | None = None, 
                 status: int = 200) -> Template:
     return Template("matters/detail.html", context={
         "matter": matter, "names": await _names(), "can_change": _can_change(request), "errors": errors or {},
+        "deadlines": await deadlines.matter_deadlines(request.user, matter.id),
+        "can_waive": request.user.role in {"admin", "hr"},
         "values": values or {"date": clock.today().isoformat()}, "event_types": _event_types_for(matter.kind),
     }, status_code=status)
 
@@ -179,4 +183,18 @@ async def update_event(request: Request, id: RecordId, event_id: RecordId) -> Te
     return Redirect(f"/arenden/{id}#tidslinje")
 
 
-ROUTES = [matter_list, new_matter, create_matter, edit_matter, update_matter, matter_page, add_event, update_event, delete_event]
+@post("/arenden/{id:int}/frister/{deadline_id:int}/efterge", guards=[ADMIN_OR_HR], name="deadline-waive")
+async def waive_deadline(request: Request, id: RecordId, deadline_id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    try:
+        data = convert({"reason": text(form.get("reason"))}, DeadlineWaive)
+        await deadlines.waive(request.user, deadline_id, data.reason)
+    except (FormErrors, ServiceError) as exc:
+        if isinstance(exc, ServiceError) and exc.status_code == 404:
+            raise
+        message = "Ange varför fristen efterges." if isinstance(exc, FormErrors) else exc.detail
+        return await _page(request, await service.get_matter(request.user, id), {f"waive-{deadline_id}": message}, status=422)
+    return Redirect(f"/arenden/{id}#frister")
+
+
+ROUTES = [waive_deadline, matter_list, new_matter, create_matter, edit_matter, update_matter, matter_page, add_event, update_event, delete_event]

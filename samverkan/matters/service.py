@@ -272,6 +272,10 @@ async def _recompute(matter_id: int) -> rules.Hold:
         await MatterParty.update({MatterParty.state: state}).where(
             (MatterParty.matter == matter_id) & (MatterParty.trade_union == union_id)
         )
+    # The deadlines the events start move with them (deadlines build on matters, so imported here).
+    from samverkan.deadlines.service import recompute
+
+    await recompute(matter_id, matter["kind"])
     return hold
 
 

@@ -39,6 +39,8 @@ def _domain_labels() -> dict:
         "meeting_status": meeting_rules.STATUS_LABELS,
         "agenda_kinds": meeting_rules.AGENDA_KINDS,
         "participant_roles": meeting_rules.PARTICIPANT_ROLES,
+        "deadline_states": {"open": "Öppen", "met": "Uppfylld", "missed": "Missad", "waived": "Eftergiven", "superseded": "Ersatt"},
+        "responsible": {"employer": "Arbetsgivaren", "union": "Fackförbundet", "claimant": "Den som vill kräva"},
     }
 
 
