@@ -67,6 +67,16 @@ def test_rule_periods(rule, start, unadjusted, due):
     assert (result.unadjusted, result.due) == (D(unadjusted), D(due))
 
 
+def test_the_longest_run_of_non_working_days_is_five():
+    longest, run = 0, 0
+    day = dt.date(2000, 1, 1)
+    while day.year <= 2090:
+        run = 0 if is_working_day(day) else run + 1
+        longest = max(longest, run)
+        day += dt.timedelta(days=1)
+    assert longest == MOST_DAYS_MOVED
+
+
 def test_the_reason_names_the_days():
     assert BY_ID["MBL16-MEET-LOCAL"].due(D("2025-12-17")).reason == (
         "2025-12-31 är nyårsafton och 2026-01-01 nyårsdagen; fristen går ut fredag 2026-01-02")
@@ -98,12 +108,18 @@ dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
 statutory = st.sampled_from([r for r in RULES if r.statutory and not r.before])
 
 
+# At most five days later: julafton on a Wednesday starts five non-working days in a row
+# (24–28 December 2025), so an end day on 24 December 2025 moves to the 29th. (Issue 4 says
+# "never more than 4 days"; the law gives five in such years.)
+MOST_DAYS_MOVED = 5
+
+
 @settings(max_examples=400, deadline=None)
 @given(rule=statutory, start=dates)
 def test_a_statutory_due_date_is_a_working_day_on_or_just_after_the_end_day(rule, start):
     result = rule.due(start)
     assert is_working_day(result.due)
-    assert result.unadjusted <= result.due <= result.unadjusted + dt.timedelta(days=4)
+    assert result.unadjusted <= result.due <= result.unadjusted + dt.timedelta(days=MOST_DAYS_MOVED)
     assert (result.reason is None) == (result.due == result.unadjusted)
 
 
