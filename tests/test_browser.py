@@ -283,6 +283,16 @@ async def test_every_page_passes_axe(new_page) -> None:
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Ny ")
         await assert_accessible(page, f"the new-record form of {list_path}")
 
+    # Matters: the list, a matter from the demo year (parties, deadlines, timeline), the new form.
+    await open_page(page, "/arenden")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Ärenden")
+    await assert_accessible(page, "the matter list")
+    await page.locator("#results tbody a").first.click()
+    await expect(page.get_by_role("heading", name="Frister")).to_be_visible()
+    await assert_accessible(page, "a matter with its deadlines")
+    await open_page(page, "/arenden/nytt")
+    await assert_accessible(page, "the new-matter form")
+
     await open_page(page, "/konto")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mitt konto")
     await assert_accessible(page, "the account page")
