@@ -13,7 +13,7 @@ from samverkan.deadlines import schemas as s
 from samverkan.deadlines.derive import EventFact, derive
 from samverkan.deadlines.tables import Deadline
 from samverkan.errors import Conflict, Forbidden, NotFound
-from samverkan.matters.tables import Matter, MatterEvent
+from samverkan.matters.tables import Matter
 from samverkan.pagination import Page, PageRequest, fetch_page
 
 BUILT_IN = "mbl"
@@ -39,12 +39,11 @@ def rule_sets() -> list[s.RuleSet]:
 # --- keeping a matter's deadlines in step with its events --------------------
 
 
-async def recompute(matter_id: int, kind: str) -> None:
+async def recompute(matter_id: int, kind: str, event_rows: list[dict]) -> None:
     """Insert what the events now start, update what moved, supersede what no event starts any
-    more. Waived deadlines stay waived. Called inside the transaction that changed the events."""
-    rows = await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null()).order_by(
-        MatterEvent.date).order_by(MatterEvent.id)
-    events = [EventFact(r["id"], r["type"], r["date"], r["trade_union"], r["outcome"]) for r in rows]
+    more. Waived deadlines stay waived. Called inside the transaction that changed the events,
+    with the matter's current event rows in date order."""
+    events = [EventFact(r["id"], r["type"], r["date"], r["trade_union"], r["outcome"]) for r in event_rows]
     existing = {(d["rule_id"], d["trigger_event"], d["trade_union"]): d
                 for d in await Deadline.select().where(Deadline.matter == matter_id)}
     wanted = set()

@@ -21,7 +21,7 @@ from samverkan.matters import service
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import PageRequest
-from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
+from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId, SearchText
 
 PAGE_SIZE = 50
@@ -29,10 +29,6 @@ PAGE_SIZE = 50
 
 async def _names() -> dict[str, dict[int, str]]:
     return {"department": dict(await orgs.choices(Department)), "union": dict(await orgs.choices(TradeUnion))}
-
-
-def _id_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _can_change(request: Request) -> bool:
@@ -45,7 +41,7 @@ async def matter_list(
     forbund: FromQuery[str | None] = None, status: FromQuery[str | None] = None, sida: PageNumber = 1,
 ) -> Template:
     # A filter form sends "" for "all"; anything that is not an id counts as "all".
-    forvaltning, forbund = _id_or_none(forvaltning), _id_or_none(forbund)
+    forvaltning, forbund = filter_id(forvaltning), filter_id(forbund)
     page = await service.list_matters(
         request.user, q=q, kind=typ if typ in rules.KINDS else None, department_id=forvaltning, union_id=forbund,
         status=status if status in {"open", "on_hold", "closed", "decided"} else None,

@@ -102,6 +102,16 @@ async def list_matters(
     return Page(items=await _assemble(rows), total=total)
 
 
+async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, "diary no title") of the department's newest matters the viewer may see, for select boxes."""
+    rows = await (
+        Matter.select(Matter.id, Matter.diary_no, Matter.title)
+        .where(Matter.department == department_id, *scope(viewer))
+        .order_by(Matter.created_at, ascending=False).limit(limit)
+    )
+    return [(r["id"], f"{r['diary_no']} {r['title']}") for r in rows]
+
+
 async def _visible_row(viewer: Viewer, id: int) -> dict:
     """The matter's row if the viewer may see it; otherwise 404 (its existence is not revealed)."""
     row = await Matter.select().where(Matter.id == id, *scope(viewer)).first()
@@ -254,17 +264,26 @@ async def _union_names(ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
-async def _facts(matter_id: int) -> list[rules.Fact]:
-    rows = await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null()).order_by(
+async def _event_rows(matter_id: int) -> list[dict]:
+    """The matter's current events in date order (deleted ones left out)."""
+    return await MatterEvent.select().where((MatterEvent.matter == matter_id) & MatterEvent.deleted_at.is_null()).order_by(
         MatterEvent.date).order_by(MatterEvent.id)
+
+
+def _as_facts(rows: list[dict]) -> list[rules.Fact]:
     return [rules.Fact(r["type"], r["date"], r["trade_union"], r["outcome"], r["note"]) for r in rows]
+
+
+async def _facts(matter_id: int) -> list[rules.Fact]:
+    return _as_facts(await _event_rows(matter_id))
 
 
 async def _recompute(matter_id: int) -> rules.Hold:
     """Rewrite the derived status, hold and party states from the events."""
     matter = await Matter.select(Matter.kind).where(Matter.id == matter_id).first()
     party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
-    hold = rules.decision_hold(matter["kind"], party_ids, await _facts(matter_id), await _union_names(party_ids))
+    events = await _event_rows(matter_id)  # read once: the hold and the deadlines both follow from them
+    hold = rules.decision_hold(matter["kind"], party_ids, _as_facts(events), await _union_names(party_ids))
     await Matter.update(
         {Matter.status: hold.status, Matter.decision_allowed: hold.decision_allowed, Matter.hold_reason: hold.reason or ""}
     ).where(Matter.id == matter_id)
@@ -275,7 +294,7 @@ async def _recompute(matter_id: int) -> rules.Hold:
     # The deadlines the events start move with them (deadlines build on matters, so imported here).
     from samverkan.deadlines.service import recompute
 
-    await recompute(matter_id, matter["kind"])
+    await recompute(matter_id, matter["kind"], events)
     return hold
 
 

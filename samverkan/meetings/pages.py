@@ -22,7 +22,7 @@ from samverkan.meetings import service
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.pagination import PageRequest
-from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
+from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
 PAGE_SIZE = 50
@@ -47,14 +47,15 @@ async def meeting_list(request: Request, visa: FromQuery[str | None] = None, gru
                        sida: PageNumber = 1) -> Template:
     past = visa == "tidigare"
     today = clock.today()
-    group_id = int(grupp) if grupp and grupp.isdigit() and len(grupp) < 10 else None
+    group_id = filter_id(grupp)
     page = await service.list_meetings(
         request.user, from_=None if past else today, to=today - dt.timedelta(days=1) if past else None,
         group_id=group_id, descending=past, page=PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE),
     )
+    groups = await orgs.choices(CollaborationGroup)
     return Template("meetings/list.html", context={
-        "page": page, "past": past, "group_id": group_id, "groups": await orgs.choices(CollaborationGroup),
-        "group_names": dict(await orgs.choices(CollaborationGroup)), "can_change": _can_change(request),
+        "page": page, "past": past, "group_id": group_id, "groups": groups,
+        "group_names": dict(groups), "can_change": _can_change(request),
         "sida": sida, "pages": max(1, -(-page.total // PAGE_SIZE)),
     })
 
@@ -124,12 +125,11 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
     by_party: dict[Any, list] = {None: [(p["id"], p["name"]) for p in people_rows if p["side"] == "employer"]}
     for union_id in meeting.union_ids:
         by_party[union_id] = [(p["id"], p["name"]) for p in people_rows if p["trade_union"] == union_id]
-    matter_page = await matters.list_matters(request.user, department_id=meeting.department_id, page=PageRequest(200, 0)) \
-        if meeting.department_id else None
+    matter_choices = await matters.choices(request.user, meeting.department_id) if meeting.department_id else []
     return {
         "meeting": meeting, "unions": unions, "people": people, "candidates": candidates, "by_party": by_party,
         "approvers": {a.union_id: a.person_id for a in meeting.approvers},
-        "matters": [(m.id, f"{m.diary_no} {m.title}") for m in (matter_page.items if matter_page else [])],
+        "matters": matter_choices,
         "can_change": _can_change(request, meeting) and meeting.status != "cancelled",
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
         "group_name": dict(await orgs.choices(CollaborationGroup)).get(meeting.group_id),

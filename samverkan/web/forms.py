@@ -68,6 +68,11 @@ def optional_int(value: object) -> int | str | None:
     return int(value) if value.isascii() and value.isdigit() else value
 
 
+def filter_id(value: str | None) -> int | None:
+    """An id from a filter form in a page's query string: "" (all) or anything else is None."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def text(value: object) -> str:
     """A form value as text; a file part where text was expected counts as empty.
 
