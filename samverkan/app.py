@@ -14,11 +14,18 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from samverkan import __version__, database
+from samverkan import __version__, clock, database
+from samverkan.reminders import scheduler
+from samverkan.reminders.api import ReminderController
+from samverkan.reminders.pages import ROUTES as REMINDER_PAGES
+from samverkan.reminders import service as reminders
 from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
+from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
+from samverkan.feeds.api import API_ROUTES as FEED_API
+from samverkan.feeds.api import PAGE_ROUTES as FEED_PAGES
 from samverkan.matters.api import MatterController
 from samverkan.matters.pages import ROUTES as MATTER_PAGES
 from samverkan.meetings.api import MeetingController, StandardAgendaController
@@ -30,19 +37,28 @@ from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.errors import handle_error
 from samverkan.web.hardening import HardeningMiddleware
+from samverkan.web.page_status import PageStatusMiddleware
 from samverkan.web.templating import template_config
 
 log = logging.getLogger(__name__)
 
 
 @get("/health", opt=PUBLIC, tags=["System"])
-async def health() -> dict[str, str]:
-    """Liveness and the database: 200 when it answers, 503 when it does not."""
+async def health() -> dict[str, str | int | None]:
+    """Liveness and the database: 200 when it answers, 503 when it does not. Also when a sweep
+    last finished (any instance) and how many seconds ago: alert when that grows past 600.
+    (A sweep's error can name the mail server; it is shown to administrators on /utkorg, not here.)"""
     from litestar.exceptions import HTTPException
 
     if not await database.ping():
         raise HTTPException(status_code=503, detail="database unreachable")
-    return {"status": "ok", "database": "ok", "version": __version__}
+    last = await reminders.last_sweep()
+    finished = last["last_finished_at"] if last else None
+    return {
+        "status": "ok", "database": "ok", "version": __version__,
+        "sweep_last_run": finished.isoformat() if finished else None,
+        "sweep_age_seconds": int((clock.now() - finished).total_seconds()) if finished else None,
+    }
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -53,24 +69,29 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Every instance migrates at start; the lock makes the others wait, then find nothing to do.
         await database.migrate(settings)
         await database.connect(settings)
+        ticker = scheduler.start(settings) if settings.scheduler else None
         try:
             yield
         finally:
+            if ticker:
+                ticker.shutdown(wait=False)
             await database.disconnect(settings)
 
     api = Router(
         path="/api/v1",
-        route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController],
+        route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
+                        ReminderController,
+                        *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )
     return Litestar(
-        route_handlers=[health, api, pages, static],
+        route_handlers=[health, api, pages, static, *FEED_PAGES],
         lifespan=[lifespan],
-        middleware=[HardeningMiddleware(), AuthenticationMiddleware()],
+        middleware=[HardeningMiddleware(), AuthenticationMiddleware(), PageStatusMiddleware()],
         exception_handlers={Exception: handle_error},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -36,6 +36,20 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(_: argparse.Namespace) -> int:
+    """One sweep, for deployments where cron runs it instead of the app's own scheduler."""
+    from samverkan.reminders.service import sweep
+
+    async def run():
+        await _ready()
+        return await sweep(get_settings())
+
+    result = asyncio.run(run())
+    print(f"Planerade {result.planned} påminnelser och {result.digests} sammanfattningar; "
+          f"skickade {result.sent}, misslyckade {result.failed}.")
+    return 0
+
+
 def _print_demo_logins() -> None:
     from samverkan.demo import DEMO_PASSWORD, LOGINS
 
@@ -193,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("date", metavar="YYYY-MM-DD", help="dagen fristen räknas från")
     deadline.add_argument("--json", action="store_true", help="svara med JSON")
     deadline.set_defaults(func=cmd_deadline)
+
+    sweep = sub.add_parser("sweep", help="planera och skicka påminnelser en gång (för cron)")
+    sweep.add_argument("--once", action="store_true", required=True, help="kör ett svep och avsluta")
+    sweep.set_defaults(func=cmd_sweep)
 
     token = sub.add_parser("token", help="API-nycklar").add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     token_create = token.add_parser("create", help="skapa en API-nyckel; nyckeln står ensam på sista raden")

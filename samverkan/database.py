@@ -32,6 +32,8 @@ APPS = [
     "samverkan.matters.piccolo_app",
     "samverkan.meetings.piccolo_app",
     "samverkan.deadlines.piccolo_app",
+    "samverkan.reminders.piccolo_app",
+    "samverkan.feeds.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

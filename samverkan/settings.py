@@ -47,6 +47,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_MAX_FAILURES", "5", "Failed logins per account within 15 minutes before it is throttled (1–100)."),
     Setting("DB_POOL_SIZE", "10", "PostgreSQL connections per instance (0–100); 0 opens one per query."),
     Setting("LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("BASE_URL", "http://127.0.0.1:8000", "The service's public address, for links in e-mail and calendar feeds."),
+    Setting("SMTP_HOST", "", "Mail server for reminders; unset: mail is written to the log instead of sent."),
+    Setting("SMTP_PORT", "587", "Mail server port (1–65535)."),
+    Setting("SMTP_SECURITY", "starttls", "starttls, tls (implicit TLS, usually port 465) or none."),
+    Setting("SMTP_USER", "", "User name for the mail server; unset: no login."),
+    Setting("SMTP_PASSWORD", "", "Password for the mail server."),
+    Setting("MAIL_FROM", "samverkan@localhost", "The From address of reminders."),
+    Setting("SCHEDULER", "true", "Run the reminder sweep inside the app; false when cron runs `samverkan sweep --once`."),
+    Setting("SWEEP_SECONDS", "60", "Seconds between sweeps (5–3600)."),
+    Setting("MAIL_LEASE_SECONDS", "300", "How long a claimed message is reserved for the instance sending it (5–3600)."),
 )
 
 
@@ -62,6 +72,16 @@ class Settings:
     login_max_failures: int
     db_pool_size: int
     log_level: str
+    base_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    smtp_password: str
+    mail_from: str
+    scheduler: bool
+    sweep_seconds: int
+    mail_lease_seconds: int
 
     @property
     def is_postgres(self) -> bool:
@@ -122,6 +142,21 @@ def _database_url(env: Mapping[str, str]) -> str | None:
         raise SettingsError(f"{PREFIX}DATABASE_URL: not a valid URL ({exc})") from None
     if not parts.hostname and "host=" not in parts.query:
         raise SettingsError(f"{PREFIX}DATABASE_URL: no host in the URL")
+    return raw
+
+
+def _base_url(env: Mapping[str, str]) -> str:
+    raw = _text(env, "BASE_URL").rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{PREFIX}BASE_URL: expected an http(s) address such as https://samverkan.lund.se, got {raw!r}")
+    return raw
+
+
+def _mail_from(env: Mapping[str, str]) -> str:
+    raw = _text(env, "MAIL_FROM")
+    if raw.count("@") != 1 or any(c.isspace() for c in raw):
+        raise SettingsError(f"{PREFIX}MAIL_FROM: expected an e-mail address, got {raw!r}")
     return raw
 
 
@@ -193,6 +228,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 1, 100),
         db_pool_size=_int(env, "DB_POOL_SIZE", 0, 100),
         log_level=_choice(env, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        base_url=_base_url(env),
+        smtp_host=_text(env, "SMTP_HOST"),
+        smtp_port=_int(env, "SMTP_PORT", 1, 65535),
+        smtp_security=_choice(env, "SMTP_SECURITY", ("STARTTLS", "TLS", "NONE")).lower(),
+        smtp_user=_text(env, "SMTP_USER"),
+        smtp_password=env.get(PREFIX + "SMTP_PASSWORD", ""),  # kept as given: spaces may be part of it
+        mail_from=_mail_from(env),
+        scheduler=_bool(env, "SCHEDULER"),
+        sweep_seconds=_int(env, "SWEEP_SECONDS", 5, 3600),
+        mail_lease_seconds=_int(env, "MAIL_LEASE_SECONDS", 5, 3600),
     )
 
 

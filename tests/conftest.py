@@ -70,6 +70,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # queries from the test's event loop, so in-process tests open a connection per query.
     # Tests that start a real server (browser, several instances) use the pool.
     os.environ["SAMVERKAN_DB_POOL_SIZE"] = "0"
+    os.environ["SAMVERKAN_SCHEDULER"] = "false"  # tests sweep when they mean to
     os.environ.pop("SAMVERKAN_DATABASE_URL", None)
     base_url = os.environ.get(TEST_DB_ENV, "").strip()
     if base_url:

@@ -58,6 +58,14 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/api/v1/deadlines"): ALL,
     ("GET", "/api/v1/matters/{id}/deadlines"): ALL,
     ("POST", "/api/v1/deadlines/{id}/waive"): ADMIN_HR,
+    ("POST", "/api/v1/rule-sets"): ADMIN,
+    ("POST", "/api/v1/rule-sets/preview"): ADMIN,
+    ("GET", "/api/v1/notifications"): ALL,
+    ("POST", "/api/v1/notifications/{id}/read"): ALL,
+    ("GET", "/api/v1/outbox"): ADMIN,
+    ("POST", "/api/v1/outbox/{id}/retry"): ADMIN,
+    ("POST", "/api/v1/me/calendar-feed"): ALL,
+    ("GET", "/calendar/{token}"): PUBLIC,  # the secret in the path is the credential
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -81,6 +89,12 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/arenden/{id}/handelser"), ("POST", "/arenden/{id}/handelser/{event_id}"),
         ("POST", "/arenden/{id}/handelser/{event_id}/ta-bort"))},
     ("POST", "/arenden/{id}/frister/{deadline_id}/efterge"): ADMIN_HR,
+    ("GET", "/frister"): ALL,
+    ("GET", "/regler"): ALL,
+    **{(m, p): ADMIN for m, p in (("GET", "/regler/ny"), ("POST", "/regler/ny"), ("GET", "/utkorg"), ("POST", "/utkorg/{id}/forsok-igen"))},
+    ("GET", "/notiser"): ALL,
+    ("POST", "/notiser/las"): ALL,
+    ("POST", "/konto/kalender"): ALL,
     ("GET", "/moten"): ALL,
     ("GET", "/moten/{id}"): ALL,
     **{(m, p): EMPLOYER for m, p in (
@@ -128,7 +142,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
+PLACEHOLDERS = {"id": 1, "token": "okand.ics", "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
@@ -186,7 +200,7 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]
-    return {"id": record, **{k: v for k, v in ids.items() if k.endswith("_id")}}
+    return {"id": record, "token": "okand.ics", **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
 @pytest.mark.parametrize("role", sorted(ALL))

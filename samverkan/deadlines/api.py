@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from samverkan.accounts.access import ADMIN_OR_HR, SIGNED_IN
+from samverkan.accounts.access import ADMIN, ADMIN_OR_HR, SIGNED_IN
 from samverkan.deadlines import schemas as s
 from samverkan.deadlines import service
 from samverkan.pagination import Page, PageRequest
@@ -29,7 +29,18 @@ class DeadlineController(Controller):
 
     @get("/rules", guards=[SIGNED_IN])
     async def list_rules(self) -> list[s.RuleSet]:
-        return service.rule_sets()
+        return await service.rule_sets()
+
+    @post("/rule-sets", guards=[ADMIN], status_code=201)
+    async def create_rule_set(self, request: Request, data: JSONBody[s.RuleSetCreate]) -> s.RuleSetCreated:
+        """A new version of the municipality's or a department's rule set: the open deadlines it
+        changes move at once, and the answer lists them (old → new)."""
+        return await service.create_rule_set(request.user, data)
+
+    @post("/rule-sets/preview", guards=[ADMIN], status_code=200)
+    async def preview_rule_set(self, request: Request, data: JSONBody[s.RuleSetCreate]) -> list[s.Move]:
+        """What the same request to /rule-sets would move, without saving anything."""
+        return await service.preview_rule_set(request.user, data)
 
     @get("/deadlines", guards=[SIGNED_IN])
     async def list_deadlines(

@@ -20,6 +20,7 @@ class Rule:
     before: bool = False  # counted back from the trigger (e.g. a kallelse before a meeting)
     adjust: bool = True  # 1930:173 2 §: statutory rules always; agreement rules as they say
     statutory: bool = True
+    local: bool = False  # a default of the local agreement: a rule set may change it
 
     def due(self, start: dt.date) -> Due:
         end = shift(start, -self.length if self.before else self.length, self.unit)
@@ -75,18 +76,19 @@ RULES: tuple[Rule, ...] = (
     Rule("KHA-SUIT", "Talan inom tre månader efter central tvisteförhandling (KHA, MBL:s regel)", "KHA 94 och 65 § MBL",
          "Den centrala tvisteförhandlingen avslutades", 3, "months", statutory=False),
     # Defaults of the local agreement (samverkansavtalet) that an administrator's rule set may change.
-    Rule("AGR-CENTRAL-REQ", "Central förhandling begärs inom sju dagar efter oenighet", "Lokalt samverkansavtal (jfr 14 § MBL)",
-         "Den lokala förhandlingen eller samverkan avslutades i oenighet", 7, "days", adjust=False, statutory=False),
-    Rule("SKR-SAMV-INVITE", "Kallelse med dagordning senast två veckor före mötet", "Avtal om samverkan och arbetsmiljö (SKR)",
-         "Samverkansgruppens möte", 2, "weeks", before=True, adjust=False, statutory=False),
-    Rule("AMF8a-SK-MEET", "Skyddskommittén sammanträder minst var tredje månad", "8 a § arbetsmiljöförordningen",
-         "Föregående möte i skyddskommittén", 3, "months", adjust=False, statutory=False),
-    Rule("AGR-PROTOCOL-APPROVAL", "Protokollet justeras inom 14 dagar", "Lokalt samverkansavtal",
-         "Mötet hölls", 14, "days", adjust=False, statutory=False),
+    # Their titles carry no length, so that a title stays true after a change.
+    Rule("AGR-CENTRAL-REQ", "Central förhandling begärs efter oenighet", "Lokalt samverkansavtal (jfr 14 § MBL)",
+         "Den lokala förhandlingen eller samverkan avslutades i oenighet", 7, "days", adjust=False, statutory=False, local=True),
+    Rule("SKR-SAMV-INVITE", "Kallelse med dagordning före mötet", "Avtal om samverkan och arbetsmiljö (SKR)",
+         "Samverkansgruppens möte", 2, "weeks", before=True, adjust=False, statutory=False, local=True),
+    Rule("AMF8a-SK-MEET", "Skyddskommittén sammanträder", "8 a § arbetsmiljöförordningen",
+         "Föregående möte i skyddskommittén", 3, "months", adjust=False, statutory=False, local=True),
+    Rule("AGR-PROTOCOL-APPROVAL", "Protokollet justeras", "Lokalt samverkansavtal",
+         "Mötet hölls", 14, "days", adjust=False, statutory=False, local=True),
     Rule("AFS-SAM-ANNUAL", "Årlig uppföljning av det systematiska arbetsmiljöarbetet", "AFS 2023:1",
-         "Föregående årliga uppföljning", 1, "years", adjust=False, statutory=False),
-    Rule("AML6-6a-ANSWER", "Besked på skyddsombudets begäran inom 14 dagar", "6 kap. 6 a § AML (praxis: skälig tid)",
-         "Skyddsombudets begäran kom in", 14, "days", adjust=False, statutory=False),
+         "Föregående årliga uppföljning", 1, "years", adjust=False, statutory=False, local=True),
+    Rule("AML6-6a-ANSWER", "Besked på skyddsombudets begäran", "6 kap. 6 a § AML (praxis: skälig tid)",
+         "Skyddsombudets begäran kom in", 14, "days", adjust=False, statutory=False, local=True),
 )
 
 BY_ID = {rule.id: rule for rule in RULES}

@@ -20,14 +20,48 @@ class Rule(Struct, kw_only=True):
     direction: Literal["after", "before"]
     adjust_to_working_day: bool
     statutory: bool
+    local: bool  # a default of the local agreement that a rule set may change
 
 
 class RuleSet(Struct, kw_only=True):
-    id: str
+    id: str  # "mbl" for the built-in catalogue, else the version's number
     name: str
+    department_id: int | None  # None: the whole municipality
     effective_from: dt.date
     read_only: bool
-    rules: list[Rule]
+    rules: list[Rule]  # a local version lists only the rules it changes
+    note: str | None = None
+
+
+class RuleChange(Struct, kw_only=True, forbid_unknown_fields=True):
+    rule: Annotated[str, Meta(max_length=40)]
+    length: int
+    unit: Unit
+    adjust_to_working_day: bool = False
+
+
+class RuleSetCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(max_length=200)]
+    effective_from: dt.date
+    rules: Annotated[list[RuleChange], Meta(max_length=50)]
+    department_id: Annotated[int, Meta(ge=1, le=2**31 - 1)] | None = None
+    note: Annotated[str, Meta(max_length=2_000)] = ""
+
+
+class Move(Struct, kw_only=True):
+    deadline_id: int
+    matter_id: int
+    diary_no: str
+    rule: str
+    title: str
+    old_due: dt.date
+    new_due: dt.date
+
+
+class RuleSetCreated(Struct, kw_only=True):
+    rule_set: RuleSet
+    moved: list[Move]
+    notified: int  # e-mails planned to the responsible people
 
 
 class Calculation(Struct, kw_only=True):
@@ -40,7 +74,8 @@ class Calculation(Struct, kw_only=True):
 
 def rule_out(rule) -> Rule:
     return Rule(id=rule.id, title=rule.title, basis=rule.basis, trigger=rule.trigger, length=rule.length, unit=rule.unit,
-                direction="before" if rule.before else "after", adjust_to_working_day=rule.adjust, statutory=rule.statutory)
+                direction="before" if rule.before else "after", adjust_to_working_day=rule.adjust, statutory=rule.statutory,
+                local=rule.local)
 
 
 class Deadline(Struct, kw_only=True):
@@ -58,6 +93,7 @@ class Deadline(Struct, kw_only=True):
     responsible: Literal["employer", "union", "claimant"]
     met_on: dt.date | None
     waived_reason: str | None
+    rule_set_id: int | None = None  # the local rule-set version that set the length; None: the built-in rule
 
 
 class DeadlineWaive(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -3,21 +3,26 @@ events on every change), listed with the matter's scoping. No HTTP here."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
-from samverkan.deadlines import catalogue
+from samverkan.database import engine
+from samverkan.deadlines import catalogue, rulesets
 from samverkan.deadlines import schemas as s
 from samverkan.deadlines.derive import EventFact, derive
-from samverkan.deadlines.tables import Deadline
-from samverkan.errors import Conflict, Forbidden, NotFound
+from samverkan.deadlines.tables import Deadline, RuleOverride, RuleSet
+from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
+from samverkan.orgs.tables import Department
+from samverkan.reminders.planning import first_look
 from samverkan.pagination import Page, PageRequest, fetch_page
 
 BUILT_IN = "mbl"
 STATES = ("open", "met", "missed", "waived", "superseded")
+LOCAL_RULES = [r.id for r in catalogue.RULES if r.local]
 
 
 def calculate(rule_id: str, start: dt.date) -> s.Calculation:
@@ -28,34 +33,154 @@ def calculate(rule_id: str, start: dt.date) -> s.Calculation:
     return s.Calculation(rule=rule.id, from_=start, unadjusted_due=due.unadjusted, due=due.due, reason=due.reason)
 
 
-def rule_sets() -> list[s.RuleSet]:
-    """The built-in catalogue as one read-only set. (Versioned local sets come with the rule-set editor.)"""
-    return [s.RuleSet(
-        id=BUILT_IN, name="MBL (1976:580) och samverkansavtalets standardregler", effective_from=dt.date(1977, 1, 1),
-        read_only=True, rules=[s.rule_out(r) for r in catalogue.RULES],
+# --- rule sets -------------------------------------------------------------------
+
+
+async def load_versions() -> list[rulesets.Version]:
+    sets = await RuleSet.select(RuleSet.id, RuleSet.department, RuleSet.effective_from)
+    overrides: dict[int, dict[str, rulesets.Override]] = {}
+    for o in await RuleOverride.select():
+        overrides.setdefault(o["rule_set"], {})[o["rule_id"]] = rulesets.Override(o["length"], o["unit"], o["adjust"])
+    return [rulesets.Version(r["id"], r["department"], r["effective_from"], overrides.get(r["id"], {})) for r in sets]
+
+
+async def rule_sets() -> list[s.RuleSet]:
+    """The built-in catalogue (read-only), then every local version, newest first per scope."""
+    out = [s.RuleSet(
+        id=BUILT_IN, name="MBL (1976:580) och samverkansavtalets standardregler", department_id=None,
+        effective_from=dt.date(1977, 1, 1), read_only=True, rules=[s.rule_out(r) for r in catalogue.RULES],
     )]
+    rows = await RuleSet.select().order_by(RuleSet.department, RuleSet.effective_from, RuleSet.id, ascending=False)
+    versions = {v.id: v for v in await load_versions()}
+    for r in rows:
+        rules = [s.rule_out(rulesets.applied(catalogue.BY_ID[rule_id], o)) for rule_id, o in versions[r["id"]].overrides.items()
+                 if rule_id in catalogue.BY_ID]
+        out.append(s.RuleSet(id=str(r["id"]), name=r["name"], department_id=r["department"], effective_from=r["effective_from"],
+                             read_only=False, rules=rules, note=r["note"] or None))
+    return out
+
+
+async def _checked(data: s.RuleSetCreate) -> tuple[rulesets.Version, list[rulesets.Version]]:
+    if not data.name.strip():
+        raise Invalid("Ge regeluppsättningen ett namn.", field="name")
+    if data.department_id is not None and not await Department.exists().where(
+        Department.id == data.department_id, Department.active == True  # noqa: E712
+    ):
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+    if not data.rules:
+        raise Invalid("Ange minst en regel som versionen ändrar.", field="rules")
+    overrides: dict[str, rulesets.Override] = {}
+    for i, item in enumerate(data.rules):
+        override = rulesets.Override(item.length, item.unit, item.adjust_to_working_day)
+        if item.rule in overrides:
+            raise Invalid("Regeln finns två gånger.", field=f"rules[{i}].rule")
+        problem = rulesets.override_error(catalogue.BY_ID.get(item.rule), override)
+        if problem:
+            where = "length" if "Längden" in problem else "unit" if "enhet" in problem else "rule"
+            raise Invalid(problem, field=f"rules[{i}].{where}")
+        overrides[item.rule] = override
+    versions = await load_versions()
+    problem = rulesets.effective_date_error(versions, data.department_id, data.effective_from)
+    if problem:
+        raise Invalid(problem, field="effective_from")
+    # The new version's id is not known yet; 0 sorts it last among versions of the same day.
+    new = rulesets.Version(0, data.department_id, data.effective_from, overrides)
+    return new, versions
+
+
+async def _moves(new: rulesets.Version, versions: list[rulesets.Version]) -> list[dict]:
+    """Open deadlines of agreement rules in the new version's scope whose due day it changes."""
+    with_new = versions + [dataclasses.replace(new, id=max((v.id for v in versions), default=0) + 1)]
+    where = [Deadline.state == "open", Deadline.rule_id.is_in(LOCAL_RULES), Deadline.start >= new.effective_from]
+    if new.department_id is not None:
+        where.append(Deadline.matter.department == new.department_id)
+    rows = await Deadline.select(
+        *_MOVE_COLUMNS, Deadline.matter.department.as_alias("department"), Deadline.matter.diary_no.as_alias("diary_no"),
+    ).where(*where).order_by(Deadline.due)
+    moves = []
+    for row in rows:
+        rule, _ = rulesets.resolve(catalogue.BY_ID[row["rule_id"]], with_new, row["department"], row["start"])
+        due = rule.due(row["start"])
+        if due.due != row["due"]:
+            moves.append({**row, "old_due": row["due"], "due": due.due, "unadjusted_due": due.unadjusted, "reason": due.reason or ""})
+    return moves
+
+
+def _move_out(m: dict) -> s.Move:
+    return s.Move(deadline_id=m["id"], matter_id=m["matter"], diary_no=m["diary_no"], rule=m["rule_id"],
+                  title=catalogue.BY_ID[m["rule_id"]].title, old_due=m["old_due"], new_due=m["due"])
+
+
+async def preview_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> list[s.Move]:
+    _admin_only(viewer)
+    new, versions = await _checked(data)
+    return [_move_out(m) for m in await _moves(new, versions)]
+
+
+async def create_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> s.RuleSetCreated:
+    """A new version of a scope's rule set; the open deadlines it changes move at once and the
+    responsible people are told (in the app and by e-mail, through the outbox)."""
+    from samverkan.reminders.service import notify_moved
+    from samverkan.settings import get_settings
+
+    _admin_only(viewer)
+    async with engine().transaction():
+        new, versions = await _checked(data)
+        row = (await RuleSet.insert(RuleSet(
+            name=data.name.strip(), department=data.department_id, effective_from=data.effective_from, note=data.note.strip(),
+            created_by=viewer.user_id,
+        )).returning(RuleSet.id))[0]
+        await RuleOverride.insert(*[
+            RuleOverride(rule_set=row["id"], rule_id=rule_id, length=o.length, unit=o.unit, adjust=o.adjust)
+            for rule_id, o in new.overrides.items()
+        ])
+        moves = await _moves(dataclasses.replace(new, id=row["id"]), versions)
+        today = clock.today()
+        for m in moves:
+            await Deadline.update({
+                Deadline.due: m["due"], Deadline.unadjusted_due: m["unadjusted_due"], Deadline.reason: m["reason"],
+                Deadline.rule_set: row["id"], Deadline.next_reminder_on: first_look(m["due"], today), Deadline.updated_at: clock.now(),
+            }).where(Deadline.id == m["id"])
+        notified = await notify_moved(get_settings(), row["id"], data.name.strip(), moves) if moves else 0
+    created = next(r for r in await rule_sets() if r.id == str(row["id"]))
+    return s.RuleSetCreated(rule_set=created, moved=[_move_out(m) for m in moves], notified=notified)
+
+
+def _admin_only(viewer: Viewer) -> None:
+    if viewer.role != "admin":
+        raise Forbidden("Bara en administratör kan ändra regeluppsättningar.")
+
+
+_MOVE_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_union, Deadline.start, Deadline.due,
+                 Deadline.responsible)
 
 
 # --- keeping a matter's deadlines in step with its events --------------------
 
 
-async def recompute(matter_id: int, kind: str, event_rows: list[dict]) -> None:
+async def recompute(matter_id: int, kind: str, department_id: int, event_rows: list[dict]) -> None:
     """Insert what the events now start, update what moved, supersede what no event starts any
     more. Waived deadlines stay waived. Called inside the transaction that changed the events,
     with the matter's current event rows in date order."""
     events = [EventFact(r["id"], r["type"], r["date"], r["trade_union"], r["outcome"]) for r in event_rows]
     existing = {(d["rule_id"], d["trigger_event"], d["trade_union"]): d
                 for d in await Deadline.select().where(Deadline.matter == matter_id)}
+    derived = derive(kind, events)
+    versions = await load_versions() if any(item.rule.local for item in derived) else []
+    today = clock.today()
     wanted = set()
-    for item in derive(kind, events):
+    for item in derived:
         key = (item.rule.id, item.trigger_event_id, item.union_id)
         wanted.add(key)
-        due = item.rule.due(item.start)
+        rule, rule_set_id = rulesets.resolve(item.rule, versions, department_id, item.start)
+        due = rule.due(item.start)
         values = {
             "start": item.start, "unadjusted_due": due.unadjusted, "due": due.due, "reason": due.reason or "",
-            "responsible": item.responsible, "met_on": item.met_on, "updated_at": clock.now(),
+            "responsible": item.responsible, "met_on": item.met_on, "rule_set": rule_set_id, "updated_at": clock.now(),
         }
         current = existing.get(key)
+        if current is None or current["due"] != due.due:
+            values["next_reminder_on"] = first_look(due.due, today)  # a new due day earns its reminders afresh
         if current is None:
             await Deadline.insert(Deadline(
                 matter=matter_id, rule_id=item.rule.id, trigger_event=item.trigger_event_id, trade_union=item.union_id,
@@ -78,6 +203,7 @@ def _out(row: dict, today: dt.date) -> s.Deadline:
         id=row["id"], rule=rule.id, title=rule.title, basis=rule.basis, matter_id=row["matter"], union_id=row["trade_union"],
         start=row["start"], unadjusted_due=row["unadjusted_due"], due=row["due"], reason=row["reason"] or None, state=state,
         responsible=row["responsible"], met_on=row["met_on"], waived_reason=row["waived_reason"] or None,
+        rule_set_id=row["rule_set"],
     )
 
 

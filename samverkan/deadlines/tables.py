@@ -1,13 +1,34 @@
 """Deadlines derived from matter events. "Missed" is not stored: it is an open deadline whose
 due date has passed, worked out when read."""
 
-from piccolo.columns import Date, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from samverkan.accounts.tables import User
 from samverkan.matters.tables import Matter, MatterEvent
-from samverkan.orgs.tables import TradeUnion
+from samverkan.orgs.tables import Department, TradeUnion
+
+
+class RuleSet(Table, tablename="rule_set"):
+    """One version of a local agreement's rule set; a change is a new version, never an edit."""
+
+    name = Varchar(length=200)
+    department = ForeignKey(Department, null=True, on_delete=OnDelete.restrict)  # null: the whole municipality
+    effective_from = Date()
+    note = Text(default="")
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RuleOverride(Table, tablename="rule_override"):
+    """An agreement rule as a rule-set version sets it."""
+
+    rule_set = ForeignKey(RuleSet, on_delete=OnDelete.cascade, index=True)
+    rule_id = Varchar(length=40)
+    length = Integer()
+    unit = Varchar(length=12)
+    adjust = Boolean(default=False)
 
 
 class Deadline(Table, tablename="deadline"):
@@ -15,6 +36,7 @@ class Deadline(Table, tablename="deadline"):
     rule_id = Varchar(length=40)
     trigger_event = ForeignKey(MatterEvent, on_delete=OnDelete.cascade)
     trade_union = ForeignKey(TradeUnion, null=True, on_delete=OnDelete.restrict)
+    rule_set = ForeignKey(RuleSet, null=True, on_delete=OnDelete.restrict)  # null: the built-in catalogue
     start = Date()
     unadjusted_due = Date()
     due = Date(index=True)
@@ -24,5 +46,8 @@ class Deadline(Table, tablename="deadline"):
     met_on = Date(null=True, default=None)
     waived_reason = Text(default="")
     waived_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    # The next day the sweep should look at this deadline (a reminder stage or the escalation);
+    # null once nothing is left to send. An index on it keeps the sweep proportional to what is due.
+    next_reminder_on = Date(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

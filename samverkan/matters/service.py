@@ -280,7 +280,7 @@ async def _facts(matter_id: int) -> list[rules.Fact]:
 
 async def _recompute(matter_id: int) -> rules.Hold:
     """Rewrite the derived status, hold and party states from the events."""
-    matter = await Matter.select(Matter.kind).where(Matter.id == matter_id).first()
+    matter = await Matter.select(Matter.kind, Matter.department).where(Matter.id == matter_id).first()
     party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
     events = await _event_rows(matter_id)  # read once: the hold and the deadlines both follow from them
     hold = rules.decision_hold(matter["kind"], party_ids, _as_facts(events), await _union_names(party_ids))
@@ -294,7 +294,7 @@ async def _recompute(matter_id: int) -> rules.Hold:
     # The deadlines the events start move with them (deadlines build on matters, so imported here).
     from samverkan.deadlines.service import recompute
 
-    await recompute(matter_id, matter["kind"], events)
+    await recompute(matter_id, matter["kind"], matter["department"], events)
     return hold
 
 

@@ -1,0 +1,109 @@
+"""Sending e-mail: over SMTP when a host is configured, otherwise into the log.
+
+Blocking smtplib runs in a worker thread so the event loop keeps serving pages while a slow
+mail server answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from samverkan import clock
+from samverkan.settings import Settings
+
+log = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    to_address: str
+    subject: str
+    body: str
+    message_id: str
+
+
+def build(settings: Settings, message: Outgoing) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(clock.now())
+    email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    email.set_content(message.body)
+    return email
+
+
+class Mailer:
+    """Sends a batch; returns what went out and, per message that did not, why."""
+
+    async def send(self, messages: list[Outgoing]) -> tuple[list[int], dict[int, str]]:
+        raise NotImplementedError
+
+
+class LogMailer(Mailer):
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def send(self, messages: list[Outgoing]) -> tuple[list[int], dict[int, str]]:
+        for m in messages:
+            log.info("e-post (ingen SMTP-server inställd) till %s: %s\n%s", m.to_address, m.subject, m.body)
+        return [m.id for m in messages], {}
+
+
+class SmtpMailer(Mailer):
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.smtp_security == "tls":
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS,
+                                                   context=ssl.create_default_context())
+        else:
+            conn = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS)
+            if s.smtp_security == "starttls":
+                conn.starttls(context=ssl.create_default_context())
+        if s.smtp_user:
+            conn.login(s.smtp_user, s.smtp_password)
+        return conn
+
+    def _send_all(self, messages: list[Outgoing]) -> tuple[list[int], dict[int, str]]:
+        sent: list[int] = []
+        failed: dict[int, str] = {}
+        try:
+            conn = self._connect()
+        except (OSError, smtplib.SMTPException) as exc:
+            return [], {m.id: f"anslutning: {exc}" for m in messages}
+        try:
+            for m in messages:
+                try:
+                    conn.send_message(build(self.settings, m))
+                    sent.append(m.id)
+                except smtplib.SMTPServerDisconnected as exc:
+                    # The rest of the batch cannot go on this connection; they are retried.
+                    failed.update({x.id: f"frånkopplad: {exc}" for x in messages if x.id not in sent})
+                    break
+                except (OSError, smtplib.SMTPException) as exc:
+                    failed[m.id] = str(exc)
+        finally:
+            try:
+                conn.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+        return sent, failed
+
+    async def send(self, messages: list[Outgoing]) -> tuple[list[int], dict[int, str]]:
+        return await asyncio.to_thread(self._send_all, messages)
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    return SmtpMailer(settings) if settings.smtp_host else LogMailer(settings)

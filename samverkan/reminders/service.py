@@ -1,0 +1,485 @@
+"""The sweep: plan what is due (idempotently), claim it (conditional UPDATE with a lease), send it,
+mark it. Any number of instances may sweep at once; the database decides who sends what.
+
+Planning inserts outbox rows with a unique key and ON CONFLICT DO NOTHING, so two instances
+planning the same reminder make one row. Claiming sets state and lease in one UPDATE on rows that
+are still claimable (on PostgreSQL, FOR UPDATE SKIP LOCKED lets instances take different rows).
+An instance that dies mid-send leaves its claimed rows "sending" until the lease runs out; then
+another instance sends them again, with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from samverkan import clock
+from samverkan.accounts.service import Viewer
+from samverkan.accounts.tables import User
+from samverkan.deadlines import catalogue
+from samverkan.deadlines.calendar import WEEKDAYS
+from samverkan.deadlines.tables import Deadline
+from samverkan.errors import Conflict, Forbidden, NotFound
+from samverkan.matters.tables import Matter, MatterParty
+from samverkan.orgs.tables import Person, TradeUnion
+from samverkan.pagination import Page, PageRequest, fetch_page
+from samverkan.paths import templates_dir
+from samverkan.reminders import planning
+from samverkan.reminders import schemas as s
+from samverkan.reminders.mail import Mailer, Outgoing, mailer_for
+from samverkan.reminders.tables import Notification, OutboxMessage, SweepState
+from samverkan.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+PLAN_BATCH = 500
+SEND_BATCH = 25
+RESPONSIBLE_LABELS = {"employer": "arbetsgivaren", "union": "arbetstagarorganisationen", "claimant": "den som gör anspråket"}
+
+
+# --- texts -----------------------------------------------------------------------
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
+
+
+_texts: Environment | None = None
+
+
+def render(template: str, **context: Any) -> tuple[str, str]:
+    """A mail text from templates/mail/: the first line is the subject, the rest the body."""
+    global _texts
+    if _texts is None:
+        # Plain text, not HTML: nothing to escape. Our own templates, so no sandbox needed.
+        _texts = Environment(loader=FileSystemLoader(templates_dir() / "mail"), autoescape=False,
+                             undefined=StrictUndefined, keep_trailing_newline=True)
+        _texts.filters["long_date"] = _long_date
+    subject, _, body = _texts.get_template(template).render(**context).partition("\n")
+    return subject.strip()[:300], body
+
+
+# --- who hears about a deadline ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    user_id: int | None = None
+
+
+@dataclass
+class MatterFacts:
+    id: int
+    diary_no: str
+    title: str
+    department_id: int
+    personal_data: bool
+    creator: Recipient | None = None
+    union_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Audience:
+    """Everyone who may hear about the deadlines of a batch of matters, loaded in a fixed
+    number of queries however many deadlines the batch holds."""
+
+    matters: dict[int, MatterFacts]
+    department_users: dict[int, list[Recipient]]
+    union_users: dict[int, list[Recipient]]
+    union_addresses: dict[int, str]
+    hr_users: list[Recipient]
+    hr_contacts: dict[int, list[Recipient]]
+
+    def employer(self, m: MatterFacts) -> list[Recipient]:
+        people = [m.creator] if m.creator else []
+        if not m.personal_data:  # individärenden are for HR only
+            people += self.department_users.get(m.department_id, [])
+        return _unique(people) or self.hr_users
+
+    def union(self, m: MatterFacts, union_id: int | None) -> list[Recipient]:
+        out: list[Recipient] = []
+        for u in [union_id] if union_id else m.union_ids:
+            users = self.union_users.get(u, [])
+            address = self.union_addresses.get(u)
+            out += users or ([Recipient(address, "")] if address else [])
+        return out
+
+    def responsible(self, m: MatterFacts, responsible: str, union_id: int | None) -> list[Recipient]:
+        if responsible == "employer":
+            return self.employer(m)
+        if responsible == "union":
+            return self.union(m, union_id)
+        return _unique(self.employer(m) + self.union(m, union_id))
+
+    def escalation(self, m: MatterFacts) -> list[Recipient]:
+        return self.hr_contacts.get(m.department_id) or self.hr_users
+
+
+def _unique(people: Iterable[Recipient]) -> list[Recipient]:
+    seen: dict[str, Recipient] = {}
+    for p in people:
+        seen.setdefault(p.email.casefold(), p)
+    return list(seen.values())
+
+
+def _user(row: dict) -> Recipient:
+    return Recipient(row["email"], row["name"], row["id"])
+
+
+async def audience(matter_ids: set[int]) -> Audience:
+    ids = list(matter_ids) or [-1]
+    matter_rows = await Matter.select(
+        Matter.id, Matter.diary_no, Matter.title, Matter.department, Matter.personal_data, Matter.created_by,
+    ).where(Matter.id.is_in(ids))
+    departments = list({r["department"] for r in matter_rows}) or [-1]
+    creators = list({r["created_by"] for r in matter_rows if r["created_by"]}) or [-1]
+    parties = await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(MatterParty.matter.is_in(ids))
+    union_ids = list({p["trade_union"] for p in parties}) or [-1]
+    columns = (User.id, User.email, User.name, User.role, User.department, User.trade_union)
+    users = await User.select(*columns).where(
+        User.active == True,  # noqa: E712
+        (User.id.is_in(creators)) | (User.role == "hr")
+        | ((User.role == "department") & User.department.is_in(departments))
+        | ((User.role == "union") & User.trade_union.is_in(union_ids)),
+    )
+    by_id = {u["id"]: u for u in users}
+    contacts = await Person.select(Person.name, Person.email, Person.department).where(
+        Person.is_hr == True, Person.active == True, Person.email.is_not_null(), Person.department.is_in(departments),  # noqa: E712
+    )
+    unions = await TradeUnion.select(TradeUnion.id, TradeUnion.email).where(TradeUnion.id.is_in(union_ids))
+
+    def grouped(rows: list[dict], key: str, make=_user) -> dict[int, list[Recipient]]:
+        out: dict[int, list[Recipient]] = {}
+        for r in rows:
+            out.setdefault(r[key], []).append(make(r))
+        return out
+
+    matters = {}
+    for r in matter_rows:
+        creator = by_id.get(r["created_by"])
+        matters[r["id"]] = MatterFacts(
+            r["id"], r["diary_no"], r["title"], r["department"], r["personal_data"],
+            _user(creator) if creator and creator["role"] in ("admin", "hr", "department") else None,
+            [p["trade_union"] for p in parties if p["matter"] == r["id"]],
+        )
+    return Audience(
+        matters=matters,
+        department_users=grouped([u for u in users if u["role"] == "department"], "department"),
+        union_users=grouped([u for u in users if u["role"] == "union"], "trade_union"),
+        union_addresses={u["id"]: u["email"] for u in unions if u["email"]},
+        hr_users=[_user(u) for u in users if u["role"] == "hr"],
+        hr_contacts=grouped(contacts, "department", lambda r: Recipient(r["email"], r["name"])),
+    )
+
+
+# --- planning ------------------------------------------------------------------------
+
+
+def _address_key(email: str) -> str:
+    return hashlib.sha256(email.casefold().encode()).hexdigest()[:16]
+
+
+class Plan:
+    """Outbox rows and notifications collected for one insert each."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.domain = urlsplit(settings.base_url).hostname or "samverkan.local"
+        self.messages: list[OutboxMessage] = []
+        self.notifications: list[Notification] = []
+
+    def add(self, key: str, kind: str, to: Recipient, template: str, deadline_id: int | None = None,
+            link: str = "", **context: Any) -> None:
+        subject, body = render(template, name=to.name or "", employer_name=self.settings.employer_name,
+                               base_url=self.settings.base_url, **context)
+        mail_key = f"{key}:{_address_key(to.email)}"
+        self.messages.append(OutboxMessage(
+            key=mail_key, kind=kind, deadline=deadline_id, user=to.user_id, to_address=to.email, subject=subject,
+            body=body, message_id=planning.message_id(mail_key, self.domain), next_attempt_at=clock.now(),
+        ))
+        if to.user_id is not None and kind != "digest":
+            self.notifications.append(Notification(key=f"{key}:u{to.user_id}", user=to.user_id, title=subject, link=link))
+
+    async def save(self) -> int:
+        if self.messages:
+            await OutboxMessage.insert(*self.messages).on_conflict(action="DO NOTHING")
+        if self.notifications:
+            await Notification.insert(*self.notifications).on_conflict(action="DO NOTHING")
+        return len(self.messages)
+
+
+def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
+    rule = catalogue.BY_ID[row["rule_id"]]
+    return {
+        "title": rule.title, "basis": rule.basis, "due": row["due"], "reason": row.get("reason") or "",
+        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "diary_no": m.diary_no,
+        # Mail is less private than the app: an individärende's title stays there.
+        "matter_title": "" if m.personal_data else m.title, "link": f"{settings.base_url}/arenden/{m.id}",
+    }
+
+
+_PLAN_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_union, Deadline.due, Deadline.reason,
+                 Deadline.responsible)
+
+
+async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
+    """Plan the stage that has come for every open deadline the sweep should look at today,
+    then move each deadline's next look forward. Proportional to what is due: the index on
+    (next_reminder_on) WHERE state = 'open' finds them."""
+    planned = 0
+    while True:
+        rows = await Deadline.select(*_PLAN_COLUMNS).where(
+            Deadline.state == "open", Deadline.next_reminder_on <= today,
+        ).order_by(Deadline.id).limit(PLAN_BATCH)
+        if not rows:
+            return planned
+        people = await audience({r["matter"] for r in rows})
+        plan = Plan(settings)
+        next_look: dict[dt.date | None, list[int]] = {}
+        for row in rows:
+            stage, look = planning.stage_now(row["due"], today)
+            next_look.setdefault(look, []).append(row["id"])
+            m = people.matters[row["matter"]]
+            d = deadline_context(row, m, settings)
+            key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
+            if stage == "overdue":
+                for to in people.escalation(m):
+                    plan.add(key, "escalation", to, "escalation.txt", row["id"], f"/arenden/{m.id}", d=d)
+            elif stage is not None:
+                for to in people.responsible(m, row["responsible"], row["trade_union"]):
+                    plan.add(key, "reminder", to, "reminder.txt", row["id"], f"/arenden/{m.id}", d=d, stage=stage)
+        planned += await plan.save()
+        for look, ids in next_look.items():
+            await Deadline.update({Deadline.next_reminder_on: look}).where(Deadline.id.is_in(ids))
+
+
+async def plan_digests(settings: Settings, now: dt.datetime) -> int:
+    """Once a day from 07:00 Stockholm time: each user with overdue deadlines or deadlines in
+    the coming week gets one summary. Runs late after downtime, never twice (the key)."""
+    from samverkan.deadlines.service import list_deadlines
+    from samverkan.pagination import PageRequest
+
+    local = now.astimezone(clock.STOCKHOLM)
+    today = local.date()
+    if local.hour < planning.DIGEST_HOUR:
+        return 0
+    state = await SweepState.select(SweepState.digests_on).where(SweepState.name == "sweep").first()
+    if state and state["digests_on"] and state["digests_on"] >= today:
+        return 0
+    plan = Plan(settings)
+    users = await User.select(User.id, User.email, User.name, User.role, User.department, User.trade_union, User.person).where(
+        User.active == True  # noqa: E712
+    )
+    for u in users:
+        viewer = Viewer(user_id=u["id"], email=u["email"], name=u["name"], role=u["role"], department_id=u["department"],
+                        union_id=u["trade_union"], person_id=u["person"], via="digest")
+        window = PageRequest(limit=100)
+        overdue = (await list_deadlines(viewer, state="missed", due_after=today - planning.ESCALATION_WINDOW, page=window)).items
+        soon = (await list_deadlines(viewer, state="open", due_before=today + dt.timedelta(days=8), page=window)).items
+        if not overdue and not soon:
+            continue
+        people = await audience({d.matter_id for d in overdue + soon})
+
+        def item(d):
+            m = people.matters[d.matter_id]
+            return {"due": d.due, "title": d.title, "diary_no": m.diary_no, "link": f"{settings.base_url}/arenden/{m.id}"}
+
+        plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", _user(u), "digest.txt", today=today,
+                 overdue=[item(d) for d in overdue], soon=[item(d) for d in soon])
+    count = await plan.save()
+    await SweepState.update({SweepState.digests_on: today}).where(SweepState.name == "sweep")
+    return count
+
+
+async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str, moved: list[dict]) -> int:
+    """Tell the responsible people that a rule-set change moved their deadlines."""
+    people = await audience({m["matter"] for m in moved})
+    plan = Plan(settings)
+    for row in moved:
+        m = people.matters[row["matter"]]
+        d = deadline_context(row, m, settings)
+        for to in people.responsible(m, row["responsible"], row["trade_union"]):
+            plan.add(f"c:{rule_set_id}:{row['id']}", "rule_change", to, "rule_change.txt", row["id"], f"/arenden/{m.id}",
+                     d=d, old_due=row["old_due"], rule_set=rule_set_name)
+    return await plan.save()
+
+
+# --- claiming and sending --------------------------------------------------------------
+
+
+_CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body,
+            OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts)
+
+
+async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -> list[dict]:
+    """Take up to `limit` messages for this instance: pending ones that are due, or ones whose
+    sender's lease ran out. The UPDATE re-checks the condition, so a row two instances both
+    picked goes to one of them."""
+    lease = clock.now() + dt.timedelta(seconds=settings.mail_lease_seconds)
+    claimed: list[dict] = []
+    for claimable in (
+        (OutboxMessage.state == "sending") & (OutboxMessage.lease_until < now),
+        (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
+    ):
+        candidates = OutboxMessage.select(OutboxMessage.id).where(claimable).limit(limit - len(claimed))
+        if settings.is_postgres:
+            candidates = candidates.lock_rows("UPDATE", skip_locked=True)
+        claimed += await OutboxMessage.update({
+            OutboxMessage.state: "sending", OutboxMessage.lease_until: lease, OutboxMessage.claimed_by: WORKER,
+            OutboxMessage.attempts: OutboxMessage.attempts + 1,
+        }).where(OutboxMessage.id.is_in(candidates), claimable).returning(*_CLAIMED)
+        if len(claimed) >= limit:
+            break
+    return claimed
+
+
+async def _still_wanted(batch: list[dict]) -> set[int]:
+    """Reminders of deadlines that closed after planning are not sent."""
+    ids = {m["deadline"] for m in batch if m["deadline"] and m["kind"] in ("reminder", "escalation")}
+    if not ids:
+        return {m["id"] for m in batch}
+    open_ids = {r["id"] for r in await Deadline.select(Deadline.id).where(Deadline.id.is_in(list(ids)), Deadline.state == "open")}
+    return {m["id"] for m in batch if m["kind"] not in ("reminder", "escalation") or m["deadline"] in open_ids}
+
+
+async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple[int, int]:
+    sent_total = failed_total = 0
+    while batch := await claim(settings, now):
+        wanted = await _still_wanted(batch)
+        cancelled = [m["id"] for m in batch if m["id"] not in wanted]
+        if cancelled:
+            await OutboxMessage.update({OutboxMessage.state: "cancelled", OutboxMessage.lease_until: None}).where(
+                OutboxMessage.id.is_in(cancelled))
+        outgoing = [Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"]) for m in batch if m["id"] in wanted]
+        sent, failed = await mailer.send(outgoing) if outgoing else ([], {})
+        if sent:
+            await OutboxMessage.update({
+                OutboxMessage.state: "sent", OutboxMessage.sent_at: clock.now(), OutboxMessage.lease_until: None,
+                OutboxMessage.last_error: "",
+            }).where(OutboxMessage.id.is_in(sent))
+        attempts = {m["id"]: m["attempts"] for m in batch}
+        for message_id, error in failed.items():
+            # Back to the queue with a growing delay; after MAX_ATTEMPTS it waits for an administrator.
+            given_up = attempts[message_id] >= planning.MAX_ATTEMPTS
+            await OutboxMessage.update({
+                OutboxMessage.state: "failed" if given_up else "pending", OutboxMessage.lease_until: None,
+                OutboxMessage.next_attempt_at: clock.now() + planning.backoff(attempts[message_id]),
+                OutboxMessage.last_error: error[:2000],
+            }).where(OutboxMessage.id == message_id)
+            log.warning("e-post %s inte skickad (försök %s): %s", message_id, attempts[message_id], error)
+        sent_total += len(sent)
+        failed_total += len(failed)
+    return sent_total, failed_total
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    planned: int
+    digests: int
+    sent: int
+    failed: int
+
+
+async def sweep(settings: Settings, mailer: Mailer | None = None, now: dt.datetime | None = None) -> SweepResult:
+    now = now or clock.now()
+    today = now.astimezone(clock.STOCKHOLM).date()
+    await SweepState.insert(SweepState(name="sweep")).on_conflict(action="DO NOTHING")
+    await SweepState.update({SweepState.last_started_at: clock.now()}).where(SweepState.name == "sweep")
+    try:
+        planned = await plan_deadline_reminders(settings, today)
+        digests = await plan_digests(settings, now)
+        # What was planned just now is due too (now was taken before planning).
+        sent, failed = await deliver(settings, mailer or mailer_for(settings), max(now, clock.now()))
+    except Exception as exc:
+        await SweepState.update({SweepState.last_error: f"{type(exc).__name__}: {exc}"[:2000]}).where(SweepState.name == "sweep")
+        raise
+    await SweepState.update({SweepState.last_finished_at: clock.now(), SweepState.last_error: ""}).where(SweepState.name == "sweep")
+    return SweepResult(planned, digests, sent, failed)
+
+
+async def last_sweep() -> dict | None:
+    return await SweepState.select(SweepState.last_finished_at, SweepState.last_error).where(SweepState.name == "sweep").first()
+
+
+# --- reading: notifications for their user, the outbox for administrators ----------------
+
+
+async def notifications(viewer: Viewer, unread_only: bool = False, page: PageRequest = PageRequest()) -> Page[s.Notification]:
+    where = [Notification.user == viewer.user_id, Notification.read_at.is_null() if unread_only else None]
+    rows, total = await fetch_page(Notification, where, Notification.created_at, page, descending=True)
+    return Page(items=[s.Notification(id=r["id"], title=r["title"], link=r["link"] or None, created_at=r["created_at"],
+                                      read=r["read_at"] is not None) for r in rows], total=total)
+
+
+async def unread_count(viewer: Viewer) -> int:
+    return await Notification.count().where(Notification.user == viewer.user_id, Notification.read_at.is_null())
+
+
+async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:
+    """One notification, or all of the viewer's; only the viewer's own are ever touched."""
+    where = [Notification.user == viewer.user_id, Notification.read_at.is_null()]
+    if notification_id is not None:
+        if not await Notification.exists().where(Notification.id == notification_id, Notification.user == viewer.user_id):
+            raise NotFound(f"Notisen {notification_id} finns inte.")
+        where.append(Notification.id == notification_id)
+    done = await Notification.update({Notification.read_at: clock.now()}).where(*where).returning(Notification.id)
+    return len(done)
+
+
+def _admin_only(viewer: Viewer) -> None:
+    if viewer.role != "admin":
+        raise Forbidden("Bara en administratör ser utkorgen.")
+
+
+def _outbox_out(r: dict) -> s.OutboxMessage:
+    return s.OutboxMessage(
+        id=r["id"], kind=r["kind"], to_address=r["to_address"], subject=r["subject"], state=r["state"], attempts=r["attempts"],
+        next_attempt_at=r["next_attempt_at"], last_error=r["last_error"] or None, sent_at=r["sent_at"], created_at=r["created_at"],
+        deadline_id=r["deadline"], message_id=r["message_id"],
+    )
+
+
+async def outbox(viewer: Viewer, state: str | None = None, page: PageRequest = PageRequest()) -> Page[s.OutboxMessage]:
+    _admin_only(viewer)
+    rows, total = await fetch_page(OutboxMessage, [OutboxMessage.state == state if state else None], OutboxMessage.created_at,
+                                   page, descending=True)
+    return Page(items=[_outbox_out(r) for r in rows], total=total)
+
+
+async def outbox_counts(viewer: Viewer) -> dict[str, int]:
+    _admin_only(viewer)
+    rows = await OutboxMessage.raw("SELECT state, COUNT(*) AS n FROM outbox_message GROUP BY state")
+    return {r["state"]: r["n"] for r in rows}
+
+
+async def retry(viewer: Viewer, message_id: int) -> s.OutboxMessage:
+    """Send a failed (or waiting) message at the next sweep, with a fresh count of attempts."""
+    _admin_only(viewer)
+    done = await OutboxMessage.update({
+        OutboxMessage.state: "pending", OutboxMessage.attempts: 0, OutboxMessage.next_attempt_at: clock.now(),
+    }).where(OutboxMessage.id == message_id, OutboxMessage.state.is_in(["failed", "pending"])).returning(OutboxMessage.id)
+    if not done:
+        if not await OutboxMessage.exists().where(OutboxMessage.id == message_id):
+            raise NotFound(f"Meddelandet {message_id} finns inte.")
+        raise Conflict("Bara ett misslyckat eller väntande meddelande kan skickas igen.", field="state")
+    return _outbox_out(await OutboxMessage.select().where(OutboxMessage.id == message_id).first())
+
+
+async def sweep_is_stale(max_age: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
+    last = await last_sweep()
+    finished = last["last_finished_at"] if last else None
+    return finished is None or clock.now() - finished > max_age

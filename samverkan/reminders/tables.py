@@ -1,0 +1,52 @@
+"""The outbox of e-mail, in-app notifications and the sweep's own record."""
+
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from samverkan.accounts.tables import User
+from samverkan.deadlines.tables import Deadline
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    """One e-mail to one address. The key makes planning idempotent; the state machine is
+    pending → sending (claimed, with a lease) → sent, or back to pending with a later
+    next_attempt_at, or failed after too many attempts; cancelled when its deadline closed first."""
+
+    key = Varchar(length=200, unique=True)
+    kind = Varchar(length=20)  # reminder, escalation, digest, rule_change
+    deadline = ForeignKey(Deadline, null=True, on_delete=OnDelete.cascade)
+    user = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    to_address = Varchar(length=254)
+    subject = Varchar(length=300)
+    body = Text()
+    message_id = Varchar(length=120)
+    state = Varchar(length=10, default="pending")
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    lease_until = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=100, default="")
+    last_error = Text(default="")
+    sent_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class Notification(Table, tablename="notification"):
+    """What a reminder says, shown in the app to a user who has a login."""
+
+    key = Varchar(length=200, unique=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    title = Varchar(length=300)
+    link = Varchar(length=300, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    read_at = Timestamptz(null=True, default=None)
+
+
+class SweepState(Table, tablename="sweep_state"):
+    """One row: when a sweep last finished (any instance), and the last day digests were planned."""
+
+    name = Varchar(length=20, unique=True)
+    last_started_at = Timestamptz(null=True, default=None)
+    last_finished_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")
+    digests_on = Date(null=True, default=None)
