@@ -212,11 +212,14 @@ class Plan:
             self.notifications.append(Notification(key=f"{key}:u{to.user_id}", user=to.user_id, title=subject, link=link))
 
     async def save(self) -> int:
+        """Insert what is not there yet; returns how many messages are new (another instance
+        may have planned the rest a moment ago)."""
+        new = []
         if self.messages:
-            await OutboxMessage.insert(*self.messages).on_conflict(action="DO NOTHING")
+            new = await OutboxMessage.insert(*self.messages).on_conflict(action="DO NOTHING").returning(OutboxMessage.id)
         if self.notifications:
             await Notification.insert(*self.notifications).on_conflict(action="DO NOTHING")
-        return len(self.messages)
+        return len(new)
 
 
 def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
