@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_httponly=True,  # nothing reads it from script: the token is rendered into each page
             cookie_samesite="lax",
             # The API authenticates with bearer tokens only, never cookies, so CSRF cannot reach it.
-            exclude=["^/api/", "^/health$", "^/schema"],
+            exclude=["^/api/", "^/health$", "^/schema", "^/calendar/"],
         ),
         template_config=template_config(settings),
         openapi_config=OpenAPIConfig(

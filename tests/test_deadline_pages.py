@@ -27,9 +27,9 @@ def _section(html: str, heading: str) -> str:
 async def test_the_dashboard_groups_deadlines_by_urgency_within_the_viewers_scope(client, callers, org):
     people = await callers()
     overdue = await _matter(client, people["hr"], org, 20, org.union_id)
-    this_week = await _matter(client, people["hr"], org, 10, org.union_id)
+    this_week = await _matter(client, people["hr"], org, 12, org.union_id)
     later = await _matter(client, people["hr"], org, 0, org.union_id)
-    other_union = await _matter(client, people["hr"], org, 10, org.other_union_id)
+    other_union = await _matter(client, people["hr"], org, 12, org.other_union_id)
 
     await login(client, people["union"].email, people["union"].password)
     page = (await client.get("/frister")).text
@@ -50,7 +50,7 @@ async def test_notifications_are_shown_counted_and_marked_read(client, callers, 
 
     people = await callers()
     await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
-    matter = await _matter(client, people["hr"], org, 10, org.union_id)
+    matter = await _matter(client, people["hr"], org, 12, org.union_id)
     await sweep(get_settings())  # no SMTP host: the mail goes to the log
     await login(client, people["department"].email, people["department"].password)
     page = (await client.get("/notiser")).text
@@ -68,7 +68,7 @@ async def test_the_outbox_page_lists_messages_and_sends_a_failed_one_again(clien
 
     people = await callers()
     await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
-    await _matter(client, people["hr"], org, 10, org.union_id)
+    await _matter(client, people["hr"], org, 12, org.union_id)
     await sweep(get_settings())
     first = await OutboxMessage.select().first()
     await OutboxMessage.update({OutboxMessage.state: "failed", OutboxMessage.last_error: "554 avvisad", OutboxMessage.attempts: 10}).where(

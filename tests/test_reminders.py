@@ -57,7 +57,7 @@ async def test_a_due_reminder_is_sent_once_with_a_stable_message_id(client, call
     from samverkan.reminders.service import sweep
 
     people = await callers()
-    matter, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    matter, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     due = dt.date.fromisoformat(deadline["due"])
     assert 0 <= (due - clock.today()).days <= 7  # within the week before: the "week" stage has come
     settings = _settings(**smtp.env())
@@ -117,7 +117,7 @@ async def test_a_refusing_server_loses_nothing_and_the_message_goes_later(client
     from samverkan.reminders.service import sweep
 
     people = await callers()
-    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     settings = _settings(**smtp.env())
     smtp.recorder.refuse_with = "451 4.3.0 Försök igen senare"
     result = await sweep(settings)
@@ -145,7 +145,7 @@ async def test_a_server_that_does_not_answer_loses_nothing(client, callers, org,
     silent.listen(5)  # accepts connections, never says a word
     try:
         people = await callers()
-        await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+        await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
         result = await sweep(_settings(SAMVERKAN_SMTP_HOST="127.0.0.1", SAMVERKAN_SMTP_PORT=str(silent.getsockname()[1]),
                                        SAMVERKAN_SMTP_SECURITY="none"))
     finally:
@@ -161,7 +161,7 @@ async def test_after_too_many_attempts_a_message_waits_for_an_administrator(clie
     from samverkan.reminders.tables import OutboxMessage
 
     people = await callers()
-    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     settings = _settings(**smtp.env())
     smtp.recorder.refuse_with = "554 5.7.1 Nej"
     await sweep(settings)
@@ -186,7 +186,7 @@ async def test_an_expired_lease_is_taken_over_and_sent_with_the_same_message_id(
     from samverkan.reminders.service import claim, plan_deadline_reminders, sweep
 
     people = await callers()
-    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     settings = _settings(**smtp.env(), SAMVERKAN_MAIL_LEASE_SECONDS="30")
     await plan_deadline_reminders(settings, clock.today())
     taken = await claim(settings, clock.now())  # an instance claims, then dies before sending
@@ -201,7 +201,7 @@ async def test_a_deadline_met_before_sending_is_not_reminded(client, callers, or
     from samverkan.reminders.service import plan_deadline_reminders, sweep
 
     people = await callers()
-    matter, _ = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    matter, _ = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     settings = _settings(**smtp.env())
     assert await plan_deadline_reminders(settings, clock.today()) >= 1
     await client.post(f"/api/v1/matters/{matter['id']}/events", json={"type": "meeting_held", "date": clock.today().isoformat()},
@@ -218,7 +218,7 @@ async def test_an_overdue_deadline_is_escalated_to_the_departments_hr_contact(cl
     people = await callers()
     await orgs.create_person(os_.PersonCreate(name="Hanna HR", email="hanna.hr@lund.example", side="employer",
                                               department_id=org.department_id, roles=["hr"]))
-    _, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=17)
+    _, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=20)
     assert dt.date.fromisoformat(deadline["due"]) < clock.today() and deadline["state"] == "missed"
     await sweep(_settings(**smtp.env()))
     escalations = [m for m in smtp.recorder.messages if m["Subject"].startswith("Passerad frist")]
@@ -243,7 +243,7 @@ async def test_the_daily_digest_goes_once_from_seven_stockholm_time(client, call
     from samverkan.reminders.tables import SweepState
 
     people = await callers()
-    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     settings = _settings(**smtp.env())
     today = clock.today()
     await SweepState.update({SweepState.digests_on: None}).where(SweepState.name == "sweep")
@@ -286,7 +286,7 @@ async def test_sweep_once_from_the_command_line_sends_what_is_due(client, caller
     import sys
 
     people = await callers()
-    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=10)
+    await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     result = subprocess.run([sys.executable, "-m", "samverkan", "sweep", "--once"], capture_output=True, text=True, timeout=120,
                             env={**os.environ, **smtp.env()})
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""Login, logout, the start page and the caller's own account (API tokens)."""
+"""Login, logout, the start page and the caller's own account (API tokens, calendar address)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from samverkan.accounts import service
 from samverkan.accounts.access import ADMIN, PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
 from samverkan.accounts.schemas import UserCreate, UserUpdate
+from samverkan.feeds import service as feeds
 from samverkan.orgs.pages import departments_and_unions
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.auth import SESSION_COOKIE
@@ -81,13 +82,17 @@ async def home() -> Template:
     return Template("home.html")
 
 
-async def _account(request: Request, new_token: str | None = None, status: int = 200) -> Template:
+async def _account(
+    request: Request, new_token: str | None = None, new_feed_url: str | None = None, status: int = 200
+) -> Template:
     return Template(
         "accounts/account.html",
         context={
             "account": await service.get_user(request.user.user_id),
             "tokens": await service.list_tokens(request.user.user_id),
             "new_token": new_token,
+            "feed_created_at": await feeds.feed_created_at(request.user.user_id),
+            "new_feed_url": new_feed_url,
         },
         status_code=status,
     )
@@ -104,6 +109,12 @@ async def create_token(request: Request) -> Template:
     token, _ = await service.create_token(request.user.user_id, text(form.get("label"))[:100])
     # Shown on this one response only; it is stored as a hash.
     return await _account(request, new_token=token, status=201)
+
+
+@post("/konto/kalender", guards=[SIGNED_IN], name="calendar-feed-regenerate")
+async def regenerate_calendar_feed(request: Request) -> Template:
+    # The address is shown on this one response only; it is stored as a hash. The old one stops working.
+    return await _account(request, new_feed_url=await feeds.regenerate(request.user), status=201)
 
 
 @post("/konto/nycklar/{token_id:int}/aterkalla", guards=[SIGNED_IN], name="token-revoke")
@@ -143,4 +154,4 @@ USERS = Register(
     before_change=lambda viewer, id, data: service.check_not_locking_out(viewer.user_id, id, data),
 )
 
-ROUTES = [login_page, login, logout, home, account, create_token, revoke_token, *routes(USERS)]
+ROUTES = [login_page, login, logout, home, account, create_token, revoke_token, regenerate_calendar_feed, *routes(USERS)]

@@ -4,6 +4,7 @@ be silently late, which must never go unnoticed)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from litestar.middleware import ASGIMiddleware
@@ -24,8 +25,12 @@ async def _sweep_is_stale() -> bool:
     return stale
 
 
+_NOT_PAGES = re.compile(r"^/(static|api|calendar)/|^/health$|^/schema")
+
+
 class PageStatusMiddleware(ASGIMiddleware):
-    exclude_path_pattern = ("^/static/", "^/api/", "^/health$", "^/schema", "^/calendar/")
+    # By request path, not handler path: the API's handlers live under a router.
+    should_bypass_for_scope = staticmethod(lambda scope: _NOT_PAGES.match(scope["path"]) is not None)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         viewer = scope.get("user")
