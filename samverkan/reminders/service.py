@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
+from samverkan.database import engine
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.calendar import WEEKDAYS
 from samverkan.deadlines.tables import Deadline
@@ -336,15 +337,30 @@ async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -
         (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
     ):
         candidates = OutboxMessage.select(OutboxMessage.id).where(claimable).limit(limit - len(claimed))
-        if settings.is_postgres:
-            candidates = candidates.lock_rows("UPDATE", skip_locked=True)
-        claimed += await OutboxMessage.update({
+        take = OutboxMessage.update({
             OutboxMessage.state: "sending", OutboxMessage.lease_until: lease, OutboxMessage.claimed_by: WORKER,
             OutboxMessage.attempts: OutboxMessage.attempts + 1,
-        }).where(OutboxMessage.id.is_in(candidates), claimable).returning(*_CLAIMED)
+        })
+        if settings.is_postgres:
+            # Ids first, then the UPDATE, in one transaction that holds the row locks. As a
+            # subquery of the UPDATE, PostgreSQL may run the LIMIT … SKIP LOCKED select once per
+            # outer row (a semi join) and claim far more than `limit`.
+            async with engine().transaction():
+                ids = [r["id"] for r in await candidates.lock_rows("UPDATE", skip_locked=True)]
+                if ids:
+                    claimed += await take.where(OutboxMessage.id.is_in(ids), claimable).returning(*_CLAIMED)
+        else:
+            # SQLite has one writer at a time: the statement alone is atomic.
+            claimed += await take.where(OutboxMessage.id.is_in(candidates), claimable).returning(*_CLAIMED)
         if len(claimed) >= limit:
             break
     return claimed
+
+
+def _still_ours(ids: list[int]) -> Any:
+    """Rows this instance claimed and still holds: after a lease ran out, another instance may
+    have taken a row over, and then its outcome is that instance's to record."""
+    return (OutboxMessage.id.is_in(ids)) & (OutboxMessage.state == "sending") & (OutboxMessage.claimed_by == WORKER)
 
 
 async def _still_wanted(batch: list[dict]) -> set[int]:
@@ -363,14 +379,14 @@ async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple
         cancelled = [m["id"] for m in batch if m["id"] not in wanted]
         if cancelled:
             await OutboxMessage.update({OutboxMessage.state: "cancelled", OutboxMessage.lease_until: None}).where(
-                OutboxMessage.id.is_in(cancelled))
+                _still_ours(cancelled))
         outgoing = [Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"]) for m in batch if m["id"] in wanted]
         sent, failed = await mailer.send(outgoing) if outgoing else ([], {})
         if sent:
             await OutboxMessage.update({
                 OutboxMessage.state: "sent", OutboxMessage.sent_at: clock.now(), OutboxMessage.lease_until: None,
                 OutboxMessage.last_error: "",
-            }).where(OutboxMessage.id.is_in(sent))
+            }).where(_still_ours(sent))
         attempts = {m["id"]: m["attempts"] for m in batch}
         for message_id, error in failed.items():
             # Back to the queue with a growing delay; after MAX_ATTEMPTS it waits for an administrator.
@@ -379,7 +395,7 @@ async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple
                 OutboxMessage.state: "failed" if given_up else "pending", OutboxMessage.lease_until: None,
                 OutboxMessage.next_attempt_at: clock.now() + planning.backoff(attempts[message_id]),
                 OutboxMessage.last_error: error[:2000],
-            }).where(OutboxMessage.id == message_id)
+            }).where(_still_ours([message_id]))
             log.warning("e-post %s inte skickad (försök %s): %s", message_id, attempts[message_id], error)
         sent_total += len(sent)
         failed_total += len(failed)
