@@ -123,7 +123,7 @@ async def test_the_editor_previews_and_saves(client, callers, org):
     assert 'id="AGR-PROTOCOL-APPROVAL.length"' in bad.text and 'aria-invalid="true"' in bad.text
 
     preview = await client.post("/regler/ny", data={**data, "AGR-PROTOCOL-APPROVAL.length": "20"})
-    assert preview.status_code == 200 and "1 öppna frister flyttas" in preview.text
+    assert preview.status_code == 200 and "1 öppen frist flyttas" in preview.text
     assert before["due"] in preview.text and (held + dt.timedelta(days=20)).isoformat() in preview.text
     saved = await client.post("/regler/ny", data={**data, "AGR-PROTOCOL-APPROVAL.length": "20", "action": "save"})
     assert saved.status_code == 200 and "Versionen är sparad" in saved.text and matter["diary_no"] in saved.text

@@ -256,14 +256,15 @@ async def end_session(key: str) -> None:
     await UserSession.delete().where(UserSession.key_hash == _sha256(key))
 
 
-_VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")
+VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")
 # The joined columns are built once: rebuilding them costs more than the query on every request.
-_SESSION_USER = tuple(getattr(UserSession.user, c) for c in _VIEWER_COLUMNS)
-_TOKEN_USER = tuple(getattr(ApiToken.user, c) for c in _VIEWER_COLUMNS)
+_SESSION_USER = tuple(getattr(UserSession.user, c) for c in VIEWER_COLUMNS)
+_TOKEN_USER = tuple(getattr(ApiToken.user, c) for c in VIEWER_COLUMNS)
 
 
-def _viewer(row: dict, prefix: str, via: str) -> Viewer:
-    v = {c: row[f"{prefix}{c}"] for c in _VIEWER_COLUMNS}
+def viewer_from_row(row: dict, via: str, prefix: str = "") -> Viewer:
+    """A Viewer from the VIEWER_COLUMNS of a user row (joined columns carry a prefix such as "user.")."""
+    v = {c: row[f"{prefix}{c}"] for c in VIEWER_COLUMNS}
     return Viewer(
         user_id=v["id"], email=v["email"], name=v["name"], role=v["role"], department_id=v["department"],
         union_id=v["trade_union"], person_id=v["person"], via=via,
@@ -280,7 +281,7 @@ async def viewer_from_session(key: str) -> Viewer | None:
         )
         .first()
     )
-    return _viewer(row, "user.", "session") if row else None
+    return viewer_from_row(row, "session", "user.") if row else None
 
 
 # --- API tokens ------------------------------------------------------------
@@ -334,7 +335,7 @@ async def viewer_from_token(raw: str) -> Viewer | None:
     now = clock.now()
     if row["last_used_at"] is None or now - row["last_used_at"] > TOKEN_TOUCH_INTERVAL:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return _viewer(row, "user.", "token")
+    return viewer_from_row(row, "token", "user.")
 
 
 async def find_user_id(email: str) -> int:

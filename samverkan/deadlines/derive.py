@@ -15,6 +15,8 @@ from samverkan.deadlines.catalogue import BY_ID, Rule
 _MEETING_DUTY = {"negotiation_on_request", "central_negotiation", "contracting_out", "dispute", "other"}
 _HOLD = {"primary_negotiation", "negotiation_on_request", "contracting_out", "samverkan"}
 _CLAIMS = {"dispute", "other"}
+# Who must act before a deadline runs out, as mail and calendars say it.
+RESPONSIBLE_LABELS = {"employer": "arbetsgivaren", "union": "arbetstagarorganisationen", "claimant": "den som gör anspråket"}
 
 
 @dataclass(frozen=True)

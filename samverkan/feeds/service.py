@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 from icalendar import Alarm, Calendar, Event
 
 from samverkan import clock
-from samverkan.accounts.service import Viewer
+from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.database import engine, write_unique
 from samverkan.deadlines import service as deadlines
+from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.errors import Conflict, NotFound
 from samverkan.feeds.tables import CalendarFeed
 from samverkan.matters.tables import Matter
@@ -37,7 +38,6 @@ MAX_ITEMS = 1000
 # a working morning's notice, rather than -P1D, which would ring at midnight.
 DEADLINE_ALARM = -dt.timedelta(hours=17)
 MEETING_ALARM = -dt.timedelta(hours=1)
-RESPONSIBLE = {"employer": "arbetsgivaren", "union": "arbetstagarorganisationen", "claimant": "den som gör anspråket"}
 # What secrets.token_urlsafe(32) makes; anything else cannot be a feed and is not looked up.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 NOT_FOUND = "Kalendern finns inte. Adressen kan ha ersatts av en ny."
@@ -73,8 +73,7 @@ async def feed_created_at(user_id: int) -> dt.datetime | None:
     return row["created_at"] if row else None
 
 
-_VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")
-_FEED_USER = tuple(getattr(CalendarFeed.user, c) for c in _VIEWER_COLUMNS)
+_FEED_USER = tuple(getattr(CalendarFeed.user, c) for c in VIEWER_COLUMNS)
 
 
 async def _viewer(token: str) -> Viewer:
@@ -87,11 +86,7 @@ async def _viewer(token: str) -> Viewer:
     )
     if row is None:
         raise NotFound(NOT_FOUND)
-    v = {c: row[f"user.{c}"] for c in _VIEWER_COLUMNS}
-    return Viewer(
-        user_id=v["id"], email=v["email"], name=v["name"], role=v["role"], department_id=v["department"],
-        union_id=v["trade_union"], person_id=v["person"], via="feed",
-    )
+    return viewer_from_row(row, "feed", "user.")
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -132,7 +127,7 @@ async def _deadline_events(viewer: Viewer, base_url: str, host: str, stamp: dt.d
         # A calendar is synced to phones and mail servers: an individärende is named by its
         # diary number only, as in the reminder e-mails.
         matter = m["diary_no"] if m["personal_data"] else f"{m['diary_no']} {m['title']}"
-        lines = [f"Ärende: {matter}", f"Grund: {d.basis}", f"Ansvarig: {RESPONSIBLE.get(d.responsible, d.responsible)}"]
+        lines = [f"Ärende: {matter}", f"Grund: {d.basis}", f"Ansvarig: {RESPONSIBLE_LABELS[d.responsible]}"]
         if d.reason:
             lines.append(d.reason)
         if d.state == "missed":

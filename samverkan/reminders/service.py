@@ -22,10 +22,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from samverkan import clock
-from samverkan.accounts.service import Viewer
+from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
 from samverkan.database import engine
 from samverkan.deadlines import catalogue
+from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.calendar import WEEKDAYS
 from samverkan.deadlines.tables import Deadline
 from samverkan.errors import Conflict, Forbidden, NotFound
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PLAN_BATCH = 500
 SEND_BATCH = 25
-RESPONSIBLE_LABELS = {"employer": "arbetsgivaren", "union": "arbetstagarorganisationen", "claimant": "den som gör anspråket"}
 
 
 # --- texts -----------------------------------------------------------------------
@@ -262,7 +262,8 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
                     plan.add(key, "escalation", to, "escalation.txt", row["id"], f"/arenden/{m.id}", d=d)
             elif stage is not None:
                 for to in people.responsible(m, row["responsible"], row["trade_union"]):
-                    plan.add(key, "reminder", to, "reminder.txt", row["id"], f"/arenden/{m.id}", d=d, stage=stage)
+                    plan.add(key, "reminder", to, "reminder.txt", row["id"], f"/arenden/{m.id}", d=d,
+                             days_left=(row["due"] - today).days)
         planned += await plan.save()
         for look, ids in next_look.items():
             await Deadline.update({Deadline.next_reminder_on: look}).where(Deadline.id.is_in(ids))
@@ -282,12 +283,9 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
     if state and state["digests_on"] and state["digests_on"] >= today:
         return 0
     plan = Plan(settings)
-    users = await User.select(User.id, User.email, User.name, User.role, User.department, User.trade_union, User.person).where(
-        User.active == True  # noqa: E712
-    )
+    users = await User.select(*[getattr(User, c) for c in VIEWER_COLUMNS]).where(User.active == True)  # noqa: E712
     for u in users:
-        viewer = Viewer(user_id=u["id"], email=u["email"], name=u["name"], role=u["role"], department_id=u["department"],
-                        union_id=u["trade_union"], person_id=u["person"], via="digest")
+        viewer = viewer_from_row(u, "digest")
         window = PageRequest(limit=100)
         overdue = (await list_deadlines(viewer, state="missed", due_after=today - planning.ESCALATION_WINDOW, page=window)).items
         soon = (await list_deadlines(viewer, state="open", due_before=today + dt.timedelta(days=8), page=window)).items

@@ -34,7 +34,9 @@ class PageStatusMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         viewer = scope.get("user")
-        is_full_page = scope.get("method") == "GET" and not any(k == b"hx-request" for k, _ in scope["headers"])
+        headers = dict(scope["headers"])
+        # A boosted link (hx-boost) gets a whole page with its header; other htmx requests get fragments.
+        is_full_page = scope.get("method") == "GET" and (b"hx-request" not in headers or b"hx-boosted" in headers)
         if viewer is not None and is_full_page:
             scope["page_status"] = {"unread": await reminders.unread_count(viewer), "sweep_stale": await _sweep_is_stale()}
         await next_app(scope, receive, send)
