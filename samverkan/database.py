@@ -19,6 +19,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from samverkan.errors import Conflict
 from samverkan.settings import Settings
@@ -126,3 +127,28 @@ async def write_unique(write: Callable[[], Awaitable[Any]], conflict: Conflict) 
         if _is_unique_violation(exc):
             raise conflict from None
         raise
+
+
+_SQLITE_ROWS_PER_INSERT = 500  # SQLite allows 32,766 parameters per statement
+
+
+async def insert_new(table: type[Table], columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """Insert plain rows, skipping those that meet a unique constraint (ON CONFLICT DO NOTHING);
+    returns how many were inserted. For bulk planning: no Piccolo object per row, and on
+    PostgreSQL one statement with one array per column, whatever the number of rows."""
+    if not rows:
+        return 0
+    name = table._meta.tablename
+    names = ", ".join(f'"{c}"' for c in columns)
+    if engine().engine_type == "postgres":
+        types = [table._meta.get_column_by_name(c).column_type for c in columns]
+        arrays = ", ".join(f"{{}}::{t}[]" for t in types)
+        sql = f"INSERT INTO {name} ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING id"
+        return len(await engine().run_querystring(QueryString(sql, *[list(col) for col in zip(*rows)])) or [])
+    inserted = 0
+    for start in range(0, len(rows), _SQLITE_ROWS_PER_INSERT):
+        chunk = rows[start:start + _SQLITE_ROWS_PER_INSERT]
+        values = ", ".join(["(" + ", ".join(["{}"] * len(columns)) + ")"] * len(chunk))
+        sql = f"INSERT INTO {name} ({names}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id"
+        inserted += len(await engine().run_querystring(QueryString(sql, *[v for row in chunk for v in row])) or [])
+    return inserted

@@ -29,13 +29,14 @@ import httpx
 import pytest
 
 from conftest import separate_database
+from samverkan.reminders.service import SEND_BATCH  # what one instance has in flight at most
 from smtp_server import SmtpServer, free_port
 
 INSTANCES = 3
 SEEDED = 300  # open deadlines, one reminder each (one recipient: the HR user who created the matters)
 MATTERS = 3
-SEND_BATCH = 25  # samverkan.reminders.service.SEND_BATCH: what one instance has in flight at most
-SMTP_DELAY = 0.04  # seconds per message at the SMTP server: a batch takes about a second to send
+SMTP_DELAY = 0.01  # seconds per message at the SMTP server: a full batch takes about a second to send
+LEASE_SECONDS = 10  # well above a batch's sending time, so only the killed instance's rows are taken over
 KILL_AFTER = 30  # messages received before the kill
 START_TIMEOUT = 60.0
 DELIVERY_TIMEOUT = 60.0
@@ -192,7 +193,7 @@ async def test_three_instances_one_killed_deliver_every_reminder_once(tmp_path):
             SAMVERKAN_LOG_LEVEL="INFO",  # uvicorn announces the bound port; sweeps log what they did
             SAMVERKAN_SCHEDULER="true",
             SAMVERKAN_SWEEP_SECONDS="5",
-            SAMVERKAN_MAIL_LEASE_SECONDS="5",
+            SAMVERKAN_MAIL_LEASE_SECONDS=str(LEASE_SECONDS),
             SAMVERKAN_BASE_URL="https://samverkan.lund.example",
         )
         seed = subprocess.run([sys.executable, "-c", SEED, str(SEEDED), str(MATTERS)], env=env,

@@ -20,11 +20,12 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from piccolo.columns.combination import WhereRaw
 
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
-from samverkan.database import engine
+from samverkan.database import engine, insert_new
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.calendar import WEEKDAYS
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PLAN_BATCH = 500
-SEND_BATCH = 25
+SEND_BATCH = 100  # claimed at once: also the most that can go twice if the instance dies mid-batch
 
 
 # --- texts -----------------------------------------------------------------------
@@ -145,8 +146,10 @@ async def audience(matter_ids: set[int]) -> Audience:
     ).where(Matter.id.is_in(ids))
     departments = list({r["department"] for r in matter_rows}) or [-1]
     creators = list({r["created_by"] for r in matter_rows if r["created_by"]}) or [-1]
-    parties = await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(MatterParty.matter.is_in(ids))
-    union_ids = list({p["trade_union"] for p in parties}) or [-1]
+    parties: dict[int, list[int]] = {}
+    for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(MatterParty.matter.is_in(ids)):
+        parties.setdefault(p["matter"], []).append(p["trade_union"])
+    union_ids = list({u for unions in parties.values() for u in unions}) or [-1]
     columns = (User.id, User.email, User.name, User.role, User.department, User.trade_union)
     users = await User.select(*columns).where(
         User.active == True,  # noqa: E712
@@ -172,7 +175,7 @@ async def audience(matter_ids: set[int]) -> Audience:
         matters[r["id"]] = MatterFacts(
             r["id"], r["diary_no"], r["title"], r["department"], r["personal_data"],
             _user(creator) if creator and creator["role"] in ("admin", "hr", "department") else None,
-            [p["trade_union"] for p in parties if p["matter"] == r["id"]],
+            parties.get(r["id"], []),
         )
     return Audience(
         matters=matters,
@@ -192,35 +195,38 @@ def _address_key(email: str) -> str:
 
 
 class Plan:
-    """Outbox rows and notifications collected for one insert each."""
+    """Outbox rows and notifications collected for one insert each (plain tuples: a sweep may
+    plan thousands, and building a Piccolo object per row costs more than the insert)."""
+
+    _MESSAGE = ("key", "kind", "deadline", "user", "to_address", "subject", "body", "message_id", "next_attempt_at", "created_at")
+    _NOTE = ("key", "user", "title", "link", "created_at")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.domain = urlsplit(settings.base_url).hostname or "samverkan.local"
-        self.messages: list[OutboxMessage] = []
-        self.notifications: list[Notification] = []
+        self.now = clock.now()
+        self.messages: list[tuple] = []
+        self.notifications: list[tuple] = []
 
-    def add(self, key: str, kind: str, to: Recipient, template: str, deadline_id: int | None = None,
+    def add(self, key: str, kind: str, recipients: list[Recipient], template: str, deadline_id: int | None = None,
             link: str = "", **context: Any) -> None:
-        subject, body = render(template, name=to.name or "", employer_name=self.settings.employer_name,
-                               base_url=self.settings.base_url, **context)
-        mail_key = f"{key}:{_address_key(to.email)}"
-        self.messages.append(OutboxMessage(
-            key=mail_key, kind=kind, deadline=deadline_id, user=to.user_id, to_address=to.email, subject=subject,
-            body=body, message_id=planning.message_id(mail_key, self.domain), next_attempt_at=clock.now(),
-        ))
-        if to.user_id is not None and kind != "digest":
-            self.notifications.append(Notification(key=f"{key}:u{to.user_id}", user=to.user_id, title=subject, link=link))
+        """One text to each recipient, rendered once: the texts greet no one by name."""
+        if not recipients:
+            return
+        subject, body = render(template, employer_name=self.settings.employer_name, base_url=self.settings.base_url, **context)
+        for to in recipients:
+            mail_key = f"{key}:{_address_key(to.email)}"
+            self.messages.append((mail_key, kind, deadline_id, to.user_id, to.email, subject, body,
+                                  planning.message_id(mail_key, self.domain), self.now, self.now))
+            if to.user_id is not None and kind != "digest":
+                self.notifications.append((f"{key}:u{to.user_id}", to.user_id, subject, link, self.now))
 
     async def save(self) -> int:
         """Insert what is not there yet; returns how many messages are new (another instance
         may have planned the rest a moment ago)."""
-        new = []
-        if self.messages:
-            new = await OutboxMessage.insert(*self.messages).on_conflict(action="DO NOTHING").returning(OutboxMessage.id)
-        if self.notifications:
-            await Notification.insert(*self.notifications).on_conflict(action="DO NOTHING")
-        return len(new)
+        new = await insert_new(OutboxMessage, self._MESSAGE, self.messages)
+        await insert_new(Notification, self._NOTE, self.notifications)
+        return new
 
 
 def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
@@ -245,7 +251,7 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
     while True:
         rows = await Deadline.select(*_PLAN_COLUMNS).where(
             Deadline.state == "open", Deadline.next_reminder_on <= today,
-        ).order_by(Deadline.id).limit(PLAN_BATCH)
+        ).limit(PLAN_BATCH)  # no ORDER BY: it would walk the primary key instead of the sweep index
         if not rows:
             return planned
         people = await audience({r["matter"] for r in rows})
@@ -258,12 +264,10 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
             d = deadline_context(row, m, settings)
             key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
             if stage == "overdue":
-                for to in people.escalation(m):
-                    plan.add(key, "escalation", to, "escalation.txt", row["id"], f"/arenden/{m.id}", d=d)
+                plan.add(key, "escalation", people.escalation(m), "escalation.txt", row["id"], f"/arenden/{m.id}", d=d)
             elif stage is not None:
-                for to in people.responsible(m, row["responsible"], row["trade_union"]):
-                    plan.add(key, "reminder", to, "reminder.txt", row["id"], f"/arenden/{m.id}", d=d,
-                             days_left=(row["due"] - today).days)
+                plan.add(key, "reminder", people.responsible(m, row["responsible"], row["trade_union"]), "reminder.txt",
+                         row["id"], f"/arenden/{m.id}", d=d, days_left=(row["due"] - today).days)
         planned += await plan.save()
         for look, ids in next_look.items():
             await Deadline.update({Deadline.next_reminder_on: look}).where(Deadline.id.is_in(ids))
@@ -297,7 +301,7 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
             m = people.matters[d.matter_id]
             return {"due": d.due, "title": d.title, "diary_no": m.diary_no, "link": f"{settings.base_url}/arenden/{m.id}"}
 
-        plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", _user(u), "digest.txt", today=today,
+        plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", [_user(u)], "digest.txt", name=u["name"], today=today,
                  overdue=[item(d) for d in overdue], soon=[item(d) for d in soon])
     count = await plan.save()
     await SweepState.update({SweepState.digests_on: today}).where(SweepState.name == "sweep")
@@ -311,9 +315,8 @@ async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str,
     for row in moved:
         m = people.matters[row["matter"]]
         d = deadline_context(row, m, settings)
-        for to in people.responsible(m, row["responsible"], row["trade_union"]):
-            plan.add(f"c:{rule_set_id}:{row['id']}", "rule_change", to, "rule_change.txt", row["id"], f"/arenden/{m.id}",
-                     d=d, old_due=row["old_due"], rule_set=rule_set_name)
+        plan.add(f"c:{rule_set_id}:{row['id']}", "rule_change", people.responsible(m, row["responsible"], row["trade_union"]),
+                 "rule_change.txt", row["id"], f"/arenden/{m.id}", d=d, old_due=row["old_due"], rule_set=rule_set_name)
     return await plan.save()
 
 
@@ -330,9 +333,12 @@ async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -
     picked goes to one of them."""
     lease = clock.now() + dt.timedelta(seconds=settings.mail_lease_seconds)
     claimed: list[dict] = []
+    # The states are literals in the SQL, not parameters: the partial indexes (WHERE state = …)
+    # can serve only a query that names the state, and PostgreSQL's cached generic plan for a
+    # parameter would scan the whole outbox, sent history included.
     for claimable in (
-        (OutboxMessage.state == "sending") & (OutboxMessage.lease_until < now),
-        (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
+        WhereRaw("state = 'sending'") & (OutboxMessage.lease_until < now),
+        WhereRaw("state = 'pending'") & (OutboxMessage.next_attempt_at <= now),
     ):
         candidates = OutboxMessage.select(OutboxMessage.id).where(claimable).limit(limit - len(claimed))
         take = OutboxMessage.update({
@@ -345,8 +351,8 @@ async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -
             # outer row (a semi join) and claim far more than `limit`.
             async with engine().transaction():
                 ids = [r["id"] for r in await candidates.lock_rows("UPDATE", skip_locked=True)]
-                if ids:
-                    claimed += await take.where(OutboxMessage.id.is_in(ids), claimable).returning(*_CLAIMED)
+                if ids:  # locked by this transaction: no one else can have changed them
+                    claimed += await take.where(OutboxMessage.id.is_in(ids)).returning(*_CLAIMED)
         else:
             # SQLite has one writer at a time: the statement alone is atomic.
             claimed += await take.where(OutboxMessage.id.is_in(candidates), claimable).returning(*_CLAIMED)
