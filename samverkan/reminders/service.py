@@ -25,7 +25,7 @@ from piccolo.columns.combination import WhereRaw
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
-from samverkan.database import engine, insert_new
+from samverkan.database import engine, ids_in, insert_new
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.calendar import WEEKDAYS
@@ -63,7 +63,8 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     global _texts
     if _texts is None:
         # Plain text, not HTML: nothing to escape. Our own templates, so no sandbox needed.
-        _texts = Environment(loader=FileSystemLoader(templates_dir() / "mail"), autoescape=False,
+        # auto_reload off: a sweep renders thousands of texts, each would stat its file.
+        _texts = Environment(loader=FileSystemLoader(templates_dir() / "mail"), autoescape=False, auto_reload=False,
                              undefined=StrictUndefined, keep_trailing_newline=True)
         _texts.filters["long_date"] = _long_date
     subject, _, body = _texts.get_template(template).render(**context).partition("\n")
@@ -143,11 +144,11 @@ async def audience(matter_ids: set[int]) -> Audience:
     ids = list(matter_ids) or [-1]
     matter_rows = await Matter.select(
         Matter.id, Matter.diary_no, Matter.title, Matter.department, Matter.personal_data, Matter.created_by,
-    ).where(Matter.id.is_in(ids))
+    ).where(ids_in(Matter.id, ids))
     departments = list({r["department"] for r in matter_rows}) or [-1]
     creators = list({r["created_by"] for r in matter_rows if r["created_by"]}) or [-1]
     parties: dict[int, list[int]] = {}
-    for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(MatterParty.matter.is_in(ids)):
+    for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(ids_in(MatterParty.matter, ids)):
         parties.setdefault(p["matter"], []).append(p["trade_union"])
     union_ids = list({u for unions in parties.values() for u in unions}) or [-1]
     columns = (User.id, User.email, User.name, User.role, User.department, User.trade_union)
@@ -270,7 +271,7 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
                          row["id"], f"/arenden/{m.id}", d=d, days_left=(row["due"] - today).days)
         planned += await plan.save()
         for look, ids in next_look.items():
-            await Deadline.update({Deadline.next_reminder_on: look}).where(Deadline.id.is_in(ids))
+            await Deadline.update({Deadline.next_reminder_on: look}).where(ids_in(Deadline.id, ids))
 
 
 async def plan_digests(settings: Settings, now: dt.datetime) -> int:
@@ -352,7 +353,7 @@ async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -
             async with engine().transaction():
                 ids = [r["id"] for r in await candidates.lock_rows("UPDATE", skip_locked=True)]
                 if ids:  # locked by this transaction: no one else can have changed them
-                    claimed += await take.where(OutboxMessage.id.is_in(ids)).returning(*_CLAIMED)
+                    claimed += await take.where(ids_in(OutboxMessage.id, ids)).returning(*_CLAIMED)
         else:
             # SQLite has one writer at a time: the statement alone is atomic.
             claimed += await take.where(OutboxMessage.id.is_in(candidates), claimable).returning(*_CLAIMED)
@@ -364,7 +365,7 @@ async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -
 def _still_ours(ids: list[int]) -> Any:
     """Rows this instance claimed and still holds: after a lease ran out, another instance may
     have taken a row over, and then its outcome is that instance's to record."""
-    return (OutboxMessage.id.is_in(ids)) & (OutboxMessage.state == "sending") & (OutboxMessage.claimed_by == WORKER)
+    return ids_in(OutboxMessage.id, ids) & (OutboxMessage.state == "sending") & (OutboxMessage.claimed_by == WORKER)
 
 
 async def _still_wanted(batch: list[dict]) -> set[int]:
@@ -372,7 +373,7 @@ async def _still_wanted(batch: list[dict]) -> set[int]:
     ids = {m["deadline"] for m in batch if m["deadline"] and m["kind"] in ("reminder", "escalation")}
     if not ids:
         return {m["id"] for m in batch}
-    open_ids = {r["id"] for r in await Deadline.select(Deadline.id).where(Deadline.id.is_in(list(ids)), Deadline.state == "open")}
+    open_ids = {r["id"] for r in await Deadline.select(Deadline.id).where(ids_in(Deadline.id, list(ids)), Deadline.state == "open")}
     return {m["id"] for m in batch if m["kind"] not in ("reminder", "escalation") or m["deadline"] in open_ids}
 
 
