@@ -162,3 +162,22 @@ def ids_in(column: Column, ids: list[int]) -> Any:
     if engine().engine_type == "postgres":
         return WhereRaw(f'"{column._meta.table._meta.tablename}"."{column._meta.db_column_name}" = ANY({{}}::integer[])', list(ids))
     return column.is_in(list(ids))
+
+
+async def update_each(column: Column, values: dict[int, Any]) -> None:
+    """Set `column` to a value of its own for each row id: on PostgreSQL one statement, on
+    SQLite one per distinct value."""
+    if not values:
+        return
+    table = column._meta.table
+    if engine().engine_type == "postgres":
+        name, col = table._meta.tablename, column._meta.db_column_name
+        sql = (f'UPDATE {name} SET "{col}" = v.value FROM unnest({{}}::integer[], {{}}::{column.column_type}[]) AS v(id, value) '
+               f"WHERE {name}.id = v.id")
+        await engine().run_querystring(QueryString(sql, list(values), list(values.values())))
+        return
+    by_value: dict[Any, list[int]] = {}
+    for row_id, value in values.items():
+        by_value.setdefault(value, []).append(row_id)
+    for value, ids in by_value.items():
+        await table.update({column: value}).where(table._meta.primary_key.is_in(ids))

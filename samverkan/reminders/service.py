@@ -25,7 +25,7 @@ from piccolo.columns.combination import WhereRaw
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
-from samverkan.database import engine, ids_in, insert_new
+from samverkan.database import engine, ids_in, insert_new, update_each
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.calendar import WEEKDAYS
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PLAN_BATCH = 500
-SEND_BATCH = 100  # claimed at once: also the most that can go twice if the instance dies mid-batch
+SEND_BATCH = 200  # claimed at once: also the most that can go twice if the instance dies mid-batch
 
 
 # --- texts -----------------------------------------------------------------------
@@ -257,10 +257,10 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
             return planned
         people = await audience({r["matter"] for r in rows})
         plan = Plan(settings)
-        next_look: dict[dt.date | None, list[int]] = {}
+        next_look: dict[int, dt.date | None] = {}
         for row in rows:
             stage, look = planning.stage_now(row["due"], today)
-            next_look.setdefault(look, []).append(row["id"])
+            next_look[row["id"]] = look
             m = people.matters[row["matter"]]
             d = deadline_context(row, m, settings)
             key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
@@ -270,8 +270,7 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
                 plan.add(key, "reminder", people.responsible(m, row["responsible"], row["trade_union"]), "reminder.txt",
                          row["id"], f"/arenden/{m.id}", d=d, days_left=(row["due"] - today).days)
         planned += await plan.save()
-        for look, ids in next_look.items():
-            await Deadline.update({Deadline.next_reminder_on: look}).where(ids_in(Deadline.id, ids))
+        await update_each(Deadline.next_reminder_on, next_look)
 
 
 async def plan_digests(settings: Settings, now: dt.datetime) -> int:
@@ -328,19 +327,17 @@ _CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, O
             OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts)
 
 
-async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH) -> list[dict]:
-    """Take up to `limit` messages for this instance: pending ones that are due, or ones whose
-    sender's lease ran out. The UPDATE re-checks the condition, so a row two instances both
-    picked goes to one of them."""
+async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH, taken_over: bool = True) -> list[dict]:
+    """Take up to `limit` messages for this instance: ones whose sender's lease ran out (unless
+    `taken_over` is false), then pending ones that are due."""
     lease = clock.now() + dt.timedelta(seconds=settings.mail_lease_seconds)
     claimed: list[dict] = []
     # The states are literals in the SQL, not parameters: the partial indexes (WHERE state = …)
     # can serve only a query that names the state, and PostgreSQL's cached generic plan for a
     # parameter would scan the whole outbox, sent history included.
-    for claimable in (
-        WhereRaw("state = 'sending'") & (OutboxMessage.lease_until < now),
-        WhereRaw("state = 'pending'") & (OutboxMessage.next_attempt_at <= now),
-    ):
+    expired = WhereRaw("state = 'sending'") & (OutboxMessage.lease_until < now)
+    due = WhereRaw("state = 'pending'") & (OutboxMessage.next_attempt_at <= now)
+    for claimable in (expired, due) if taken_over else (due,):
         candidates = OutboxMessage.select(OutboxMessage.id).where(claimable).limit(limit - len(claimed))
         take = OutboxMessage.update({
             OutboxMessage.state: "sending", OutboxMessage.lease_until: lease, OutboxMessage.claimed_by: WORKER,
@@ -379,7 +376,10 @@ async def _still_wanted(batch: list[dict]) -> set[int]:
 
 async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple[int, int]:
     sent_total = failed_total = 0
-    while batch := await claim(settings, now):
+    first = True
+    # Rows of a dead instance are looked for once per sweep; pending ones until none are left.
+    while batch := await claim(settings, now, taken_over=first):
+        first = False
         wanted = await _still_wanted(batch)
         cancelled = [m["id"] for m in batch if m["id"] not in wanted]
         if cancelled:
@@ -479,7 +479,9 @@ def _outbox_out(r: dict) -> s.OutboxMessage:
 
 async def outbox(viewer: Viewer, state: str | None = None, page: PageRequest = PageRequest()) -> Page[s.OutboxMessage]:
     _admin_only(viewer)
-    rows, total = await fetch_page(OutboxMessage, [OutboxMessage.state == state if state else None], OutboxMessage.created_at,
+    # Newest first by id (the order they were planned in): an index on created_at would be one
+    # more to maintain for every one of the thousands of rows a sweep inserts.
+    rows, total = await fetch_page(OutboxMessage, [OutboxMessage.state == state if state else None], OutboxMessage.id,
                                    page, descending=True)
     return Page(items=[_outbox_out(r) for r in rows], total=total)
 

@@ -28,7 +28,7 @@ class OutboxMessage(Table, tablename="outbox_message"):
     claimed_by = Varchar(length=100, default="")
     last_error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Notification(Table, tablename="notification"):
