@@ -32,7 +32,7 @@ What it does
    new ones due, too), vacuums and measures again.
 3. A measurement ("scenario") is ``--repeat`` sweeps after one unmeasured warm-up. Before every
    sweep the state is reset, outside the timing, so each sweep does exactly the same work: the
-   planned outbox rows and notifications are deleted (the history stays), the due deadlines of the
+   planned outbox rows are deleted (the history stays), the due deadlines of the
    scenario get ``next_reminder_on`` = today again, the other due-set deadlines of the database get
    tomorrow (as after today's sweep), ``sweep_state.digests_on`` is set to tomorrow (the daily digest
    is not what is measured), and the three tables are vacuumed (no dead rows pile up over the
@@ -47,7 +47,7 @@ What it does
    The two 200k scenarios are measured in alternation, so background load hits both alike.
 4. Baselines, measured in the same run, in the same alternation as the sweeps:
    * "floor": the same reads and writes done by hand in 5 statements on one asyncpg connection –
-     SELECT the due deadlines, COPY the outbox rows and the notifications the sweep made (captured
+     SELECT the due deadlines, COPY the outbox rows the sweep made (captured
      from a sweep of the scenario), UPDATE their deadlines' ``next_reminder_on``, UPDATE the outbox
      rows to sent. The least this work costs the database on this machine, whatever the code.
    * "SELECT 1 x statements": the round trip of ``SELECT 1`` through the service's engine (pool
@@ -136,7 +136,7 @@ TARGET_S = 1.0
 MAX_EQUAL_DUE_RATIO = 2.0
 PER_MATTER = 10  # deadlines per matter (one trigger event each matter, ten rules)
 DUE_SHARE = 0.01
-BIG_TABLES = {"deadline", "outbox_message", "notification", "matter", "matter_party", "matter_event"}
+BIG_TABLES = {"deadline", "outbox_message", "matter", "matter_party", "matter_event"}
 
 
 # --- arguments and environment ------------------------------------------------
@@ -439,13 +439,12 @@ class Scenario:
     statements: int = 0
     plan_statements: int = 0
     deliver_statements: int = 0
-    made: tuple[list[tuple], list[tuple]] | None = None  # outbox and notification rows one sweep wrote
+    made: list[tuple] | None = None  # the outbox rows one sweep wrote
     sel1_ms: float = 0.0
 
 
 OUTBOX_COLUMNS = ("key", "kind", "deadline", "user", "to_address", "subject", "body", "message_id", "state", "attempts",
-                  "next_attempt_at", "claimed_by", "last_error", "created_at")
-NOTIFICATION_COLUMNS = ("key", "user", "title", "link", "created_at")
+                  "next_attempt_at", "claimed_by", "last_error", "created_at", "link")
 
 
 class Bench:
@@ -460,7 +459,6 @@ class Bench:
         # The same ids every time, so a replayed sweep (EXPLAIN) refers to the rows it made.
         await c.execute("SELECT setval(pg_get_serial_sequence('outbox_message', 'id'), $1, $2)",
                         max(self.history_max, 1), self.history_max > 0)
-        await c.execute("DELETE FROM notification")
         await c.execute("UPDATE deadline SET next_reminder_on = $1 WHERE id = ANY($2::int[])", today, s.active)
         if s.inactive:
             await c.execute("UPDATE deadline SET next_reminder_on = $1 WHERE id = ANY($2::int[])",
@@ -468,7 +466,7 @@ class Bench:
         # The daily digest is not measured: mark it done (tomorrow, so a run across midnight skips it too).
         await c.execute("INSERT INTO sweep_state (name, last_error, digests_on) VALUES ('sweep', '', $1) "
                         "ON CONFLICT (name) DO UPDATE SET digests_on = excluded.digests_on", today + dt.timedelta(days=1))
-        await c.execute("VACUUM deadline, outbox_message, notification")
+        await c.execute("VACUUM deadline, outbox_message")
         gc.collect()
 
     async def sweep_once(self, s: Scenario) -> tuple[Any, PhaseTimer, float, QueryRecorder]:
@@ -495,14 +493,13 @@ class Bench:
 
         outbox = await self.conn.fetch(f"SELECT {columns(OUTBOX_COLUMNS)} FROM outbox_message WHERE id > $1",
                                        self.history_max)
-        notifications = await self.conn.fetch(f"SELECT {columns(NOTIFICATION_COLUMNS)} FROM notification")
         pending = OUTBOX_COLUMNS.index("state"), OUTBOX_COLUMNS.index("attempts"), OUTBOX_COLUMNS.index("claimed_by")
         rows = []
         for r in outbox:
             r = list(r)
             r[pending[0]], r[pending[1]], r[pending[2]] = "pending", 0, ""
             rows.append(tuple(r))
-        s.made = (rows, [tuple(r) for r in notifications])
+        s.made = rows
 
     async def measured_sweep(self, s: Scenario) -> None:
         await self.reset(s)
@@ -520,12 +517,11 @@ class Bench:
         """The same reads and writes by hand, in 5 statements on one connection."""
         await self.reset(s)
         c, today = self.conn, self.today
-        outbox, notifications = s.made
+        outbox = s.made
         t0 = time.perf_counter()
         rows = await c.fetch("SELECT id, matter, rule_id, trade_union, due, reason, responsible FROM deadline "
                              "WHERE state = 'open' AND next_reminder_on <= $1", today)
         await c.copy_records_to_table("outbox_message", records=outbox, columns=list(OUTBOX_COLUMNS))
-        await c.copy_records_to_table("notification", records=notifications, columns=list(NOTIFICATION_COLUMNS))
         await c.execute("UPDATE deadline SET next_reminder_on = due + 1 WHERE id = ANY($1::int[])", [r["id"] for r in rows])
         await c.execute("UPDATE outbox_message SET state = 'sent', sent_at = now() WHERE state = 'pending'")
         s.floor_ms.append((time.perf_counter() - t0) * 1000)

@@ -38,7 +38,7 @@ from samverkan.paths import templates_dir
 from samverkan.reminders import planning
 from samverkan.reminders import schemas as s
 from samverkan.reminders.mail import Mailer, Outgoing, mailer_for
-from samverkan.reminders.tables import Notification, OutboxMessage, SweepState
+from samverkan.reminders.tables import OutboxMessage, SweepState
 from samverkan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -196,18 +196,17 @@ def _address_key(email: str) -> str:
 
 
 class Plan:
-    """Outbox rows and notifications collected for one insert each (plain tuples: a sweep may
-    plan thousands, and building a Piccolo object per row costs more than the insert)."""
+    """Outbox rows collected for one insert (plain tuples: a sweep may plan thousands, and
+    building a Piccolo object per row costs more than the insert)."""
 
-    _MESSAGE = ("key", "kind", "deadline", "user", "to_address", "subject", "body", "message_id", "next_attempt_at", "created_at")
-    _NOTE = ("key", "user", "title", "link", "created_at")
+    _COLUMNS = ("key", "kind", "deadline", "user", "to_address", "subject", "body", "message_id", "link",
+                "next_attempt_at", "created_at")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.domain = urlsplit(settings.base_url).hostname or "samverkan.local"
         self.now = clock.now()
         self.messages: list[tuple] = []
-        self.notifications: list[tuple] = []
 
     def add(self, key: str, kind: str, recipients: list[Recipient], template: str, deadline_id: int | None = None,
             link: str = "", **context: Any) -> None:
@@ -218,16 +217,12 @@ class Plan:
         for to in recipients:
             mail_key = f"{key}:{_address_key(to.email)}"
             self.messages.append((mail_key, kind, deadline_id, to.user_id, to.email, subject, body,
-                                  planning.message_id(mail_key, self.domain), self.now, self.now))
-            if to.user_id is not None and kind != "digest":
-                self.notifications.append((f"{key}:u{to.user_id}", to.user_id, subject, link, self.now))
+                                  planning.message_id(mail_key, self.domain), link, self.now, self.now))
 
     async def save(self) -> int:
         """Insert what is not there yet; returns how many messages are new (another instance
         may have planned the rest a moment ago)."""
-        new = await insert_new(OutboxMessage, self._MESSAGE, self.messages)
-        await insert_new(Notification, self._NOTE, self.notifications)
-        return new
+        return await insert_new(OutboxMessage, self._COLUMNS, self.messages)
 
 
 def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
@@ -442,25 +437,30 @@ async def last_sweep() -> dict | None:
 # --- reading: notifications for their user, the outbox for administrators ----------------
 
 
+def _notes_of(viewer: Viewer) -> list[Any]:
+    """A user's notifications: the messages to them, except the daily digest (a summary)."""
+    return [OutboxMessage.user == viewer.user_id, OutboxMessage.kind != "digest"]
+
+
 async def notifications(viewer: Viewer, unread_only: bool = False, page: PageRequest = PageRequest()) -> Page[s.Notification]:
-    where = [Notification.user == viewer.user_id, Notification.read_at.is_null() if unread_only else None]
-    rows, total = await fetch_page(Notification, where, Notification.created_at, page, descending=True)
-    return Page(items=[s.Notification(id=r["id"], title=r["title"], link=r["link"] or None, created_at=r["created_at"],
+    where = [*_notes_of(viewer), OutboxMessage.read_at.is_null() if unread_only else None]
+    rows, total = await fetch_page(OutboxMessage, where, OutboxMessage.id, page, descending=True)
+    return Page(items=[s.Notification(id=r["id"], title=r["subject"], link=r["link"] or None, created_at=r["created_at"],
                                       read=r["read_at"] is not None) for r in rows], total=total)
 
 
 async def unread_count(viewer: Viewer) -> int:
-    return await Notification.count().where(Notification.user == viewer.user_id, Notification.read_at.is_null())
+    return await OutboxMessage.count().where(*_notes_of(viewer), OutboxMessage.read_at.is_null())
 
 
 async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:
     """One notification, or all of the viewer's; only the viewer's own are ever touched."""
-    where = [Notification.user == viewer.user_id, Notification.read_at.is_null()]
+    where = [*_notes_of(viewer), OutboxMessage.read_at.is_null()]
     if notification_id is not None:
-        if not await Notification.exists().where(Notification.id == notification_id, Notification.user == viewer.user_id):
+        if not await OutboxMessage.exists().where(OutboxMessage.id == notification_id, *_notes_of(viewer)):
             raise NotFound(f"Notisen {notification_id} finns inte.")
-        where.append(Notification.id == notification_id)
-    done = await Notification.update({Notification.read_at: clock.now()}).where(*where).returning(Notification.id)
+        where.append(OutboxMessage.id == notification_id)
+    done = await OutboxMessage.update({OutboxMessage.read_at: clock.now()}).where(*where).returning(OutboxMessage.id)
     return len(done)
 
 

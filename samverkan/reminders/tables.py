@@ -1,4 +1,4 @@
-"""The outbox of e-mail, in-app notifications and the sweep's own record."""
+"""The outbox of e-mail (which is also each user's list of notifications) and the sweep's own record."""
 
 from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -11,7 +11,10 @@ from samverkan.deadlines.tables import Deadline
 class OutboxMessage(Table, tablename="outbox_message"):
     """One e-mail to one address. The key makes planning idempotent; the state machine is
     pending → sending (claimed, with a lease) → sent, or back to pending with a later
-    next_attempt_at, or failed after too many attempts; cancelled when its deadline closed first."""
+    next_attempt_at, or failed after too many attempts; cancelled when its deadline closed first.
+
+    A message to a user with a login is also their in-app notification (not the daily digest,
+    which only sums up): one row for both, so a sweep writes each reminder once."""
 
     key = Varchar(length=200, unique=True)
     kind = Varchar(length=20)  # reminder, escalation, digest, rule_change
@@ -29,17 +32,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     last_error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
-
-
-class Notification(Table, tablename="notification"):
-    """What a reminder says, shown in the app to a user who has a login."""
-
-    key = Varchar(length=200, unique=True)
-    user = ForeignKey(User, on_delete=OnDelete.cascade)
-    title = Varchar(length=300)
-    link = Varchar(length=300, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
-    read_at = Timestamptz(null=True, default=None)
+    link = Varchar(length=300, default="")  # the page the notification leads to
+    read_at = Timestamptz(null=True, default=None)  # when the user read it in the app
 
 
 class SweepState(Table, tablename="sweep_state"):

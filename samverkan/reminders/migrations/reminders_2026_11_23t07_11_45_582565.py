@@ -39,9 +39,9 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-11-23T06:10:09:934084"
+ID = "2026-11-23T07:11:45:582565"
 VERSION = "1.38.0"
-DESCRIPTION = "Outbox, notifications and the sweep record"
+DESCRIPTION = "The outbox (also the in-app notifications) and the sweep record"
 
 
 async def forwards():
@@ -52,13 +52,6 @@ async def forwards():
     manager.add_table(
         class_name="OutboxMessage",
         tablename="outbox_message",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Notification",
-        tablename="notification",
         schema=None,
         columns=None,
     )
@@ -420,76 +413,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
-        column_name="key",
-        db_column_name="key",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
-        column_name="title",
-        db_column_name="title",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
+        table_class_name="OutboxMessage",
+        tablename="outbox_message",
         column_name="link",
         db_column_name="link",
         column_class_name="Varchar",
@@ -510,29 +435,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Notification",
-        tablename="notification",
+        table_class_name="OutboxMessage",
+        tablename="outbox_message",
         column_name="read_at",
         db_column_name="read_at",
         column_class_name="Timestamptz",
