@@ -2,8 +2,9 @@
 
 The built-in catalogue is the bottom layer. A local agreement set (municipality-wide, or one
 department's) is a chain of versions, each with an effective date and only the agreement rules it
-changes. For a deadline the latest version effective on its start day counts: the department's
-first, then the municipality's, then the catalogue. Only the local agreement's rules can be
+changes; a rule a version leaves alone keeps what an earlier version of the chain said. For a
+deadline the versions in force on its start day count, newest first: the department's chain,
+then the municipality's, then the catalogue. Only the local agreement's rules can be
 changed: never the law's, nor the reference rules of other agreements.
 """
 
@@ -38,10 +39,10 @@ def applied(rule: Rule, override: Override) -> Rule:
     return dataclasses.replace(rule, length=override.length, unit=override.unit, adjust=override.adjust)
 
 
-def current(versions: list[Version], department_id: int | None, on: dt.date) -> Version | None:
-    """The version of one scope in force on a day."""
+def in_force(versions: list[Version], department_id: int | None, on: dt.date) -> list[Version]:
+    """The versions of one scope that have taken effect on a day, newest first."""
     live = [v for v in versions if v.department_id == department_id and v.effective_from <= on]
-    return max(live, key=lambda v: (v.effective_from, v.id), default=None)
+    return sorted(live, key=lambda v: (v.effective_from, v.id), reverse=True)
 
 
 def resolve(rule: Rule, versions: list[Version], department_id: int | None, start: dt.date) -> tuple[Rule, int | None]:
@@ -51,9 +52,9 @@ def resolve(rule: Rule, versions: list[Version], department_id: int | None, star
         return rule, None
     scopes = ([department_id] if department_id is not None else []) + [None]
     for scope in scopes:
-        version = current(versions, scope, start)
-        if version is not None and rule.id in version.overrides:
-            return applied(rule, version.overrides[rule.id]), version.id
+        for version in in_force(versions, scope, start):
+            if rule.id in version.overrides:
+                return applied(rule, version.overrides[rule.id]), version.id
     return rule, None
 
 
@@ -66,15 +67,16 @@ def effective_date_error(versions: list[Version], department_id: int | None, eff
     return None
 
 
-def override_error(rule: Rule | None, override: Override) -> str | None:
+def override_error(rule: Rule | None, override: Override) -> tuple[str, str] | None:
+    """What is wrong with a local change of a rule: (the field, the Swedish message), or None."""
     if rule is None:
-        return "Regeln finns inte."
+        return "rule", "Regeln finns inte."
     if rule.statutory:
-        return "Regeln är lagstadgad och kan inte ändras lokalt."
+        return "rule", "Regeln är lagstadgad och kan inte ändras lokalt."
     if not rule.local:
-        return "Regeln hör till ett annat avtal och kan inte ändras lokalt."
+        return "rule", "Regeln hör till ett annat avtal och kan inte ändras lokalt."
     if override.unit not in UNITS:
-        return "Okänd enhet."
+        return "unit", "Okänd enhet."
     if not 1 <= override.length <= 1000:
-        return "Längden måste vara ett heltal från 1 till 1000."
+        return "length", "Längden måste vara ett heltal från 1 till 1000."
     return None

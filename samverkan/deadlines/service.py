@@ -76,20 +76,19 @@ async def _checked(data: s.RuleSetCreate) -> tuple[rulesets.Version, list[rulese
             raise Invalid("Regeln finns två gånger.", field=f"rules[{i}].rule")
         problem = rulesets.override_error(catalogue.BY_ID.get(item.rule), override)
         if problem:
-            where = "length" if "Längden" in problem else "unit" if "enhet" in problem else "rule"
-            raise Invalid(problem, field=f"rules[{i}].{where}")
+            raise Invalid(problem[1], field=f"rules[{i}].{problem[0]}")
         overrides[item.rule] = override
     versions = await load_versions()
     problem = rulesets.effective_date_error(versions, data.department_id, data.effective_from)
     if problem:
         raise Invalid(problem, field="effective_from")
-    # The new version's id is not known yet; 0 sorts it last among versions of the same day.
-    new = rulesets.Version(0, data.department_id, data.effective_from, overrides)
+    new = rulesets.Version(0, data.department_id, data.effective_from, overrides)  # its id: see _moves
     return new, versions
 
 
 async def _moves(new: rulesets.Version, versions: list[rulesets.Version]) -> list[dict]:
     """Open deadlines of agreement rules in the new version's scope whose due day it changes."""
+    # The new version counts as the latest of its day: an id above every existing one.
     with_new = versions + [dataclasses.replace(new, id=max((v.id for v in versions), default=0) + 1)]
     where = [Deadline.state == "open", Deadline.rule_id.is_in(LOCAL_RULES), Deadline.start >= new.effective_from]
     if new.department_id is not None:
@@ -134,7 +133,7 @@ async def create_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> s.RuleSetCre
             RuleOverride(rule_set=row["id"], rule_id=rule_id, length=o.length, unit=o.unit, adjust=o.adjust)
             for rule_id, o in new.overrides.items()
         ])
-        moves = await _moves(dataclasses.replace(new, id=row["id"]), versions)
+        moves = await _moves(new, versions)
         today = clock.today()
         for m in moves:
             await Deadline.update({
