@@ -1,9 +1,10 @@
 """The sweep: plan what is due (idempotently), claim it (conditional UPDATE with a lease), send it,
-mark it. Any number of instances may sweep at once; the database decides who sends what.
+mark it; and reading notifications and the outbox. Any number of instances may sweep at once; the database decides who sends what.
 
 Planning inserts outbox rows with a unique key and ON CONFLICT DO NOTHING, so two instances
 planning the same reminder make one row. Claiming sets state and lease in one UPDATE on rows that
-are still claimable (on PostgreSQL, FOR UPDATE SKIP LOCKED lets instances take different rows).
+are still claimable (on PostgreSQL they are locked FOR UPDATE SKIP LOCKED first, so instances
+take different rows).
 An instance that dies mid-send leaves its claimed rows "sending" until the lease runs out; then
 another instance sends them again, with the same Message-ID.
 """
@@ -15,11 +16,10 @@ import hashlib
 import logging
 import os
 import socket
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from piccolo.columns.combination import WhereRaw
 
 from samverkan import clock
@@ -28,17 +28,15 @@ from samverkan.accounts.tables import User
 from samverkan.database import engine, ids_in, insert_new, update_each
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
-from samverkan.deadlines.calendar import WEEKDAYS
 from samverkan.deadlines.tables import Deadline
 from samverkan.errors import Conflict, Forbidden, NotFound
-from samverkan.matters.tables import Matter, MatterParty
-from samverkan.orgs.tables import Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page
-from samverkan.paths import templates_dir
 from samverkan.reminders import planning
 from samverkan.reminders import schemas as s
+from samverkan.reminders.audience import MatterFacts, Recipient, audience, user_recipient
 from samverkan.reminders.mail import Mailer, Outgoing, mailer_for
 from samverkan.reminders.tables import OutboxMessage, SweepState
+from samverkan.reminders.texts import render
 from samverkan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,146 +44,6 @@ log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 PLAN_BATCH = 500
 SEND_BATCH = 200  # claimed at once: also the most that can go twice if the instance dies mid-batch
-
-
-# --- texts -----------------------------------------------------------------------
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
-
-
-_texts: Environment | None = None
-
-
-def render(template: str, **context: Any) -> tuple[str, str]:
-    """A mail text from templates/mail/: the first line is the subject, the rest the body."""
-    global _texts
-    if _texts is None:
-        # Plain text, not HTML: nothing to escape. Our own templates, so no sandbox needed.
-        # auto_reload off: a sweep renders thousands of texts, each would stat its file.
-        _texts = Environment(loader=FileSystemLoader(templates_dir() / "mail"), autoescape=False, auto_reload=False,
-                             undefined=StrictUndefined, keep_trailing_newline=True)
-        _texts.filters["long_date"] = _long_date
-    subject, _, body = _texts.get_template(template).render(**context).partition("\n")
-    return subject.strip()[:300], body
-
-
-# --- who hears about a deadline ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    name: str
-    user_id: int | None = None
-
-
-@dataclass
-class MatterFacts:
-    id: int
-    diary_no: str
-    title: str
-    department_id: int
-    personal_data: bool
-    creator: Recipient | None = None
-    union_ids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Audience:
-    """Everyone who may hear about the deadlines of a batch of matters, loaded in a fixed
-    number of queries however many deadlines the batch holds."""
-
-    matters: dict[int, MatterFacts]
-    department_users: dict[int, list[Recipient]]
-    union_users: dict[int, list[Recipient]]
-    union_addresses: dict[int, str]
-    hr_users: list[Recipient]
-    hr_contacts: dict[int, list[Recipient]]
-
-    def employer(self, m: MatterFacts) -> list[Recipient]:
-        people = [m.creator] if m.creator else []
-        if not m.personal_data:  # individärenden are for HR only
-            people += self.department_users.get(m.department_id, [])
-        return _unique(people) or self.hr_users
-
-    def union(self, m: MatterFacts, union_id: int | None) -> list[Recipient]:
-        out: list[Recipient] = []
-        for u in [union_id] if union_id else m.union_ids:
-            users = self.union_users.get(u, [])
-            address = self.union_addresses.get(u)
-            out += users or ([Recipient(address, "")] if address else [])
-        return out
-
-    def responsible(self, m: MatterFacts, responsible: str, union_id: int | None) -> list[Recipient]:
-        if responsible == "employer":
-            return self.employer(m)
-        if responsible == "union":
-            return self.union(m, union_id)
-        return _unique(self.employer(m) + self.union(m, union_id))
-
-    def escalation(self, m: MatterFacts) -> list[Recipient]:
-        return self.hr_contacts.get(m.department_id) or self.hr_users
-
-
-def _unique(people: Iterable[Recipient]) -> list[Recipient]:
-    seen: dict[str, Recipient] = {}
-    for p in people:
-        seen.setdefault(p.email.casefold(), p)
-    return list(seen.values())
-
-
-def _user(row: dict) -> Recipient:
-    return Recipient(row["email"], row["name"], row["id"])
-
-
-async def audience(matter_ids: set[int]) -> Audience:
-    ids = list(matter_ids) or [-1]
-    matter_rows = await Matter.select(
-        Matter.id, Matter.diary_no, Matter.title, Matter.department, Matter.personal_data, Matter.created_by,
-    ).where(ids_in(Matter.id, ids))
-    departments = list({r["department"] for r in matter_rows}) or [-1]
-    creators = list({r["created_by"] for r in matter_rows if r["created_by"]}) or [-1]
-    parties: dict[int, list[int]] = {}
-    for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(ids_in(MatterParty.matter, ids)):
-        parties.setdefault(p["matter"], []).append(p["trade_union"])
-    union_ids = list({u for unions in parties.values() for u in unions}) or [-1]
-    columns = (User.id, User.email, User.name, User.role, User.department, User.trade_union)
-    users = await User.select(*columns).where(
-        User.active == True,  # noqa: E712
-        (User.id.is_in(creators)) | (User.role == "hr")
-        | ((User.role == "department") & User.department.is_in(departments))
-        | ((User.role == "union") & User.trade_union.is_in(union_ids)),
-    )
-    by_id = {u["id"]: u for u in users}
-    contacts = await Person.select(Person.name, Person.email, Person.department).where(
-        Person.is_hr == True, Person.active == True, Person.email.is_not_null(), Person.department.is_in(departments),  # noqa: E712
-    )
-    unions = await TradeUnion.select(TradeUnion.id, TradeUnion.email).where(TradeUnion.id.is_in(union_ids))
-
-    def grouped(rows: list[dict], key: str, make=_user) -> dict[int, list[Recipient]]:
-        out: dict[int, list[Recipient]] = {}
-        for r in rows:
-            out.setdefault(r[key], []).append(make(r))
-        return out
-
-    matters = {}
-    for r in matter_rows:
-        creator = by_id.get(r["created_by"])
-        matters[r["id"]] = MatterFacts(
-            r["id"], r["diary_no"], r["title"], r["department"], r["personal_data"],
-            _user(creator) if creator and creator["role"] in ("admin", "hr", "department") else None,
-            parties.get(r["id"], []),
-        )
-    return Audience(
-        matters=matters,
-        department_users=grouped([u for u in users if u["role"] == "department"], "department"),
-        union_users=grouped([u for u in users if u["role"] == "union"], "trade_union"),
-        union_addresses={u["id"]: u["email"] for u in unions if u["email"]},
-        hr_users=[_user(u) for u in users if u["role"] == "hr"],
-        hr_contacts=grouped(contacts, "department", lambda r: Recipient(r["email"], r["name"])),
-    )
 
 
 # --- planning ------------------------------------------------------------------------
@@ -296,7 +154,7 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
             m = people.matters[d.matter_id]
             return {"due": d.due, "title": d.title, "diary_no": m.diary_no, "link": f"{settings.base_url}/arenden/{m.id}"}
 
-        plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", [_user(u)], "digest.txt", name=u["name"], today=today,
+        plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", [user_recipient(u)], "digest.txt", name=u["name"], today=today,
                  overdue=[item(d) for d in overdue], soon=[item(d) for d in soon])
     count = await plan.save()
     await SweepState.update({SweepState.digests_on: today}).where(SweepState.name == "sweep")
