@@ -30,13 +30,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 from conftest import separate_database
+from test_browser_meeting import Api as MeetingApi
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
@@ -99,27 +100,8 @@ async def server() -> AsyncIterator[Server]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-class Api:
-    """The JSON API as hr, with the demo's ids looked up once."""
-
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-        self.ids: dict[str, int] = {}
-
-    async def get(self, path: str, **params: Any) -> Any:
-        response = await self.http.get(path, params=params)
-        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text[:500]}"
-        return response.json()
-
-    async def post(self, path: str, body: dict) -> Any:
-        response = await self.http.post(path, json=body)
-        assert response.status_code in (200, 201), f"POST {path}: {response.status_code} {response.text[:500]}"
-        return response.json()
-
-    async def one(self, path: str, name: str) -> int:
-        found = [r["id"] for r in (await self.get(path, q=name.split()[-1], limit=100))["items"] if r["name"] == name]
-        assert len(found) == 1, f"{path}: {name!r} found {len(found)} times"
-        return found[0]
+class Api(MeetingApi):
+    """The JSON API as hr (the meeting tests' helper), and a matter with an event."""
 
     async def matter_with_event(self, title: str, event: str, day: dt.date) -> dict:
         """A förhandling på begäran (12 § MBL) in VOF with Vision as party, and one event of Vision's."""
