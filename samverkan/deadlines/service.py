@@ -36,12 +36,15 @@ def calculate(rule_id: str, start: dt.date) -> s.Calculation:
 # --- rule sets -------------------------------------------------------------------
 
 
-async def load_versions() -> list[rulesets.Version]:
-    sets = await RuleSet.select(RuleSet.id, RuleSet.department, RuleSet.effective_from)
+async def _versions_of(sets: list[dict]) -> list[rulesets.Version]:
     overrides: dict[int, dict[str, rulesets.Override]] = {}
     for o in await RuleOverride.select():
         overrides.setdefault(o["rule_set"], {})[o["rule_id"]] = rulesets.Override(o["length"], o["unit"], o["adjust"])
     return [rulesets.Version(r["id"], r["department"], r["effective_from"], overrides.get(r["id"], {})) for r in sets]
+
+
+async def load_versions() -> list[rulesets.Version]:
+    return await _versions_of(await RuleSet.select(RuleSet.id, RuleSet.department, RuleSet.effective_from))
 
 
 async def rule_sets() -> list[s.RuleSet]:
@@ -51,7 +54,7 @@ async def rule_sets() -> list[s.RuleSet]:
         effective_from=dt.date(1977, 1, 1), read_only=True, rules=[s.rule_out(r) for r in catalogue.RULES],
     )]
     rows = await RuleSet.select().order_by(RuleSet.department, RuleSet.effective_from, RuleSet.id, ascending=False)
-    versions = {v.id: v for v in await load_versions()}
+    versions = {v.id: v for v in await _versions_of(rows)}
     for r in rows:
         rules = [s.rule_out(rulesets.applied(catalogue.BY_ID[rule_id], o)) for rule_id, o in versions[r["id"]].overrides.items()
                  if rule_id in catalogue.BY_ID]

@@ -35,14 +35,18 @@ async def mark_all_read(request: Request) -> Redirect:
     return Redirect("/notiser")
 
 
+async def _outbox(request: Request, status: str | None, sida: int, message: str | None = None, status_code: int = 200) -> Template:
+    page = await service.outbox(request.user, status, PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
+    return Template("reminders/outbox.html", status_code=status_code, context={
+        "page": page, "sida": sida, "pages": _pages(page.total), "status": status or "", "counts": await service.outbox_counts(request.user),
+        "states": STATE_LABELS, "kinds": KIND_LABELS, "last": await service.last_sweep(), "message": message,
+    })
+
+
 @get("/utkorg", guards=[ADMIN], name="outbox")
 async def outbox_page(request: Request, status: FromQuery[Literal["pending", "sending", "sent", "failed", "cancelled"] | None] = None,
                       sida: PageNumber = 1) -> Template:
-    page = await service.outbox(request.user, status, PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
-    return Template("reminders/outbox.html", context={
-        "page": page, "sida": sida, "pages": _pages(page.total), "status": status or "", "counts": await service.outbox_counts(request.user),
-        "states": STATE_LABELS, "kinds": KIND_LABELS, "last": await service.last_sweep(), "message": None,
-    })
+    return await _outbox(request, status, sida)
 
 
 @post("/utkorg/{id:int}/forsok-igen", guards=[ADMIN], name="outbox-retry")
@@ -52,11 +56,7 @@ async def retry(request: Request, id: RecordId) -> Redirect | Template:
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        page = await service.outbox(request.user, page=PageRequest(PAGE_SIZE))
-        return Template("reminders/outbox.html", status_code=409, context={
-            "page": page, "sida": 1, "pages": _pages(page.total), "status": "", "counts": await service.outbox_counts(request.user),
-            "states": STATE_LABELS, "kinds": KIND_LABELS, "last": await service.last_sweep(), "message": exc.detail,
-        })
+        return await _outbox(request, None, 1, exc.detail, status_code=409)
     return Redirect("/utkorg?status=pending")
 
 

@@ -28,7 +28,9 @@ from samverkan.accounts.tables import User
 from samverkan.database import engine, ids_in, insert_new, update_each
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
+from samverkan.deadlines.service import list_deadlines
 from samverkan.deadlines.tables import Deadline
+from samverkan.matters.tables import Matter
 from samverkan.errors import Conflict, Forbidden, NotFound
 from samverkan.pagination import Page, PageRequest, fetch_page
 from samverkan.reminders import planning
@@ -129,9 +131,6 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
 async def plan_digests(settings: Settings, now: dt.datetime) -> int:
     """Once a day from 07:00 Stockholm time: each user with overdue deadlines or deadlines in
     the coming week gets one summary. Runs late after downtime, never twice (the key)."""
-    from samverkan.deadlines.service import list_deadlines
-    from samverkan.pagination import PageRequest
-
     local = now.astimezone(clock.STOCKHOLM)
     today = local.date()
     if local.hour < planning.DIGEST_HOUR:
@@ -139,21 +138,23 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
     state = await SweepState.select(SweepState.digests_on).where(SweepState.name == "sweep").first()
     if state and state["digests_on"] and state["digests_on"] >= today:
         return 0
-    plan = Plan(settings)
-    users = await User.select(*[getattr(User, c) for c in VIEWER_COLUMNS]).where(User.active == True)  # noqa: E712
-    for u in users:
+    # Each user's deadlines through their own scope; then the diary numbers of them all at once.
+    window = PageRequest(limit=100)
+    wanted = []
+    for u in await User.select(*[getattr(User, c) for c in VIEWER_COLUMNS]).where(User.active == True):  # noqa: E712
         viewer = viewer_from_row(u, "digest")
-        window = PageRequest(limit=100)
         overdue = (await list_deadlines(viewer, state="missed", due_after=today - planning.ESCALATION_WINDOW, page=window)).items
         soon = (await list_deadlines(viewer, state="open", due_before=today + dt.timedelta(days=8), page=window)).items
-        if not overdue and not soon:
-            continue
-        people = await audience({d.matter_id for d in overdue + soon})
+        if overdue or soon:
+            wanted.append((u, overdue, soon))
+    matter_ids = list({d.matter_id for _, overdue, soon in wanted for d in overdue + soon}) or [-1]
+    diary = {m["id"]: m["diary_no"] for m in await Matter.select(Matter.id, Matter.diary_no).where(ids_in(Matter.id, matter_ids))}
 
-        def item(d):
-            m = people.matters[d.matter_id]
-            return {"due": d.due, "title": d.title, "diary_no": m.diary_no, "link": f"{settings.base_url}/arenden/{m.id}"}
+    def item(d) -> dict[str, Any]:
+        return {"due": d.due, "title": d.title, "diary_no": diary[d.matter_id], "link": f"{settings.base_url}/arenden/{d.matter_id}"}
 
+    plan = Plan(settings)
+    for u, overdue, soon in wanted:
         plan.add(f"d:{u['id']}:{today.isoformat()}", "digest", [user_recipient(u)], "digest.txt", name=u["name"], today=today,
                  overdue=[item(d) for d in overdue], soon=[item(d) for d in soon])
     count = await plan.save()

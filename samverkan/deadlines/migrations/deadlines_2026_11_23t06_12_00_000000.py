@@ -1,6 +1,11 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+import datetime as dt
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.querystring import QueryString
+
+from samverkan import clock
 from samverkan.database import engine
+from samverkan.reminders.planning import first_look
 
 ID = "2026-11-23T06:12:00:000000"
 VERSION = "1.38.0"
@@ -13,20 +18,13 @@ async def forwards():
     async def sweep_index():
         # Partial: the sweep only ever asks for open deadlines, and most deadlines are closed.
         await engine().run_ddl("CREATE INDEX deadline_next_reminder ON deadline (next_reminder_on) WHERE state = 'open'")
-        from samverkan import clock
-        from samverkan.reminders.planning import first_look
-
-        rows = await engine().run_ddl("SELECT id, due FROM deadline WHERE state = 'open'")
+        # Deadlines that were open before reminders existed get their first look, as new ones do.
+        # Raw SQL, not the Deadline table class: a migration must not change with later tables.
         today = clock.today()
-        for row in rows or []:
-            due = row["due"]
-            if isinstance(due, str):  # SQLite returns text from raw SQL
-                import datetime as dt
-
-                due = dt.date.fromisoformat(due)
-            look = first_look(due, today)
-            await engine().run_ddl(
-                f"UPDATE deadline SET next_reminder_on = {'NULL' if look is None else repr(look.isoformat())} WHERE id = {int(row['id'])}"
+        for row in await engine().run_ddl("SELECT id, due FROM deadline WHERE state = 'open'") or []:
+            due = row["due"] if isinstance(row["due"], dt.date) else dt.date.fromisoformat(row["due"])  # SQLite: text
+            await engine().run_querystring(
+                QueryString("UPDATE deadline SET next_reminder_on = {} WHERE id = {}", first_look(due, today), row["id"])
             )
 
     manager.add_raw(sweep_index)
