@@ -23,6 +23,7 @@ from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
+from samverkan.documents.api import DOCUMENT_API
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
 from samverkan.feeds.api import API_ROUTES as FEED_API
 from samverkan.feeds.api import PAGE_ROUTES as FEED_PAGES
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
-                        ReminderController,
+                        ReminderController, *DOCUMENT_API,
                         *FEED_API],
         security=[{"bearer": []}],
     )

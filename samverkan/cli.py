@@ -168,6 +168,26 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Make (or find) a document as an administrator would, and write the file."""
+    from samverkan.accounts.service import Viewer
+    from samverkan.documents import service
+    from samverkan.documents.schemas import DocumentCreate
+
+    async def run():
+        await _ready()
+        data = msgspec.convert({"kind": args.kind, "audience": args.audience}, DocumentCreate)
+        operator = Viewer(0, "", "samverkan render", "admin", None, None, None, "cli")
+        made = await service.create_document(operator, args.meeting, data, get_settings())
+        return await service.document_file(operator, made.id, get_settings())
+
+    document, body = asyncio.run(run())
+    with open(args.output, "wb") as fh:
+        fh.write(body)
+    print(f"{document.filename} (dokument {document.id}, sha256 {document.sha256}) skrevs till {args.output}.")
+    return 0
+
+
 def _port(value: str) -> int:
     try:
         port = int(value)
@@ -211,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="planera och skicka påminnelser en gång (för cron)")
     sweep.add_argument("--once", action="store_true", required=True, help="kör ett svep och avsluta")
     sweep.set_defaults(func=cmd_sweep)
+
+    render = sub.add_parser("render", help="ta fram ett dokument (Word) för ett möte")
+    render.add_argument("kind", metavar="KIND", choices=["notice", "agenda", "protocol", "extract", "withdrawal_notice"],
+                        help="notice, agenda, protocol, extract eller withdrawal_notice")
+    render.add_argument("--meeting", type=int, required=True, metavar="ID", help="mötets id")
+    render.add_argument("--audience", default="department", help="department (förval), union:ID eller all")
+    render.add_argument("--output", required=True, metavar="FILE", help="filen att skriva")
+    render.set_defaults(func=cmd_render)
 
     token = sub.add_parser("token", help="API-nycklar").add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     token_create = token.add_parser("create", help="skapa en API-nyckel; nyckeln står ensam på sista raden")

@@ -37,6 +37,7 @@ APPS = [
     "samverkan.deadlines.piccolo_app",
     "samverkan.reminders.piccolo_app",
     "samverkan.feeds.piccolo_app",
+    "samverkan.documents.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

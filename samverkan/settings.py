@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SCHEDULER", "true", "Run the reminder sweep inside the app; false when cron runs `samverkan sweep --once`."),
     Setting("SWEEP_SECONDS", "60", "Seconds between sweeps (5–3600)."),
     Setting("MAIL_LEASE_SECONDS", "300", "How long a claimed message is reserved for the instance sending it (5–3600)."),
+    Setting("DOCUMENTS_DIR", "", "Where generated Word and PDF files are stored; unset: documents/ in the data dir."),
+    Setting("PDF_TIMEOUT_SECONDS", "60", "How long one PDF conversion by LibreOffice may take (5–600)."),
 )
 
 
@@ -82,6 +84,8 @@ class Settings:
     scheduler: bool
     sweep_seconds: int
     mail_lease_seconds: int
+    documents_dir: Path
+    pdf_timeout_seconds: int
 
     @property
     def is_postgres(self) -> bool:
@@ -171,14 +175,15 @@ def _diary_pattern(env: Mapping[str, str]) -> str:
     return raw
 
 
-def _data_dir(env: Mapping[str, str]) -> Path:
-    path = Path(_text(env, "DATA_DIR") or ".").expanduser().resolve()
+def _directory(env: Mapping[str, str], name: str, default: Path) -> Path:
+    raw = _text(env, name)
+    path = Path(raw).expanduser().resolve() if raw else default
     if path.exists() and not path.is_dir():
-        raise SettingsError(f"{PREFIX}DATA_DIR: {path} exists and is not a directory")
+        raise SettingsError(f"{PREFIX}{name}: {path} exists and is not a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SettingsError(f"{PREFIX}DATA_DIR: cannot create {path}: {exc.strerror}") from None
+        raise SettingsError(f"{PREFIX}{name}: cannot create {path}: {exc.strerror}") from None
     return path
 
 
@@ -216,7 +221,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in {s.env for s in SETTINGS} and k not in _IGNORED)
     if unknown:
         raise SettingsError(f"{unknown[0]}: unknown setting (see docs/configuration.md)")
-    data_dir = _data_dir(env)
+    data_dir = _directory(env, "DATA_DIR", Path(".").resolve())
     return Settings(
         data_dir=data_dir,
         database_url=_database_url(env),
@@ -238,6 +243,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         scheduler=_bool(env, "SCHEDULER"),
         sweep_seconds=_int(env, "SWEEP_SECONDS", 5, 3600),
         mail_lease_seconds=_int(env, "MAIL_LEASE_SECONDS", 5, 3600),
+        documents_dir=_directory(env, "DOCUMENTS_DIR", data_dir / "documents"),
+        pdf_timeout_seconds=_int(env, "PDF_TIMEOUT_SECONDS", 5, 600),
     )
 
 

@@ -163,7 +163,7 @@ async def list_meetings(
     )
 
 
-async def _visible_row(viewer: Viewer, id: int) -> dict:
+async def visible_row(viewer: Viewer, id: int) -> dict:
     row = await Meeting.select().where(Meeting.id == id, *scope(viewer)).first()
     if row is None:
         raise NotFound(f"Mötet {id} finns inte.")
@@ -171,7 +171,7 @@ async def _visible_row(viewer: Viewer, id: int) -> dict:
 
 
 async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:
-    return await _assemble(await _visible_row(viewer, id), viewer)
+    return await _assemble(await visible_row(viewer, id), viewer)
 
 
 # --- checks ------------------------------------------------------------------
@@ -297,7 +297,7 @@ async def _insert_standard_agenda(meeting_id: int, group: dict) -> None:
 
 
 async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
-    current = await _visible_row(viewer, id)
+    current = await visible_row(viewer, id)
     _check_may_change(viewer, current["department"])
     fields = changes(patch)
     _check_version(current["version"], fields.pop("version", None), "Mötet")
@@ -371,7 +371,7 @@ def _check_open(meeting: dict) -> None:
 
 
 async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCreate) -> s.Participant:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     person = await Person.select().where(Person.id == data.person_id).first()
     if person is None:
@@ -400,7 +400,7 @@ async def _participant_row(meeting_id: int, participant_id: int) -> dict:
 
 
 async def update_participant(viewer: Viewer, meeting_id: int, participant_id: int, data: s.ParticipantUpdate) -> s.Participant:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
@@ -410,7 +410,7 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
 
 
 async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
@@ -464,7 +464,7 @@ async def _move(meeting_id: int, item_id: int, number: int) -> None:
 
 
 async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) -> s.AgendaItem:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     _check_open(meeting)
     await _check_matter(viewer, data.matter_id)
@@ -491,13 +491,13 @@ async def _item(meeting_id: int, item_id: int) -> s.AgendaItem:
 
 
 async def get_item(viewer: Viewer, meeting_id: int, item_id: int) -> s.AgendaItem:
-    await _visible_row(viewer, meeting_id)
+    await visible_row(viewer, meeting_id)
     await _item_row(meeting_id, item_id)
     return next(i for i in await _agenda(meeting_id, viewer) if i.id == item_id)
 
 
 async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.AgendaItemUpdate) -> s.AgendaItem:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     _check_open(meeting)
     current = await _item_row(meeting_id, item_id)
@@ -537,7 +537,7 @@ def _excerpt(item: s.AgendaItem) -> str:
 
 
 async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     _check_open(meeting)
     await _item_row(meeting_id, item_id)
@@ -555,7 +555,7 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
     """Close the negotiation of an item: each party union's outcome becomes a 'negotiation closed'
     event on the linked matter, and a requested central negotiation a 'central requested' event.
     Closing again rewrites those events (the old ones are kept, marked deleted, with the reason)."""
-    meeting = await _visible_row(viewer, meeting_id)
+    meeting = await visible_row(viewer, meeting_id)
     _check_may_change(viewer, meeting["department"])
     _check_open(meeting)
     item = await _item(meeting_id, item_id)

@@ -1,0 +1,105 @@
+"""Pure rules of documents: the kinds, which meetings they fit, which Word template each uses,
+who a copy is for, and what the file is called. No web or database imports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str  # Swedish, shown on pages
+    file_label: str  # the kind's part of the file name
+    meeting_kinds: frozenset[str]  # the meetings it fits
+    dated: bool  # carries a date of its own (the day it is sent), not only the meeting's
+
+
+NEGOTIATION = frozenset({"negotiation"})
+GROUP_MEETINGS = frozenset({"samverkan", "information", "safety_committee", "workplace_meeting"})
+ALL_MEETINGS = NEGOTIATION | GROUP_MEETINGS
+
+KINDS: dict[str, Kind] = {
+    "notice": Kind("Kallelse till förhandling (förhandlingsframställan)", "Kallelse", NEGOTIATION, dated=True),
+    "agenda": Kind("Kallelse med dagordning", "Dagordning", GROUP_MEETINGS, dated=True),
+    "protocol": Kind("Protokoll", "Protokoll", ALL_MEETINGS, dated=False),
+    "extract": Kind("Protokollsutdrag", "Protokollsutdrag", ALL_MEETINGS, dated=False),
+    "withdrawal_notice": Kind("Frånträdesbesked (16 § 3 st. MBL)", "Frantradesbesked", NEGOTIATION, dated=True),
+}
+
+# The Word templates under templates/word/: a protocol of a negotiation and one of a samverkan
+# meeting differ enough (heading, 19 § marking, the skyddskommitté block) to be two files.
+TEMPLATES: dict[str, str] = {
+    "notice": "Kallelse till förhandling",
+    "agenda": "Kallelse med dagordning",
+    "protocol": "Förhandlingsprotokoll",
+    "samverkan_protocol": "Samverkansprotokoll",
+    "extract": "Protokollsutdrag",
+    "withdrawal_notice": "Frånträdesbesked",
+}
+
+
+def template_name(kind: str, meeting_kind: str) -> str:
+    if kind == "protocol" and meeting_kind != "negotiation":
+        return "samverkan_protocol"
+    return kind
+
+
+def kind_error(kind: str, meeting_kind: str) -> str | None:
+    """Why the kind does not fit the meeting, in Swedish; None when it does."""
+    if kind not in KINDS:
+        return "Okänd dokumenttyp."
+    if meeting_kind in KINDS[kind].meeting_kinds:
+        return None
+    if kind == "agenda":
+        return "Kallelse med dagordning gäller samverkansmöten; en förhandling kallas med kallelse till förhandling."
+    return f"{KINDS[kind].label} gäller förhandlingar, inte samverkansmöten."
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a copy is for: the employer's copy, one union's copy, or the common copy."""
+
+    kind: str  # "department", "union" or "all"
+    union_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"union:{self.union_id}" if self.kind == "union" else self.kind
+
+
+def parse_audience(value: str) -> Audience | None:
+    if value in ("department", "all"):
+        return Audience(value)
+    match = re.fullmatch(r"union:([1-9][0-9]{0,17})", value)
+    return Audience("union", int(match.group(1))) if match else None
+
+
+# The type of negotiation a matter kind makes, as the heading of a protocol names it (domain.md §6.2).
+NEGOTIATION_TYPES = {
+    "primary_negotiation": "lokal förhandling enligt 11 § MBL",
+    "negotiation_on_request": "lokal förhandling enligt 12 § MBL",
+    "negotiation_13": "lokal förhandling enligt 13 § MBL",
+    "contracting_out": "lokal förhandling enligt 38 § MBL",
+    "central_negotiation": "central förhandling enligt 14 § MBL",
+    "dispute": "tvisteförhandling",
+}
+DEFAULT_NEGOTIATION_TYPE = "förhandling enligt MBL"
+
+
+def negotiation_type(matter_kinds: list[str]) -> str:
+    """The first matter's type names the negotiation; a meeting without one is plain 'förhandling'."""
+    for kind in matter_kinds:
+        if kind in NEGOTIATION_TYPES:
+            return NEGOTIATION_TYPES[kind]
+    return DEFAULT_NEGOTIATION_TYPE
+
+
+def _file_part(text: str) -> str:
+    """A piece of a file name: letters, digits and dashes; Swedish letters kept."""
+    return re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_") or "dokument"
+
+
+def filename(diary_no: str, kind: str, day: str, party: str, item_number: int | None = None) -> str:
+    """E.g. KS-2026-0042_Protokoll_2026-03-02_Vision.docx."""
+    label = KINDS[kind].file_label + (f"-§{item_number}" if item_number is not None else "")
+    return "_".join(_file_part(p) for p in (diary_no, label, day, party)) + ".docx"

@@ -1,0 +1,265 @@
+"""The frozen record of a meeting that a document is made from, and what a template sees of it.
+
+A ``MeetingRecord`` holds everything a document shows (names, not ids to look up later), so a
+document can be reproduced from its record alone, and its JSON is hashed as the document's
+source. ``context()`` turns a record into the variables of one kind and one audience; it is pure
+and the variables are listed in docs/templates.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from msgspec import Struct
+
+from samverkan.documents.kinds import KINDS, Audience, negotiation_type
+from samverkan.meetings.rules import PARTICIPANT_ROLES
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+          "oktober", "november", "december")
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+class PersonRef(Struct, kw_only=True):
+    name: str
+    title: str = ""
+    email: str = ""
+
+
+class UnionRef(Struct, kw_only=True):
+    id: int
+    name: str
+
+
+class MatterRef(Struct, kw_only=True):
+    diary_no: str
+    title: str
+    description: str
+    kind: str  # matters.rules.KINDS key
+    kind_label: str
+
+
+class PositionRef(Struct, kw_only=True):
+    union_id: int
+    outcome: str | None
+    note: str
+    reservation: str
+    central_requested: bool
+
+
+class ItemRef(Struct, kw_only=True):
+    id: int
+    number: int
+    title: str
+    kind: str
+    matter: MatterRef | None
+    text: str
+    employer_position: str
+    positions: list[PositionRef]
+    closed_on: dt.date | None
+
+
+class ParticipantRef(Struct, kw_only=True):
+    person: PersonRef
+    union_id: int | None  # None: the employer side
+    role: str
+    present: bool | None
+
+
+class ApproverRef(Struct, kw_only=True):
+    union_id: int | None
+    person: PersonRef
+
+
+class MeetingRecord(Struct, kw_only=True):
+    meeting_id: int
+    version: int
+    kind: str
+    title: str
+    employer: str
+    department: str  # the förvaltning's name, "" for a meeting of the whole municipality
+    group: str
+    safety_committee: bool
+    starts_at: dt.datetime  # Europe/Stockholm
+    ends_at: dt.datetime
+    place: str
+    unions: list[UnionRef]
+    chair: PersonRef | None
+    minute_taker: PersonRef | None
+    approvers: list[ApproverRef]
+    participants: list[ParticipantRef]
+    items: list[ItemRef]
+
+
+class Options(Struct, kw_only=True, omit_defaults=True):
+    """What a user chooses besides kind and audience; part of what makes a document unique."""
+
+    date: dt.date | None = None  # the day a notice is sent
+    attachments: list[str] = []
+    item_id: int | None = None  # the item of an extract
+
+
+def long_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+NEGOTIATING_ITEMS = {"negotiation"}
+
+
+def outcome_text(item_kind: str, in_negotiation: bool, union: str, position: PositionRef) -> str:
+    """A union's outcome on an item in the wording protocols use (domain.md §6.2, §6.3)."""
+    negotiation = in_negotiation or item_kind in NEGOTIATING_ITEMS
+    parts: list[str] = []
+    if position.outcome == "agreement":
+        parts.append("Parterna är överens. Förhandlingen avslutas i enighet." if negotiation else "Parterna är överens.")
+    elif position.outcome == "disagreement":
+        parts.append("Förhandlingen avslutas i oenighet." if negotiation else "Parterna är inte överens.")
+    elif position.outcome == "informed":
+        parts.append("Informationen noteras.")
+    if position.reservation:
+        reason = position.reservation.strip()
+        reason += "" if reason.endswith((".", "!", "?")) else "."
+        # Written out already ("Kommunal reserverar sig mot beslutet.") or only the reason.
+        parts.append(reason if "reserverar sig" in reason else f"{union} reserverar sig mot arbetsgivarens förslag: {reason}")
+    if position.central_requested:
+        parts.append(f"{union} begär central förhandling enligt 14 § MBL." if negotiation
+                     else f"{union} begär förhandling enligt MBL.")
+    return " ".join(parts)
+
+
+ITEM_MARKINGS = {
+    "information": "Information enligt 19 § MBL",
+    "samverkan": "Samverkan",
+    "work_environment": "Arbetsmiljö",
+}
+SAFETY_COMMITTEE_SECTION = "Arbetsmiljö – skyddskommitté (AML 6 kap. 9 §)"
+
+
+def _item(record: MeetingRecord, item: ItemRef, own: int | None, names: dict[int, str], section: str) -> dict:
+    in_negotiation = record.kind == "negotiation"
+    order = {u.id: n for n, u in enumerate(record.unions)}
+    positions = sorted(item.positions, key=lambda p: (p.union_id != own, order.get(p.union_id, len(order))))
+    outcomes, notes = [], []
+    for p in positions:
+        union = names.get(p.union_id, "")
+        text = outcome_text(item.kind, in_negotiation, union, p)
+        if text:
+            outcomes.append({"union": union, "text": text, "own": p.union_id == own})
+        if p.note:
+            notes.append({"union": union, "text": p.note, "own": p.union_id == own})
+    closing = ""
+    if item.closed_on:
+        negotiated = in_negotiation or item.kind in NEGOTIATING_ITEMS
+        closing = f"{'Förhandlingen' if negotiated else 'Frågan'} förklaras avslutad {short_date(item.closed_on)}."
+    matter = item.matter
+    return {
+        "number": item.number, "title": item.title, "kind": item.kind,
+        "marking": "" if in_negotiation else ITEM_MARKINGS.get(item.kind, ""),
+        "section": section,
+        "matter": {"diary_no": matter.diary_no, "title": matter.title, "description": matter.description,
+                   "kind": matter.kind_label} if matter else None,
+        "text": item.text, "employer_position": item.employer_position,
+        "outcomes": outcomes, "notes": notes, "closing": closing,
+    }
+
+
+def _people_by_party(record: MeetingRecord, names: dict[int, str], present_only: bool) -> list[dict]:
+    recorded = any(p.present is not None for p in record.participants)
+    parties: list[tuple[int | None, str]] = [(None, "För arbetsgivaren")] + [(u.id, f"För {u.name}") for u in record.unions]
+    out = []
+    for union_id, label in parties:
+        people = []
+        for p in record.participants:
+            if p.union_id != union_id or (present_only and recorded and p.present is not True):
+                continue
+            role = "" if p.role == "ordinary" else f" ({PARTICIPANT_ROLES[p.role].lower()})"
+            title = f", {p.person.title}" if p.person.title else ""
+            people.append(f"{p.person.name}{title}{role}")
+        nobody = "ingen närvarande" if present_only else "–"
+        out.append({"party": label, "names": "; ".join(people) or nobody})
+    return out
+
+
+def _title(record: MeetingRecord, kind: str, items: list[ItemRef], matter_kinds: list[str]) -> str:
+    if kind == "withdrawal_notice":
+        return "Frånträdesbesked enligt 16 § 3 st. MBL"
+    if kind == "notice":
+        return f"Förhandlingsframställan – kallelse till {negotiation_type(matter_kinds)}"
+    if kind == "agenda":
+        return f"Kallelse med förslag till dagordning – {record.group or record.title}"
+    if kind == "extract":
+        item = items[0]
+        return f"Protokollsutdrag – § {item.number} {item.title}"
+    if record.kind == "negotiation":
+        return f"Protokoll fört vid {negotiation_type(matter_kinds)}"
+    if record.kind == "information":
+        return f"Protokoll – information enligt 19 § MBL – {record.group or record.title}"
+    name = record.group or record.title
+    return f"Protokoll – {name}{', tillika skyddskommitté' if record.safety_committee else ''}"
+
+
+def reply_by(sent: dt.date, meeting_day: dt.date) -> dt.date:
+    """A notice asks for an answer within a week, and before the meeting when that is sooner."""
+    return max(sent, min(sent + dt.timedelta(days=7), meeting_day - dt.timedelta(days=1)))
+
+
+def diary_numbers(record: MeetingRecord, items: list[ItemRef]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item.matter and item.matter.diary_no not in seen:
+            seen.append(item.matter.diary_no)
+    return seen
+
+
+def context(record: MeetingRecord, kind: str, audience: Audience, options: Options, letterhead: str) -> dict:
+    """The variables a template of ``kind`` sees for the copy of ``audience`` (docs/templates.md)."""
+    names = {u.id: u.name for u in record.unions}
+    own = audience.union_id if audience.kind == "union" else None
+    items = [i for i in record.items if i.id == options.item_id] if kind == "extract" else record.items
+    matter_kinds = [i.matter.kind for i in items if i.matter]
+    first_safety_item = next((i.id for i in items if i.kind == "work_environment"), None) if record.safety_committee else None
+    day = record.starts_at.date()
+    sent = (options.date if KINDS[kind].dated else None) or day
+    matters: list[dict] = []
+    for i in items:
+        if i.matter and all(m["diary_no"] != i.matter.diary_no for m in matters):
+            matters.append({"diary_no": i.matter.diary_no, "title": i.matter.title, "description": i.matter.description,
+                            "kind": i.matter.kind_label})
+    contact = record.chair or record.minute_taker or PersonRef(name="")
+    approvers = []
+    for union_id, label in [(None, "För arbetsgivaren")] + [(u.id, f"För {u.name}") for u in record.unions]:
+        person = next((a.person.name for a in record.approvers if a.union_id == union_id), "")
+        approvers.append({"party": label, "name": person})
+    built_items = [_item(record, i, own, names, SAFETY_COMMITTEE_SECTION if i.id == first_safety_item else "") for i in items]
+    employer = f"{record.employer}, {record.department}" if record.department else record.employer
+    return {
+        "title": _title(record, kind, items, matter_kinds),
+        "kind": kind,
+        "kind_label": KINDS[kind].label,
+        "letterhead": letterhead,
+        "diary_no": ", ".join(diary_numbers(record, items)) or "–",
+        "document_date": short_date(sent),
+        "copy_label": {"department": "Arbetsgivarens exemplar", "all": ""}.get(audience.kind, f"Exemplar för {names.get(own, '')}"),
+        "meeting": {
+            "title": record.title, "date": long_date(day), "iso_date": day.isoformat(),
+            "time": f"{record.starts_at:%H.%M}–{record.ends_at:%H.%M}", "place": record.place or "–",
+            "group": record.group, "safety_committee": record.safety_committee,
+        },
+        "parties": {"employer": employer, "unions": [u.name for u in record.unions]},
+        "recipients": [names[own]] if own in names else [u.name for u in record.unions],
+        "present": _people_by_party(record, names, present_only=True),
+        "invited": _people_by_party(record, names, present_only=False),
+        "chair": record.chair.name if record.chair else "",
+        "minute_taker": record.minute_taker.name if record.minute_taker else "",
+        "approvers": approvers,
+        "items": built_items,
+        "matters": matters,
+        "planned_decision": any(i.employer_position for i in items),
+        "contact": {"name": contact.name, "title": contact.title, "email": contact.email},
+        "reply_by": short_date(reply_by(sent, day)),
+        "attachments": list(options.attachments),
+    }
