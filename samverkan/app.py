@@ -24,6 +24,7 @@ from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
 from samverkan.documents.api import DOCUMENT_API
+from samverkan.documents.pages import DOCUMENT_PAGES
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
 from samverkan.feeds.api import API_ROUTES as FEED_API
 from samverkan.feeds.api import PAGE_ROUTES as FEED_PAGES
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

@@ -66,6 +66,14 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("POST", "/api/v1/outbox/{id}/retry"): ADMIN,
     ("POST", "/api/v1/me/calendar-feed"): ALL,
     ("GET", "/calendar/{token}"): PUBLIC,  # the secret in the path is the credential
+    # API: documents (the service narrows: a union makes and fetches only its own and the common copies)
+    **{(m, p): ALL for m, p in (
+        ("POST", "/api/v1/meetings/{id}/documents"), ("GET", "/api/v1/meetings/{id}/documents"),
+        ("GET", "/api/v1/meetings/{id}/documents.zip"), ("GET", "/api/v1/documents/{id}"), ("GET", "/api/v1/documents/{id}/pdf"),
+        ("GET", "/api/v1/word-templates"), ("GET", "/api/v1/word-templates/{name}"), ("GET", "/api/v1/letterheads"))},
+    **{(m, f"/api/v1/{owner}/{{owner_id}}/{what}"): ADMIN for owner in ("departments", "unions")
+       for m, what in (("GET", "word-templates/{name}"), ("PUT", "word-templates/{name}"), ("DELETE", "word-templates/{name}"),
+                       ("PUT", "letterhead"), ("DELETE", "letterhead"))},  # the secret in the path is the credential
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -97,6 +105,12 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("POST", "/konto/kalender"): ALL,
     ("GET", "/moten"): ALL,
     ("GET", "/moten/{id}"): ALL,
+    **{(m, p): ALL for m, p in (
+        ("POST", "/moten/{id}/dokument"), ("GET", "/moten/{id}/dokument.zip"), ("GET", "/dokument/{id}"),
+        ("GET", "/dokument/{id}/word"), ("GET", "/dokument/{id}/pdf"))},
+    **{(m, p): ADMIN for m, p in (
+        ("GET", "/mallar"), ("POST", "/mallar"), ("POST", "/mallar/ta-bort"), ("POST", "/mallar/brevhuvud"),
+        ("POST", "/mallar/brevhuvud/ta-bort"), ("GET", "/mallar/{name}"), ("GET", "/mallar/{name}/exempel"))},
     **{(m, p): EMPLOYER for m, p in (
         ("GET", "/moten/nytt"), ("POST", "/moten/nytt"), ("POST", "/moten/{id}/status"), ("POST", "/moten/{id}/roller"), ("POST", "/moten/{id}/deltagare"),
         ("POST", "/moten/{id}/deltagare/{participant_id}"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
@@ -142,7 +156,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token": "okand.ics", "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
+PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
@@ -182,7 +196,7 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
     deadline = (await Deadline.select(Deadline.id).where(Deadline.matter == matter.id).first())["id"]
     return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
             "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id,
-            "deadline": deadline, "deadline_id": deadline}
+            "deadline": deadline, "deadline_id": deadline, "owner_id": org.department_id}
 
 
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
@@ -200,7 +214,7 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]
-    return {"id": record, "token": "okand.ics", **{k: v for k, v in ids.items() if k.endswith("_id")}}
+    return {"id": record, "token": "okand.ics", "name": "protocol", **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
 @pytest.mark.parametrize("role", sorted(ALL))

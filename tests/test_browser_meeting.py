@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, AsyncIterator
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -417,3 +418,98 @@ async def test_union_user_reads_own_meetings_only(new_page, api: Api) -> None:
     await expect(page.get_by_text(theirs["title"])).to_have_count(0)
     response = await page.goto("/moten/nytt")
     assert response is not None and response.status == 403
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+async def _negotiation(api: Api, title: str) -> dict:
+    """A negotiation with Vision and Kommunal and one decided item, as HR would have recorded it."""
+    meeting = await api.create_meeting(title, kind="negotiation", department_id=api.ids["department"],
+                                       union_ids=[api.ids["vision"], api.ids["kommunal"]])
+    await api.post(f"/api/v1/meetings/{meeting['id']}/agenda", {
+        "title": "Nya scheman i hemtjänsten", "kind": "negotiation", "text": "Tom & Jerry <b> – åäö",
+        "employer_position": "Schemat gäller från 1 maj.",
+        "positions": [{"union_id": api.ids["vision"], "outcome": "agreement", "note": "Vision följer upp i höst."},
+                      {"union_id": api.ids["kommunal"], "outcome": "disagreement"}],
+    })
+    return meeting
+
+
+async def _downloaded_text(page: Page, link: Locator) -> tuple[str, str]:
+    """The file behind a download link, fetched with the page's own session (this Chromium build
+    does not raise Playwright's download event), and its name from Content-Disposition."""
+    from samverkan.documents.render import DOCX_MEDIA_TYPE, text_of
+
+    response = await page.request.get(await link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == DOCX_MEDIA_TYPE
+    name = re.search(r"filename\*=UTF-8''(\S+)", response.headers["content-disposition"]).group(1)
+    return unquote(name), text_of(await response.body())
+
+
+async def test_documents_are_made_previewed_and_downloaded_from_the_meeting_page(new_page, api: Api) -> None:
+    meeting = await _negotiation(api, unique("Förhandling om scheman"))
+    page = await new_page()
+    await log_in(page, HR)
+    await open_meeting(page, meeting)
+    section = page.locator("form.document-form")
+    await section.get_by_label("Dokument").select_option(label="Protokoll")
+    await section.get_by_label("Exemplar").select_option(label="Exemplar för Vision")
+    await section.get_by_role("button", name="Skapa dokumentet").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Protokoll")
+    preview = page.get_by_role("article", name="Förhandsvisning av dokumentet")
+    await expect(preview).to_contain_text("Protokoll fört vid förhandling enligt MBL")
+    await expect(preview).to_contain_text("► Vision (ert exemplar): Parterna är överens")
+    await expect(preview).to_contain_text("Tom & Jerry <b> – åäö")
+    await assert_accessible(page, "a document's preview")
+    name, text = await _downloaded_text(page, page.get_by_role("link", name="Ladda ner (Word)"))
+    assert name.endswith("_Protokoll_" + meeting["starts_at"][:10] + "_Vision.docx"), name
+    assert "Exemplar för Vision" in text and "Tom & Jerry <b> – åäö" in text and "Justeras" in text
+
+    # An extract without choosing the item: the error at the field, in Swedish.
+    await open_meeting(page, meeting)
+    await section.get_by_label("Dokument").select_option(label="Protokollsutdrag")
+    await section.get_by_role("button", name="Skapa dokumentet").click()
+    await expect(page.locator("#document_item_id-error")).to_have_text("Välj vilken punkt utdraget ska gälla.")
+    await expect(page.get_by_role("link", name="Punkt")).to_be_visible()
+    await assert_accessible(page, "the meeting page with a document error")
+
+    # The Vision representative finds the copy on the meeting page and downloads it (journey 4).
+    union = await new_page()
+    await log_in(union, UNION)
+    await open_meeting(union, meeting)
+    rows = union.locator("table.documents tbody tr")
+    await expect(rows).to_have_count(1)
+    await expect(rows).to_contain_text("Exemplar för Vision")
+    name, text = await _downloaded_text(union, rows.get_by_role("link", name="Word"))
+    assert name.endswith("_Vision.docx") and "► Vision (ert exemplar)" in text
+
+
+async def test_administrator_uploads_a_template(new_page, tmp_path) -> None:
+    from samverkan.documents.service import default_template
+
+    page = await new_page()
+    await log_in(page, ADMIN)
+    await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mallar").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mallar och brevhuvuden")
+    await assert_accessible(page, "the templates page")
+
+    upload = page.locator("form[action='/mallar']")
+    await upload.get_by_label("Mall").select_option(label="Kallelse med dagordning")
+    await upload.get_by_label("Gäller för").select_option(label="Vision")
+    (tmp_path / "inte-en-mall.docx").write_text("Det här är ingen Word-fil.")
+    await upload.get_by_label("Word-fil (.docx)").set_input_files(tmp_path / "inte-en-mall.docx")
+    await upload.get_by_role("button", name="Ladda upp").click()
+    await expect(page.locator("#file-error")).to_have_text("Filen är inte ett Word-dokument (.docx).")
+    await assert_accessible(page, "the templates page with an upload error")
+
+    (tmp_path / "visions-dagordning.docx").write_bytes(default_template("agenda"))
+    await upload.get_by_label("Word-fil (.docx)").set_input_files(tmp_path / "visions-dagordning.docx")
+    await upload.get_by_role("button", name="Ladda upp").click()
+    await expect(page.get_by_role("status")).to_contain_text("används nu")
+    row = page.locator("tr", has_text="visions-dagordning.docx")
+    await row.get_by_role("link", name="Exempel").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Exempel: Kallelse med dagordning")
+    await expect(page.get_by_role("article")).to_contain_text("Förslag till dagordning")
+    await assert_accessible(page, "a template's example")

@@ -152,6 +152,8 @@ async def test_union_users_fetch_their_own_copies_and_the_common_ones(client, st
     assert (await _make(client, union, meeting["id"], kind="protocol", audience=f"union:{org.union_id}")).json()["id"] == own["id"]
     refused = await _make(client, union, meeting["id"], kind="protocol", audience=f"union:{org.other_union_id}")
     assert refused.status_code == 403 and refused.json()["field"] == "audience"
+    letter = await _make(client, union, meeting["id"], kind="notice", audience=f"union:{org.union_id}")
+    assert letter.status_code == 403 and letter.json()["field"] == "kind"  # the employer's letter
     # A department user of another department does not see the meeting at all.
     stranger = await make_caller("department", department_id=org.other_department_id)
     assert (await client.get(f"/api/v1/documents/{own['id']}", headers=stranger.headers)).status_code == 404

@@ -9,7 +9,8 @@ import io
 from docx import Document
 from markupsafe import Markup, escape
 
-_HEADINGS = {"Title": "h1", "Heading 1": "h1", "Heading 2": "h2", "Heading 3": "h3"}
+# One level down: the page around the preview has its own h1.
+_HEADINGS = {"Title": "h2", "Heading 1": "h2", "Heading 2": "h3", "Heading 3": "h4"}
 
 
 def _runs(paragraph) -> str:

@@ -10,7 +10,9 @@ No web or database imports.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -35,12 +37,35 @@ def _blank_none(value: object) -> object:
     return "" if value is None else value
 
 
-def _environment() -> SandboxedEnvironment:
-    # StrictUndefined: a misspelt variable is an error at upload, not an empty gap in a protocol.
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
+class _Environment(SandboxedEnvironment):
+    """docxtpl compiles a template's XML on every render, and the XML of one template is the
+    same every time: compiling it once saves most of a render (25 of 45 ms for a long protocol)."""
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (Jinja's name)
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+    @functools.lru_cache(maxsize=64)
+    def _compiled(self, source: str):
+        return super().from_string(source)
 
 
-_ENV = _environment()
+# StrictUndefined: a misspelt variable is an error at upload, not an empty gap in a protocol.
+_ENV = _Environment(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
+
+
+@functools.lru_cache(maxsize=64)
+def _patched(xml: str) -> str:
+    return DocxTemplate.patch_xml(None, xml)  # uses nothing of the instance
+
+
+class _Template(DocxTemplate):
+    """docxtpl cleans a template's XML with a dozen regular expressions on every render, and it
+    is the same XML every time: clean it once."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
 
 
 @dataclass(frozen=True)
@@ -74,7 +99,7 @@ def render(template: bytes, context: dict, logo: bytes | None, properties: Prope
 
 
 def _open(template: bytes) -> DocxTemplate:
-    tpl = DocxTemplate(io.BytesIO(template))
+    tpl = _Template(io.BytesIO(template))
     try:
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several kinds for files that are not .docx
@@ -82,15 +107,25 @@ def _open(template: bytes) -> DocxTemplate:
     return tpl
 
 
+_CENTRAL_ENTRY, _LOCAL_ENTRY = b"PK\x01\x02", b"PK\x03\x04"
+_DOS_1980 = struct.pack("<HH", 0, (0 << 9) | (1 << 5) | 1)  # 00:00:00, 1980-01-01
+
+
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01, in the order python-docx wrote them."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info))
-    return out.getvalue()
+    """The same zip with every entry dated 1980-01-01. The dates sit at fixed places in each
+    entry's two headers, so they are overwritten there: rewriting the zip would compress every
+    part a second time, a tenth of a render."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        offset = archive.start_dir  # the central directory
+        for info in archive.infolist():
+            if out[offset:offset + 4] != _CENTRAL_ENTRY or out[info.header_offset:info.header_offset + 4] != _LOCAL_ENTRY:
+                raise ValueError("unexpected zip layout")
+            out[offset + 12:offset + 16] = _DOS_1980
+            out[info.header_offset + 10:info.header_offset + 14] = _DOS_1980
+            names, extra, comment = struct.unpack_from("<HHH", out, offset + 28)
+            offset += 46 + names + extra + comment
+    return bytes(out)
 
 
 def fixed_zip_of(files: list[tuple[str, bytes]]) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from dataclasses import dataclass
 
 import anyio
 import msgspec
@@ -32,6 +33,7 @@ from samverkan.paths import templates_dir
 from samverkan.settings import Settings
 
 STAFF = {"admin", "hr", "department"}  # a department user only ever sees its own department's meetings
+UNION_KINDS = {"protocol", "extract"}  # kallelser and frånträdesbesked are the employer's letters
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_LOGO_BYTES = 1024 * 1024
 
@@ -207,30 +209,62 @@ def _file_party(record: rec.MeetingRecord, audience: Audience) -> str:
     return "Arbetsgivaren" if audience.kind == "department" else "Gemensamt"
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything a document's bytes depend on, and the key that names that combination."""
+
+    record: rec.MeetingRecord
+    source: bytes
+    template_name: str
+    template: bytes
+    template_sha: str
+    letterhead: str
+    logo: bytes
+    key: str
+    existing: dict | None  # the document already made from these inputs
+
+
+def _key(kind: str, audience: Audience, source: bytes, template_sha: str, letterhead: str, logo: bytes,
+         options: rec.Options) -> str:
+    return storage.sha256(json.dumps(
+        [kind, str(audience), storage.sha256(source), template_sha, letterhead, storage.sha256(logo),
+         msgspec.to_builtins(options)], ensure_ascii=False, sort_keys=True).encode())
+
+
+async def _inputs(meeting_id: int, kind: str, audience: Audience, options: rec.Options, employer: str) -> _Inputs:
+    """Read in one transaction (one connection, not one per query), and again should the meeting
+    change while it is read: the record must be one version of the meeting, not a mix of two."""
+    for _ in range(3):
+        async with engine().transaction():
+            meeting, record, department_id = await _record(meeting_id, audience, employer)
+            union_id = audience.union_id if audience.kind == "union" else None
+            template_name = kinds.template_name(kind, meeting.kind)
+            template, template_sha = await _template(template_name, department_id, union_id)
+            letterhead, logo = await _letterhead(department_id, union_id, _default_letterhead(record))
+            source = msgspec.json.encode(record)
+            key = _key(kind, audience, source, template_sha, letterhead, logo, options)
+            existing = await Document.select().where(Document.key == key).first()
+            now = await Meeting.select(Meeting.version).where(Meeting.id == meeting_id).first()
+        if now and now["version"] == meeting.version:
+            return _Inputs(record, source, template_name, template, template_sha, letterhead, logo, key, existing)
+    raise Conflict("Mötet ändras just nu; försök igen om en stund.")
+
+
 async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience, options: rec.Options,
                    settings: Settings) -> s.Document:
-    meeting, record, department_id = await _record(meeting_id, audience, settings.employer_name)
-    union_id = audience.union_id if audience.kind == "union" else None
-    template_name = kinds.template_name(kind, meeting.kind)
-    template, template_sha = await _template(template_name, department_id, union_id)
-    letterhead, logo = await _letterhead(department_id, union_id, _default_letterhead(record))
-    source = msgspec.json.encode(record)
-    source_sha = storage.sha256(source)
-    key = storage.sha256(json.dumps(
-        [kind, str(audience), source_sha, template_sha, letterhead, storage.sha256(logo),
-         msgspec.json.decode(msgspec.json.encode(options))], ensure_ascii=False, sort_keys=True).encode())
-    existing = await Document.select().where(Document.key == key).first()
-    if existing:
-        return _document(existing)
+    inputs = await _inputs(meeting_id, kind, audience, options, settings.employer_name)
+    if inputs.existing:
+        return _document(inputs.existing)
 
-    context = rec.context(record, kind, audience, options, letterhead)
+    record, template_name = inputs.record, inputs.template_name
+    context = rec.context(record, kind, audience, options, inputs.letterhead)
     day = options.date or record.starts_at.date()
     properties = render.Properties(
         title=context["title"], author=record.department or record.employer, subject=record.title,
         created=dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM),
     )
     try:
-        data = await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+        data = await anyio.to_thread.run_sync(functools.partial(render.render, inputs.template, context, inputs.logo, properties))
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[template_name]}».", field="kind") from None
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
@@ -238,15 +272,18 @@ async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audienc
     diary = rec.diary_numbers(record, items or record.items)
     filename = kinds.filename(diary[0] if diary else record.department or record.title, kind, record.starts_at.date().isoformat(),
                               _file_party(record, audience), items[0].number if items else None)
+    source_sha = storage.sha256(inputs.source)
     async with engine().transaction():
-        await insert_new(DocumentSource, ("sha256", "record"), [(source_sha, source.decode())])
+        await insert_new(DocumentSource, ("sha256", "record"), [(source_sha, inputs.source.decode())])
         source_row = await DocumentSource.select(DocumentSource.id).where(DocumentSource.sha256 == source_sha).first()
         await insert_new(Document, (
             "meeting", "kind", "audience", "trade_union", "meeting_version", "source", "options", "template_name",
             "template_sha256", "key", "filename", "sha256", "size", "created_by", "created_at",
-        ), [(meeting.id, kind, str(audience), union_id, meeting.version, source_row["id"], msgspec.json.encode(options).decode(),
-             template_name, template_sha, key, filename, sha, len(data), viewer.user_id or None, clock.now())])
-    return _document(await Document.select().where(Document.key == key).first())
+        ), [(meeting_id, kind, str(audience), audience.union_id, record.version, source_row["id"],
+             msgspec.json.encode(options).decode(), template_name, inputs.template_sha, inputs.key, filename, sha, len(data),
+             viewer.user_id or None, clock.now())])
+        row = await Document.select().where(Document.key == inputs.key).first()
+    return _document(row)
 
 
 async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreate, settings: Settings) -> s.Document:
@@ -254,6 +291,8 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
     reason = kinds.kind_error(data.kind, meeting.kind)
     if reason:
         raise Invalid(reason, field="kind")
+    if viewer.role not in STAFF and data.kind not in UNION_KINDS:
+        raise Forbidden("Kallelser och frånträdesbesked skickas av arbetsgivaren.", field="kind")
     audience = _audience(viewer, meeting, data.audience)
     return await _produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
 
@@ -298,6 +337,8 @@ async def document_zip(viewer: Viewer, meeting_id: int, kind: str, settings: Set
                                                        if kind == "extract" else None)
     if reason:
         raise Invalid(reason, field="kind")
+    if viewer.role not in STAFF and kind not in UNION_KINDS:
+        raise Forbidden("Kallelser och frånträdesbesked skickas av arbetsgivaren.", field="kind")
     if viewer.role in STAFF:
         audiences = [Audience("department")] + [Audience("union", u) for u in meeting.union_ids]
     elif viewer.union_id in meeting.union_ids:

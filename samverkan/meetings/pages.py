@@ -14,6 +14,7 @@ from litestar.response import Redirect, Response, Template
 
 from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.documents.pages import section as documents_section
 from samverkan.errors import Conflict, ServiceError
 from samverkan.matters import service as matters
 from samverkan.meetings import rules
@@ -134,18 +135,21 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
         "group_name": dict(await orgs.choices(CollaborationGroup)).get(meeting.group_id),
         "department_name": dict(await orgs.choices(Department)).get(meeting.department_id),
+        **await documents_section(request, meeting),
     }
 
 
 @get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting")
 async def meeting_page(request: Request, id: RecordId) -> Template:
     meeting = await service.get_meeting(request.user, id)
-    return Template("meetings/detail.html", context={**await _context(request, meeting), "errors": {}})
+    return Template("meetings/detail.html", context={**await _context(request, meeting), "errors": {}, "document_errors": {}})
 
 
-async def _page_with_errors(request: Request, id: int, errors: dict, status: int = 422) -> Template:
+async def page_with_errors(request: Request, id: int, errors: dict, status: int = 422,
+                           document_errors: dict | None = None) -> Template:
     meeting = await service.get_meeting(request.user, id)
-    return Template("meetings/detail.html", context={**await _context(request, meeting), "errors": errors}, status_code=status)
+    return Template("meetings/detail.html", status_code=status, context={
+        **await _context(request, meeting), "errors": errors, "document_errors": document_errors or {}})
 
 
 async def _apply(request: Request, id: int, change: Callable[[], Awaitable[Any]], then: str) -> Template | Redirect:
@@ -153,11 +157,11 @@ async def _apply(request: Request, id: int, change: Callable[[], Awaitable[Any]]
     try:
         await change()
     except FormErrors as exc:
-        return await _page_with_errors(request, id, exc.errors)
+        return await page_with_errors(request, id, exc.errors)
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return await _page_with_errors(request, id, service_errors(exc).errors)
+        return await page_with_errors(request, id, service_errors(exc).errors)
     return Redirect(then)
 
 
@@ -243,11 +247,11 @@ async def add_item(request: Request, id: RecordId) -> Template | Redirect:
     try:
         item = await service.add_item(request.user, id, convert(values, s.AgendaItemCreate))
     except FormErrors as exc:
-        return await _page_with_errors(request, id, {f"new_{k}": v for k, v in exc.errors.items()})
+        return await page_with_errors(request, id, {f"new_{k}": v for k, v in exc.errors.items()})
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return await _page_with_errors(request, id, {f"new_{exc.field or '_'}": exc.detail})
+        return await page_with_errors(request, id, {f"new_{exc.field or '_'}": exc.detail})
     return Redirect(f"/moten/{id}#punkt-{item.id}")
 
 
@@ -313,7 +317,7 @@ async def close_item(request: Request, id: RecordId, item_id: RecordId) -> Templ
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return await _page_with_errors(request, id, {f"item-{item_id}": exc.detail})
+        return await page_with_errors(request, id, {f"item-{item_id}": exc.detail})
     return Redirect(f"/moten/{id}#punkt-{item_id}")
 
 

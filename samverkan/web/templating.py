@@ -25,6 +25,7 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _domain_labels() -> dict:
     """Swedish names of the domain's values, for every template."""
+    from samverkan.documents import kinds as document_kinds
     from samverkan.matters import rules as matter_rules
     from samverkan.meetings import rules as meeting_rules
 
@@ -39,6 +40,7 @@ def _domain_labels() -> dict:
         "meeting_status": meeting_rules.STATUS_LABELS,
         "agenda_kinds": meeting_rules.AGENDA_KINDS,
         "participant_roles": meeting_rules.PARTICIPANT_ROLES,
+        "document_kinds": {k: v.label for k, v in document_kinds.KINDS.items()},
         "deadline_states": {"open": "Öppen", "met": "Uppfylld", "missed": "Missad", "waived": "Eftergiven", "superseded": "Ersatt"},
         "responsible": {"employer": "Arbetsgivaren", "union": "Fackförbundet", "claimant": "Den som vill kräva"},
     }
