@@ -176,7 +176,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     async def run():
         await _ready()
-        data = msgspec.convert({"kind": args.kind, "audience": args.audience}, DocumentCreate)
+        fields = {"kind": args.kind, "audience": args.audience, "item_id": args.item, "date": args.date}
+        data = msgspec.convert({k: v for k, v in fields.items() if v is not None}, DocumentCreate)
         operator = Viewer(0, "", "samverkan render", "admin", None, None, None, "cli")
         made = await service.create_document(operator, args.meeting, data, get_settings())
         return await service.document_file(operator, made.id, get_settings())
@@ -237,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notice, agenda, protocol, extract eller withdrawal_notice")
     render.add_argument("--meeting", type=int, required=True, metavar="ID", help="mötets id")
     render.add_argument("--audience", default="department", help="department (förval), union:ID eller all")
+    render.add_argument("--item", type=int, metavar="ID", help="punktens id (protokollsutdrag)")
+    render.add_argument("--date", metavar="YYYY-MM-DD", help="dagen kallelsen eller beskedet skickas (förval: i dag)")
     render.add_argument("--output", required=True, metavar="FILE", help="filen att skriva")
     render.set_defaults(func=cmd_render)
 

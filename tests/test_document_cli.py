@@ -31,5 +31,8 @@ async def test_render_errors_name_the_problem(client, negotiation, tmp_path):
     missing = run("render", "protocol", "--meeting", "999999", "--output", str(tmp_path / "x.docx"))
     assert missing.returncode == 1 and "999999" in missing.stderr
     assert not (tmp_path / "x.docx").exists()
+    extract = run("render", "extract", "--meeting", meeting_id, "--item", str(negotiation["item"]["id"]), "--output", str(tmp_path / "e.docx"))
+    assert extract.returncode == 0, extract.stderr
+    assert "Protokollsutdrag – § 1 Sammanslagning" in text_of((tmp_path / "e.docx").read_bytes())
     usage = run("render", "minutes", "--meeting", meeting_id, "--output", str(tmp_path / "x.docx"))
     assert usage.returncode == 2

@@ -25,9 +25,12 @@ def test_wheel_carries_templates_and_migrations(tmp_path):
         "samverkan/_templates/registry/form.html",
         "samverkan/_templates/static/htmx.min.js",
         "samverkan/_templates/static/app.css",
+        "samverkan/_templates/word/protocol.docx",
+        "samverkan/_templates/word/logo.png",
         "samverkan/piccolo_conf.py",
     ):
         assert required in names, required
     assert any(n.startswith("samverkan/orgs/migrations/orgs_") for n in names)
+    assert any(n.startswith("samverkan/documents/migrations/documents_") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "samverkan = samverkan.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
