@@ -202,3 +202,30 @@ async def test_a_missing_or_changed_file_is_reported_not_served(client, staff, n
     path.unlink()
     r = await client.get(f"/api/v1/documents/{made['id']}", headers=hr.headers)
     assert r.status_code == 503 and "saknas" in r.json()["detail"]
+
+
+async def test_an_individual_matter_stays_with_hr_and_its_parties(client, staff, org, negotiation):
+    """A department user does not see an individärende on the meeting page; nor in a document."""
+    hr, department, union, meeting = staff["hr"], staff["department"], staff["union"], negotiation["meeting"]
+    personal = (await client.post("/api/v1/matters", json={
+        "title": "Omplacering av N.N.", "kind": "negotiation_on_request", "department_id": org.department_id,
+        "union_ids": [org.union_id], "personal_data": True}, headers=hr.headers)).json()
+    r = await client.post(f"/api/v1/meetings/{meeting['id']}/agenda", json={
+        "title": "Omplacering", "kind": "negotiation", "matter_id": personal["id"]}, headers=hr.headers)
+    assert r.status_code == 201, r.text
+    full = (await _make(client, hr, meeting["id"], kind="protocol")).json()
+    assert "Omplacering av N.N." in text_of((await _download(client, hr, full["id"])).content)
+
+    assert (await client.get(f"/api/v1/documents/{full['id']}", headers=department.headers)).status_code == 404
+    listed = (await client.get(f"/api/v1/meetings/{meeting['id']}/documents", headers=department.headers)).json()
+    assert full["id"] not in {d["id"] for d in listed}
+    refused = await _make(client, department, meeting["id"], kind="protocol")
+    assert refused.status_code == 403 and refused.json()["field"] == "audience"
+    zipped = await client.get(f"/api/v1/meetings/{meeting['id']}/documents.zip", headers=department.headers)
+    assert zipped.status_code == 403
+    # Vision is a party to it and gets it in its own copy; Kommunal's copy shows the item's number only.
+    vision = (await _make(client, union, meeting["id"], kind="protocol", audience=f"union:{org.union_id}")).json()
+    assert "Omplacering av N.N." in text_of((await _download(client, union, vision["id"])).content)
+    kommunal = (await _make(client, hr, meeting["id"], kind="protocol", audience=f"union:{org.other_union_id}")).json()
+    kommunal_text = text_of((await _download(client, hr, kommunal["id"])).content)
+    assert "Omplacering av N.N." not in kommunal_text and "Punkt om ett ärende som du inte har tillgång till" in kommunal_text

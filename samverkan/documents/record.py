@@ -37,6 +37,7 @@ class MatterRef(Struct, kw_only=True):
     description: str
     kind: str  # matters.rules.KINDS key
     kind_label: str
+    personal_data: bool = False  # an individärende
 
 
 class PositionRef(Struct, kw_only=True):
@@ -72,6 +73,8 @@ class ApproverRef(Struct, kw_only=True):
 
 
 class MeetingRecord(Struct, kw_only=True):
+    """One version of a meeting as its documents show it."""
+
     meeting_id: int
     version: int
     kind: str
@@ -89,6 +92,10 @@ class MeetingRecord(Struct, kw_only=True):
     approvers: list[ApproverRef]
     participants: list[ParticipantRef]
     items: list[ItemRef]
+
+
+def shows_personal_data(record: "MeetingRecord") -> bool:
+    return any(i.matter is not None and i.matter.personal_data for i in record.items)
 
 
 class Options(Struct, kw_only=True, omit_defaults=True):

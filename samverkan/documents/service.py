@@ -64,14 +64,20 @@ def _audience(viewer: Viewer, meeting: MeetingOut, value: str) -> Audience:
         raise Invalid('Ange "department", "all" eller "union:<id>".', field="audience")
     if audience.kind == "union" and audience.union_id not in meeting.union_ids:
         raise Invalid("Organisationen är inte part i mötet.", field="audience")
-    if viewer.role == "union" and audience != Audience("union", viewer.union_id):
+    if viewer.role not in STAFF and audience != Audience("union", viewer.union_id):
         raise Forbidden("Du kan bara ta fram din egen organisations exemplar.", field="audience")
     return audience
 
 
-def _may_fetch(viewer: Viewer, audience: str) -> bool:
-    """Union users fetch their own union's copies and the common ones; the employer side all."""
-    return viewer.role in STAFF or audience in ("all", f"union:{viewer.union_id}")
+def _may_fetch(viewer: Viewer, row: dict) -> bool:
+    """Union users fetch their own union's copies and the common ones; the employer side all,
+    except that a department user does not get an individärende (as on the meeting page)."""
+    if viewer.role == "department":
+        return not row["restricted"]
+    return viewer.role in STAFF or row["audience"] in ("all", f"union:{viewer.union_id}")
+
+
+PERSONAL_DATA = "Dokumentet tar upp ett individärende; det tas fram av HR."
 
 
 def _options(data: s.DocumentCreate, meeting: MeetingOut) -> rec.Options:
@@ -121,9 +127,9 @@ async def _record(meeting_id: int, audience: Audience, employer: str) -> tuple[M
     matter_ids = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
     matters = {
         m["id"]: rec.MatterRef(diary_no=m["diary_no"], title=m["title"], description=m["description"], kind=m["kind"],
-                               kind_label=matter_rules.KINDS[m["kind"]].label)
-        for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.description, Matter.kind).where(
-            Matter.id.is_in(matter_ids or [-1]))
+                               kind_label=matter_rules.KINDS[m["kind"]].label, personal_data=m["personal_data"])
+        for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.description, Matter.kind,
+                                     Matter.personal_data).where(Matter.id.is_in(matter_ids or [-1]))
     }
     department = await Department.select(Department.name).where(Department.id == department_id).first() if department_id else None
     record = rec.MeetingRecord(
@@ -253,6 +259,9 @@ async def _inputs(meeting_id: int, kind: str, audience: Audience, options: rec.O
 async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience, options: rec.Options,
                    settings: Settings) -> s.Document:
     inputs = await _inputs(meeting_id, kind, audience, options, settings.employer_name)
+    restricted = rec.shows_personal_data(inputs.record)
+    if restricted and viewer.role == "department":
+        raise Forbidden(PERSONAL_DATA, field="audience")
     if inputs.existing:
         return _document(inputs.existing)
 
@@ -278,10 +287,10 @@ async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audienc
         source_row = await DocumentSource.select(DocumentSource.id).where(DocumentSource.sha256 == source_sha).first()
         await insert_new(Document, (
             "meeting", "kind", "audience", "trade_union", "meeting_version", "source", "options", "template_name",
-            "template_sha256", "key", "filename", "sha256", "size", "created_by", "created_at",
+            "template_sha256", "key", "filename", "sha256", "size", "restricted", "created_by", "created_at",
         ), [(meeting_id, kind, str(audience), audience.union_id, record.version, source_row["id"],
              msgspec.json.encode(options).decode(), template_name, inputs.template_sha, inputs.key, filename, sha, len(data),
-             viewer.user_id or None, clock.now())])
+             restricted, viewer.user_id or None, clock.now())])
         row = await Document.select().where(Document.key == inputs.key).first()
     return _document(row)
 
@@ -300,7 +309,9 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
 async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
     await meetings.visible_row(viewer, meeting_id)
     where = [Document.meeting == meeting_id]
-    if viewer.role not in STAFF:
+    if viewer.role == "department":
+        where.append(Document.restricted == False)  # noqa: E712 (SQL, not Python)
+    elif viewer.role not in STAFF:
         where.append(Or(Document.audience == "all", Document.audience == f"union:{viewer.union_id}"))
     rows = await Document.select().where(*where).order_by(Document.id, ascending=False)
     return [_document(r) for r in rows]
@@ -308,7 +319,7 @@ async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
 
 async def _fetchable(viewer: Viewer, document_id: int) -> dict:
     row = await Document.select().where(Document.id == document_id).first()
-    if row is None or not _may_fetch(viewer, row["audience"]):
+    if row is None or not _may_fetch(viewer, row):
         raise NotFound(f"Dokumentet {document_id} finns inte.")
     await meetings.visible_row(viewer, row["meeting"])
     return row

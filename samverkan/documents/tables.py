@@ -1,7 +1,7 @@
 """Tables of documents: generated files (kept forever, never changed), the meeting records they
 were made from, and the templates, letterheads and logos uploaded per department and union."""
 
-from piccolo.columns import Bytea, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -35,6 +35,8 @@ class Document(Table, tablename="document"):
     filename = Varchar(length=300)
     sha256 = Varchar(length=64)
     size = Integer()
+    # Shows an individärende (personal_data matter): for HR and the union parties, not departments.
+    restricted = Boolean(default=False)
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
 

@@ -1,6 +1,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import Bytea
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
@@ -78,7 +79,7 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-11-23T08:42:20:470850"
+ID = "2026-11-23T09:06:46:894348"
 VERSION = "1.38.0"
 DESCRIPTION = "Documents: generated files, the meeting records they froze, uploaded templates and letterheads"
 
@@ -89,7 +90,18 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="WordTemplate",
+        tablename="word_template",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="Document", tablename="document", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Letterhead", tablename="letterhead", schema=None, columns=None
     )
 
     manager.add_table(
@@ -99,15 +111,205 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Letterhead", tablename="letterhead", schema=None, columns=None
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 30,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
-    manager.add_table(
-        class_name="WordTemplate",
+    manager.add_column(
+        table_class_name="WordTemplate",
         tablename="word_template",
+        column_name="department",
+        db_column_name="department",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Department,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="trade_union",
+        db_column_name="trade_union",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": TradeUnion,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="filename",
+        db_column_name="filename",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="content",
+        db_column_name="content",
+        column_class_name="Bytea",
+        column_class=Bytea,
+        params={
+            "default": b"",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="sha256",
+        db_column_name="sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="uploaded_by",
+        db_column_name="uploaded_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="uploaded_at",
+        db_column_name="uploaded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WordTemplate",
+        tablename="word_template",
+        column_name="replaced_at",
+        db_column_name="replaced_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -402,6 +604,27 @@ async def forwards():
     manager.add_column(
         table_class_name="Document",
         tablename="document",
+        column_name="restricted",
+        db_column_name="restricted",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Document",
+        tablename="document",
         column_name="created_by",
         db_column_name="created_by",
         column_class_name="ForeignKey",
@@ -426,70 +649,6 @@ async def forwards():
     manager.add_column(
         table_class_name="Document",
         tablename="document",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentSource",
-        tablename="document_source",
-        column_name="sha256",
-        db_column_name="sha256",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentSource",
-        tablename="document_source",
-        column_name="record",
-        db_column_name="record",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentSource",
-        tablename="document_source",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -666,121 +825,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 30,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="department",
-        db_column_name="department",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Department,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="trade_union",
-        db_column_name="trade_union",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": TradeUnion,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="filename",
-        db_column_name="filename",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="content",
-        db_column_name="content",
-        column_class_name="Bytea",
-        column_class=Bytea,
-        params={
-            "default": b"",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
+        table_class_name="DocumentSource",
+        tablename="document_source",
         column_name="sha256",
         db_column_name="sha256",
         column_class_name="Varchar",
@@ -790,7 +836,7 @@ async def forwards():
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -801,38 +847,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="uploaded_by",
-        db_column_name="uploaded_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="DocumentSource",
+        tablename="document_source",
+        column_name="record",
+        db_column_name="record",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "references": User,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="uploaded_at",
-        db_column_name="uploaded_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -846,15 +868,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WordTemplate",
-        tablename="word_template",
-        column_name="replaced_at",
-        db_column_name="replaced_at",
+        table_class_name="DocumentSource",
+        tablename="document_source",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": None,
-            "null": True,
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
