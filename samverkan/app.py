@@ -23,9 +23,9 @@ from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
+from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
 from samverkan.documents.api import DOCUMENT_API
 from samverkan.documents.pages import DOCUMENT_PAGES
-from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
 from samverkan.feeds.api import API_ROUTES as FEED_API
 from samverkan.feeds.api import PAGE_ROUTES as FEED_PAGES
 from samverkan.matters.api import MatterController

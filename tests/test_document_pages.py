@@ -20,7 +20,7 @@ async def test_make_preview_and_download_from_the_meeting_page(client, staff, or
     await login(client, hr.email, hr.password)
     page = (await client.get(f"/moten/{meeting['id']}")).text
     assert 'id="dokument"' in page and "Inga dokument har skapats" in page
-    assert '<option value="notice">' in page and '<option value="agenda">' not in page  # a negotiation's kinds only
+    assert '<option value="notice" selected>' in page and '<option value="agenda">' not in page  # a negotiation's kinds only
     assert f'<option value="union:{org.union_id}">Exemplar för Vision</option>' in page
 
     made = await client.post(f"/moten/{meeting['id']}/dokument", data={

@@ -44,10 +44,13 @@ async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
         audiences = [(a, label) for a, label in AUDIENCE_LABELS.items()] + [
             (f"union:{u}", _audience_label(f"union:{u}", unions)) for u in meeting.union_ids]
     documents = await service.list_documents(viewer, meeting.id)
+    choices = [(k, v.label) for k, v in kinds.KINDS.items()
+               if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)]
     return {
         "documents": [(d, _audience_label(d.audience, unions)) for d in documents],
-        "document_kinds": [(k, v.label) for k, v in kinds.KINDS.items()
-                           if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)],
+        "document_kinds": choices,
+        # Before the meeting one calls it; after it one writes the protocol.
+        "default_kind": "protocol" if meeting.status == "held" or not choices else choices[0][0],
         "union_view": union_view,
         "audiences": audiences,
         "pdf_available": pdf.available(),
