@@ -21,7 +21,7 @@ What it does
      timing) and the same logo; docxtpl's default Jinja environment, no properties, no hashing.
    * **render**: ``documents.render.render`` – the sandboxed environment, the document
      properties and the fixed-timestamp zip; the context is built inside the timing.
-   * **whole document**: ``documents.service._produce`` – what ``POST /meetings/{id}/documents``
+   * **whole document**: ``documents.service.produce`` – what ``POST /meetings/{id}/documents``
      does after its checks: the meeting record read from the database, template and letterhead
      resolution, hashing, render, the file written (with fsync) and its rows inserted. Before each
      run the documents of the previous one are deleted, outside the timing, so every run makes
@@ -154,7 +154,7 @@ async def run(args: argparse.Namespace) -> int:
     operator = Viewer(0, "", "bench", "admin", None, None, None, "bench")
     async with app.lifespan():
         meeting_id = await seed()
-        _, record, _ = await service._record(meeting_id, Audience("union", 1), settings.employer_name)
+        _, record, _ = await service.meeting_record(meeting_id, Audience("union", 1), settings.employer_name)
         template, logo = service.default_template("protocol"), service.default_logo()
         vision = Audience("union", record.unions[0].id)
         context = rec.context(record, "protocol", vision, rec.Options(), "Lunds kommun\nVård- och omsorgsförvaltningen")
@@ -178,11 +178,11 @@ async def run(args: argparse.Namespace) -> int:
             settings.documents_dir.mkdir()
 
         async def whole() -> None:
-            await service._produce(operator, meeting_id, "protocol", vision, rec.Options(), settings)
+            await service.produce(operator, meeting_id, "protocol", vision, rec.Options(), settings)
 
         async def batch() -> None:
             for audience in audiences:
-                await service._produce(operator, meeting_id, "protocol", audience, rec.Options(), settings)
+                await service.produce(operator, meeting_id, "protocol", audience, rec.Options(), settings)
 
         size = len(bare())
         samples: dict[str, list[float]] = {"bare docxtpl": [], "render": [], "whole document": [], "per-union batch": []}

@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 
 from samverkan import __version__, clock, database
 from samverkan.reminders import scheduler
+from samverkan.protocols.api import PROTOCOL_API
 from samverkan.reminders.api import ReminderController
 from samverkan.reminders.pages import ROUTES as REMINDER_PAGES
 from samverkan.reminders import service as reminders
@@ -24,6 +25,7 @@ from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
+from samverkan.audit.api import AUDIT_API
 from samverkan.documents.api import DOCUMENT_API
 from samverkan.documents.pages import DOCUMENT_PAGES
 from samverkan.feeds.api import API_ROUTES as FEED_API
@@ -82,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
-                        ReminderController, *DOCUMENT_API,
+                        ReminderController, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API,
                         *FEED_API],
         security=[{"bearer": []}],
     )

@@ -189,6 +189,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    """Walk the audit trail's hash chain; exit 1 naming the first entry that breaks it."""
+    from samverkan.audit.service import verify
+
+    async def run():
+        await _ready()
+        return await verify()
+
+    count, broken, why = asyncio.run(run())
+    if broken is not None:
+        return _fail(f"loggen är bruten vid post {broken}: {why} ({count} poster före den stämmer)")
+    print(f"Loggen är hel: {count} poster stämmer.")
+    return 0
+
+
 def _port(value: str) -> int:
     try:
         port = int(value)
@@ -242,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--date", metavar="YYYY-MM-DD", help="dagen kallelsen eller beskedet skickas (förval: i dag)")
     render.add_argument("--output", required=True, metavar="FILE", help="filen att skriva")
     render.set_defaults(func=cmd_render)
+
+    audit = sub.add_parser("audit", help="loggen över ändringar").add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
+    audit.add_parser("verify", help="kontrollera att ingen post har ändrats eller tagits bort").set_defaults(func=cmd_audit_verify)
 
     token = sub.add_parser("token", help="API-nycklar").add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     token_create = token.add_parser("create", help="skapa en API-nyckel; nyckeln står ensam på sista raden")

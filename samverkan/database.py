@@ -38,6 +38,8 @@ APPS = [
     "samverkan.reminders.piccolo_app",
     "samverkan.feeds.piccolo_app",
     "samverkan.documents.piccolo_app",
+    "samverkan.audit.piccolo_app",
+    "samverkan.protocols.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

@@ -32,12 +32,14 @@ class UnionRef(Struct, kw_only=True):
 
 
 class MatterRef(Struct, kw_only=True):
+    id: int = 0
     diary_no: str
     title: str
     description: str
     kind: str  # matters.rules.KINDS key
     kind_label: str
     personal_data: bool = False  # an individärende
+    parties: list[int] = []  # the unions that are parties to the matter (who may read it)
 
 
 class PositionRef(Struct, kw_only=True):

@@ -24,7 +24,7 @@ from samverkan.documents.sample import sample_context, sample_record_for
 from samverkan.documents.tables import Document, DocumentSource, Letterhead, WordTemplate
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
-from samverkan.matters.tables import Matter
+from samverkan.matters.tables import Matter, MatterParty
 from samverkan.meetings import service as meetings
 from samverkan.meetings.schemas import Meeting as MeetingOut
 from samverkan.meetings.tables import Meeting
@@ -112,7 +112,7 @@ async def _group(meeting: MeetingOut) -> dict | None:
     ).where(CollaborationGroup.id == meeting.group_id).first()
 
 
-async def _record(meeting_id: int, audience: Audience, employer: str) -> tuple[MeetingOut, rec.MeetingRecord, int | None]:
+async def meeting_record(meeting_id: int, audience: Audience, employer: str) -> tuple[MeetingOut, rec.MeetingRecord, int | None]:
     meeting = await meetings.get_meeting(_as_reader(audience), meeting_id)
     group = await _group(meeting)
     department_id = _department_id(meeting, group)
@@ -125,9 +125,14 @@ async def _record(meeting_id: int, audience: Audience, employer: str) -> tuple[M
     unions = {u["id"]: u["name"] for u in await TradeUnion.select(TradeUnion.id, TradeUnion.name).where(
         TradeUnion.id.is_in(meeting.union_ids or [-1]))}
     matter_ids = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
+    parties: dict[int, list[int]] = {}
+    for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(
+            MatterParty.matter.is_in(matter_ids or [-1])).order_by(MatterParty.trade_union):
+        parties.setdefault(p["matter"], []).append(p["trade_union"])
     matters = {
-        m["id"]: rec.MatterRef(diary_no=m["diary_no"], title=m["title"], description=m["description"], kind=m["kind"],
-                               kind_label=matter_rules.KINDS[m["kind"]].label, personal_data=m["personal_data"])
+        m["id"]: rec.MatterRef(id=m["id"], diary_no=m["diary_no"], title=m["title"], description=m["description"], kind=m["kind"],
+                               kind_label=matter_rules.KINDS[m["kind"]].label, personal_data=m["personal_data"],
+                               parties=parties.get(m["id"], []))
         for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.description, Matter.kind,
                                      Matter.personal_data).where(Matter.id.is_in(matter_ids or [-1]))
     }
@@ -242,7 +247,7 @@ async def _inputs(meeting_id: int, kind: str, audience: Audience, options: rec.O
     change while it is read: the record must be one version of the meeting, not a mix of two."""
     for _ in range(3):
         async with engine().transaction():
-            meeting, record, department_id = await _record(meeting_id, audience, employer)
+            meeting, record, department_id = await meeting_record(meeting_id, audience, employer)
             union_id = audience.union_id if audience.kind == "union" else None
             template_name = kinds.template_name(kind, meeting.kind)
             template, template_sha = await _template(template_name, department_id, union_id)
@@ -256,7 +261,7 @@ async def _inputs(meeting_id: int, kind: str, audience: Audience, options: rec.O
     raise Conflict("Mötet ändras just nu; försök igen om en stund.")
 
 
-async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience, options: rec.Options,
+async def produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience, options: rec.Options,
                    settings: Settings) -> s.Document:
     inputs = await _inputs(meeting_id, kind, audience, options, settings.employer_name)
     restricted = rec.shows_personal_data(inputs.record)
@@ -295,6 +300,27 @@ async def _produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audienc
     return _document(row)
 
 
+async def render_record(record: rec.MeetingRecord, department_id: int | None) -> bytes:
+    """The protocol of a frozen record as the common copy, for reading on a page; not stored."""
+    template_name = kinds.template_name("protocol", record.kind)
+    template, _ = await _template(template_name, department_id, None)
+    letterhead, logo = await _letterhead(department_id, None, _default_letterhead(record))
+    context = rec.context(record, "protocol", Audience("all"), rec.Options(), letterhead)
+    properties = render.Properties(context["title"], record.department or record.employer, record.starts_at)
+    try:
+        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+    except render.TemplateProblem as exc:
+        raise Conflict(str(exc), field="kind") from None
+
+
+async def stored_file(document_id: int, settings: Settings) -> tuple[str, bytes]:
+    """A document's name and bytes, for the system (an e-mail attachment): no viewer checks."""
+    row = await Document.select(Document.filename, Document.sha256).where(Document.id == document_id).first()
+    if row is None:
+        raise NotFound(f"Dokumentet {document_id} finns inte.")
+    return row["filename"], await anyio.to_thread.run_sync(storage.get, settings.documents_dir, row["sha256"])
+
+
 async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreate, settings: Settings) -> s.Document:
     meeting = await meetings.get_meeting(viewer, meeting_id)
     reason = kinds.kind_error(data.kind, meeting.kind)
@@ -303,7 +329,7 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
     if viewer.role not in STAFF and data.kind not in UNION_KINDS:
         raise Forbidden("Kallelser och frånträdesbesked skickas av arbetsgivaren.", field="kind")
     audience = _audience(viewer, meeting, data.audience)
-    return await _produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
+    return await produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
 
 
 async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
@@ -357,7 +383,7 @@ async def document_zip(viewer: Viewer, meeting_id: int, kind: str, settings: Set
     else:
         audiences = []
     options = _options(s.DocumentCreate(kind=kind), meeting)
-    documents = [await _produce(viewer, meeting_id, kind, a, options, settings) for a in audiences]
+    documents = [await produce(viewer, meeting_id, kind, a, options, settings) for a in audiences]
     files = [(d.filename, await anyio.to_thread.run_sync(storage.get, settings.documents_dir, d.sha256)) for d in documents]
     name = (documents[0].filename.rsplit("_", 1)[0] if documents else f"Mote-{meeting_id}") + ".zip"
     return name, render.fixed_zip_of(files)

@@ -131,7 +131,7 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         "meeting": meeting, "unions": unions, "people": people, "candidates": candidates, "by_party": by_party,
         "approvers": {a.union_id: a.person_id for a in meeting.approvers},
         "matters": matter_choices,
-        "can_change": _can_change(request, meeting) and meeting.status != "cancelled",
+        "can_change": _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft",
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
         "group_name": dict(await orgs.choices(CollaborationGroup)).get(meeting.group_id),
         "department_name": dict(await orgs.choices(Department)).get(meeting.department_id),

@@ -73,6 +73,7 @@ class Meeting(Struct, kw_only=True):
     participants: list[Participant]
     agenda: list[AgendaItem]
     version: int
+    protocol_state: Literal["draft", "in_review", "approved"] = "draft"
 
 
 class MeetingSummary(Struct, kw_only=True):

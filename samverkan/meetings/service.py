@@ -54,7 +54,19 @@ def is_party(union_id: int) -> WhereRaw:
                     "AND meeting_union.trade_union = {})", union_id)
 
 
-def _check_may_change(viewer: Viewer, department_id: int | None) -> None:
+FROZEN = {"in_review": "Protokollet är skickat för justering; ändringar görs som förslag på justeringssidan.",
+          "approved": "Protokollet är justerat och låst; en ändring kräver att HR öppnar det igen."}
+
+
+def _check_editable(viewer: Viewer, meeting: dict) -> None:
+    """The viewer may change this meeting, and its record is not frozen by a protocol in review
+    or approved (a change would no longer match what the parties justerar)."""
+    check_may_change(viewer, meeting["department"])
+    if meeting["protocol_state"] in FROZEN:
+        raise Conflict(FROZEN[meeting["protocol_state"]], field="protocol")
+
+
+def check_may_change(viewer: Viewer, department_id: int | None) -> None:
     if viewer.role in EMPLOYER_ROLES or (viewer.role == "department" and department_id == viewer.department_id):
         return
     raise Forbidden("Du får inte ändra möten för den här förvaltningen.")
@@ -121,7 +133,7 @@ async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
             s.Participant(id=p["id"], person_id=p["person"], side=p["side"], union_id=p["trade_union"], role=p["role"], present=p["present"])
             for p in participants
         ],
-        agenda=await _agenda(meeting_id, viewer), version=row["version"],
+        agenda=await _agenda(meeting_id, viewer), version=row["version"], protocol_state=row["protocol_state"],
     )
 
 
@@ -245,7 +257,7 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         raise Invalid("Gruppen hör till en annan förvaltning.", field="department_id")
     if department_id is not None and not await Department.exists().where(Department.id == department_id):
         raise Invalid("Förvaltningen finns inte.", field="department_id")
-    _check_may_change(viewer, department_id)
+    check_may_change(viewer, department_id)
     if data.union_ids is not None:
         union_ids = sorted(set(data.union_ids))
         await _check_unions(union_ids)
@@ -298,7 +310,7 @@ async def _insert_standard_agenda(meeting_id: int, group: dict) -> None:
 
 async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
     current = await visible_row(viewer, id)
-    _check_may_change(viewer, current["department"])
+    _check_editable(viewer, current)
     fields = changes(patch)
     _check_version(current["version"], fields.pop("version", None), "Mötet")
     starts_at = _aware(fields.get("starts_at", current["starts_at"]))
@@ -372,7 +384,7 @@ def _check_open(meeting: dict) -> None:
 
 async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCreate) -> s.Participant:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     person = await Person.select().where(Person.id == data.person_id).first()
     if person is None:
         raise Invalid("Personen finns inte.", field="person_id")
@@ -401,7 +413,7 @@ async def _participant_row(meeting_id: int, participant_id: int) -> dict:
 
 async def update_participant(viewer: Viewer, meeting_id: int, participant_id: int, data: s.ParticipantUpdate) -> s.Participant:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
         await Participant.update(changes(data)).where(Participant.id == participant_id)
@@ -411,7 +423,7 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
 
 async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
         await Participant.delete().where(Participant.id == participant_id)
@@ -454,6 +466,19 @@ async def _write_positions(item_id: int, positions: list[s.Position]) -> None:
         ])
 
 
+async def apply_accepted_position(meeting_id: int, item_id: int, position: s.Position) -> None:
+    """Write a union's position as the minute-taker accepted it during justering, while the
+    record is otherwise frozen; the caller (protocols.service) has checked who may."""
+    await _item_row(meeting_id, item_id)
+    await _write_positions(item_id, [position])
+    await AgendaItem.update({AgendaItem.version: AgendaItem.version + 1}).where(AgendaItem.id == item_id)
+    await _bump(meeting_id)
+
+
+async def set_protocol_state(meeting_id: int, state: str) -> None:
+    await Meeting.update({Meeting.protocol_state: state, Meeting.updated_at: clock.now()}).where(Meeting.id == meeting_id)
+
+
 async def _move(meeting_id: int, item_id: int, number: int) -> None:
     """Put the item at ``number`` and renumber the others § 1…n in their order."""
     ids = [r["id"] for r in await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number).order_by(AgendaItem.id)]
@@ -465,7 +490,7 @@ async def _move(meeting_id: int, item_id: int, number: int) -> None:
 
 async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) -> s.AgendaItem:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     _check_open(meeting)
     await _check_matter(viewer, data.matter_id)
     _check_positions(data.positions, (await _union_ids([meeting_id]))[meeting_id])
@@ -498,7 +523,7 @@ async def get_item(viewer: Viewer, meeting_id: int, item_id: int) -> s.AgendaIte
 
 async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.AgendaItemUpdate) -> s.AgendaItem:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     _check_open(meeting)
     current = await _item_row(meeting_id, item_id)
     fields = changes(patch)
@@ -538,7 +563,7 @@ def _excerpt(item: s.AgendaItem) -> str:
 
 async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     _check_open(meeting)
     await _item_row(meeting_id, item_id)
     async with engine().transaction():
@@ -556,7 +581,7 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
     event on the linked matter, and a requested central negotiation a 'central requested' event.
     Closing again rewrites those events (the old ones are kept, marked deleted, with the reason)."""
     meeting = await visible_row(viewer, meeting_id)
-    _check_may_change(viewer, meeting["department"])
+    _check_editable(viewer, meeting)
     _check_open(meeting)
     item = await _item(meeting_id, item_id)
     if item.matter_id is None:

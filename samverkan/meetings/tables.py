@@ -21,6 +21,8 @@ class Meeting(Table, tablename="meeting"):
     minute_taker = ForeignKey(Person, null=True, on_delete=OnDelete.restrict)
     # Bumped on every change to the meeting or its agenda: two editors cannot overwrite each other.
     version = Integer(default=1)
+    # draft, in_review or approved: set by protocols.service; the record is frozen unless draft.
+    protocol_state = Varchar(length=12, default="draft")
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

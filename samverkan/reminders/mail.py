@@ -28,6 +28,10 @@ class Outgoing:
     subject: str
     body: str
     message_id: str
+    attachment: tuple[str, bytes] | None = None  # (file name, Word file)
+
+
+DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 def build(settings: Settings, message: Outgoing) -> EmailMessage:
@@ -39,6 +43,9 @@ def build(settings: Settings, message: Outgoing) -> EmailMessage:
     email["Date"] = format_datetime(clock.now())
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     email.set_content(message.body)
+    if message.attachment:
+        name, data = message.attachment
+        email.add_attachment(data, maintype=DOCX[0], subtype=DOCX[1], filename=name)
     return email
 
 

@@ -30,6 +30,8 @@ from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.service import list_deadlines
 from samverkan.deadlines.tables import Deadline
+from samverkan.documents import storage
+from samverkan.documents.tables import Document
 from samverkan.matters.tables import Matter
 from samverkan.errors import Conflict, Forbidden, NotFound
 from samverkan.pagination import Page, PageRequest, fetch_page
@@ -60,7 +62,7 @@ class Plan:
     building a Piccolo object per row costs more than the insert)."""
 
     _COLUMNS = ("key", "kind", "deadline", "user", "to_address", "subject", "body", "message_id", "link",
-                "next_attempt_at", "created_at")
+                "next_attempt_at", "created_at", "attachment")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -69,7 +71,7 @@ class Plan:
         self.messages: list[tuple] = []
 
     def add(self, key: str, kind: str, recipients: list[Recipient], template: str, deadline_id: int | None = None,
-            link: str = "", **context: Any) -> None:
+            link: str = "", document_id: int | None = None, **context: Any) -> None:
         """One text to each recipient, rendered once: the texts greet no one by name."""
         if not recipients:
             return
@@ -77,7 +79,7 @@ class Plan:
         for to in recipients:
             mail_key = f"{key}:{_address_key(to.email)}"
             self.messages.append((mail_key, kind, deadline_id, to.user_id, to.email, subject, body,
-                                  planning.message_id(mail_key, self.domain), link, self.now, self.now))
+                                  planning.message_id(mail_key, self.domain), link, self.now, self.now, document_id))
 
     async def save(self) -> int:
         """Insert what is not there yet; returns how many messages are new (another instance
@@ -177,7 +179,7 @@ async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str,
 # --- claiming and sending --------------------------------------------------------------
 
 
-_CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body,
+_CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attachment,
             OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts)
 
 
@@ -228,6 +230,14 @@ async def _still_wanted(batch: list[dict]) -> set[int]:
     return {m["id"] for m in batch if m["kind"] not in ("reminder", "escalation") or m["deadline"] in open_ids}
 
 
+async def _attachments(settings: Settings, document_ids: list[int]) -> dict[int, tuple[str, bytes]]:
+    """The Word files to send along (a justerat protocol's copy), read and checked by hash."""
+    if not document_ids:
+        return {}
+    rows = await Document.select(Document.id, Document.filename, Document.sha256).where(Document.id.is_in(document_ids))
+    return {r["id"]: (r["filename"], storage.get(settings.documents_dir, r["sha256"])) for r in rows}
+
+
 async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple[int, int]:
     sent_total = failed_total = 0
     first = True
@@ -239,7 +249,9 @@ async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple
         if cancelled:
             await OutboxMessage.update({OutboxMessage.state: "cancelled", OutboxMessage.lease_until: None}).where(
                 _still_ours(cancelled))
-        outgoing = [Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"]) for m in batch if m["id"] in wanted]
+        files = await _attachments(settings, [m["attachment"] for m in batch if m["id"] in wanted and m["attachment"]])
+        outgoing = [Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], files.get(m["attachment"]))
+                    for m in batch if m["id"] in wanted]
         sent, failed = await mailer.send(outgoing) if outgoing else ([], {})
         if sent:
             await OutboxMessage.update({

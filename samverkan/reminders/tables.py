@@ -33,6 +33,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     link = Varchar(length=300, default="")  # the page the notification leads to
+    # A document sent with the message (documents.tables.Document; no key: documents build on this app)
+    attachment = Integer(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)  # when the user read it in the app
 
 

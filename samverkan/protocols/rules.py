@@ -1,0 +1,100 @@
+"""Pure rules of protocol justering: the states, the parties, who may approve for a party, what a
+reader may see of a frozen record, and the difference between two versions. No web or database
+imports."""
+
+from __future__ import annotations
+
+import difflib
+
+from msgspec import structs
+
+from samverkan.documents.record import ItemRef, MeetingRecord
+
+STATE_LABELS = {"draft": "Utkast", "in_review": "Under justering", "approved": "Justerat"}
+VERSION_LABELS = {"in_review": "Under justering", "approved": "Justerad", "superseded": "Ersatt av en ny version",
+                  "reopened": "Öppnad igen"}
+EMPLOYER = "employer"
+REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
+
+
+def union_party(union_id: int) -> str:
+    return f"union:{union_id}"
+
+
+def parties(record: MeetingRecord) -> list[str]:
+    """The parties that justerar: the employer and every union party to the meeting."""
+    return [EMPLOYER] + [union_party(u.id) for u in record.unions]
+
+
+def party_label(party: str, record: MeetingRecord) -> str:
+    if party == EMPLOYER:
+        return "Arbetsgivaren"
+    union_id = int(party.split(":")[1])
+    return next((u.name for u in record.unions if u.id == union_id), party)
+
+
+def protocol_state(latest_version_state: str | None) -> str:
+    """A meeting's protocol: a draft until sent, then the state of its latest version (a
+    reopened or superseded one is a draft again until it is sent)."""
+    return latest_version_state if latest_version_state in ("in_review", "approved") else "draft"
+
+
+def designated(record: MeetingRecord, party: str) -> str | None:
+    """The name of the party's justerare, if one is designated."""
+    union_id = None if party == EMPLOYER else int(party.split(":")[1])
+    return next((a.person.name for a in record.approvers if a.union_id == union_id), None)
+
+
+def approver_error(party: str, designated_person_id: int | None, person_id: int | None) -> str | None:
+    """Why this person may not approve for the party (Swedish), or None when they may. Only
+    the designated justerare approves; without one, anyone of the party's own side may."""
+    if designated_person_id is not None and designated_person_id != person_id:
+        side = "arbetsgivaren" if party == EMPLOYER else "organisationen"
+        return f"Bara den utsedda justeraren för {side} kan justera protokollet."
+    return None
+
+
+def _redacted(item: ItemRef) -> ItemRef:
+    return ItemRef(id=item.id, number=item.number, title=REDACTED_TITLE, kind=item.kind, matter=None, text="",
+                   employer_position="", positions=[], closed_on=item.closed_on)
+
+
+def as_seen_by(record: MeetingRecord, role: str, union_id: int | None) -> MeetingRecord:
+    """The record as a reader may see it, as on the meeting page: a union sees items about the
+    matters it is a party to; a department user does not see individärenden."""
+    if role in ("admin", "hr"):
+        return record
+
+    def hidden(item: ItemRef) -> bool:
+        if item.matter is None:
+            return False
+        if role == "union":
+            return union_id not in item.matter.parties
+        return item.matter.personal_data
+
+    return structs.replace(record, items=[_redacted(i) if hidden(i) else i for i in record.items])
+
+
+def record_lines(record: MeetingRecord) -> list[str]:
+    """The record as plain lines, for comparing two versions."""
+    names = {u.id: u.name for u in record.unions}
+    lines = [f"{record.title}", f"Plats: {record.place}"]
+    for item in record.items:
+        lines.append(f"§ {item.number} {item.title}")
+        lines.extend(f"  {line}" for line in item.text.splitlines())
+        if item.employer_position:
+            lines.append(f"  Arbetsgivarens förslag: {item.employer_position}")
+        for p in item.positions:
+            lines.append(f"  {names.get(p.union_id, p.union_id)}: {p.outcome or '–'}"
+                         + (f"; reservation: {p.reservation}" if p.reservation else "")
+                         + ("; begär central förhandling" if p.central_requested else ""))
+            if p.note:
+                lines.append(f"  Protokollsanteckning från {names.get(p.union_id, p.union_id)}: {p.note}")
+        if item.closed_on:
+            lines.append(f"  Avslutad {item.closed_on.isoformat()}")
+    return lines
+
+
+def difference(old: MeetingRecord, new: MeetingRecord) -> list[tuple[str, str]]:
+    """(sign, line) for every line: " " kept, "-" only in the old version, "+" only in the new."""
+    return [(line[0], line[2:]) for line in difflib.ndiff(record_lines(old), record_lines(new)) if line[0] in " -+"]
