@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from samverkan import __version__, clock, database
 from samverkan.reminders import scheduler
 from samverkan.protocols.api import PROTOCOL_API
+from samverkan.protocols.pages import PROTOCOL_PAGES
 from samverkan.reminders.api import ReminderController
 from samverkan.reminders.pages import ROUTES as REMINDER_PAGES
 from samverkan.reminders import service as reminders
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

@@ -71,6 +71,14 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/api/v1/meetings/{id}/documents"), ("GET", "/api/v1/meetings/{id}/documents"),
         ("GET", "/api/v1/meetings/{id}/documents.zip"), ("GET", "/api/v1/documents/{id}"), ("GET", "/api/v1/documents/{id}/pdf"),
         ("GET", "/api/v1/word-templates"), ("GET", "/api/v1/word-templates/{name}"), ("GET", "/api/v1/letterheads"))},
+    # API: protocol justering and the audit trail
+    **{(m, f"/api/v1/meetings/{{id}}/protocol{p}"): ALL for m, p in (
+        ("GET", ""), ("POST", "/comments"), ("POST", "/proposals"), ("POST", "/approve"), ("GET", "/versions/{n}"))},
+    **{(m, f"/api/v1/meetings/{{id}}/protocol{p}"): EMPLOYER for m, p in (
+        ("POST", "/submit"), ("POST", "/proposals/{pid}/accept"), ("POST", "/proposals/{pid}/reject"))},
+    ("POST", "/api/v1/meetings/{id}/protocol/reopen"): ADMIN_HR,
+    ("GET", "/api/v1/protocols/waiting"): ALL,
+    ("GET", "/api/v1/audit"): ADMIN,
     **{(m, f"/api/v1/{owner}/{{owner_id}}/{what}"): ADMIN for owner in ("departments", "unions")
        for m, what in (("GET", "word-templates/{name}"), ("PUT", "word-templates/{name}"), ("DELETE", "word-templates/{name}"),
                        ("PUT", "letterhead"), ("DELETE", "letterhead"))},  # the secret in the path is the credential
@@ -108,6 +116,16 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, p): ALL for m, p in (
         ("POST", "/moten/{id}/dokument"), ("GET", "/moten/{id}/dokument.zip"), ("GET", "/dokument/{id}"),
         ("GET", "/dokument/{id}/word"), ("GET", "/dokument/{id}/pdf"))},
+    ("GET", "/att-justera"): ALL,
+    **{(m, p): ALL for m, p in (
+        ("GET", "/moten/{id}/protokoll"), ("POST", "/moten/{id}/protokoll/kommentar"), ("POST", "/moten/{id}/protokoll/forslag"),
+        ("POST", "/moten/{id}/protokoll/justera"), ("GET", "/moten/{id}/protokoll/jamfor"))},
+    **{(m, p): EMPLOYER for m, p in (
+        ("POST", "/moten/{id}/protokoll/skicka"), ("POST", "/moten/{id}/protokoll/forslag/{pid}/godta"),
+        ("POST", "/moten/{id}/protokoll/forslag/{pid}/avsla"))},
+    ("POST", "/moten/{id}/protokoll/oppna"): ADMIN_HR,
+    ("GET", "/logg"): ADMIN,
+    ("GET", "/logg.csv"): ADMIN,
     **{(m, p): ADMIN for m, p in (
         ("GET", "/mallar"), ("POST", "/mallar"), ("POST", "/mallar/ta-bort"), ("POST", "/mallar/brevhuvud"),
         ("POST", "/mallar/brevhuvud/ta-bort"), ("GET", "/mallar/{name}"), ("GET", "/mallar/{name}/exempel"))},
@@ -156,7 +174,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
+PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "pid": 1, "n": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
@@ -214,7 +232,7 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]
-    return {"id": record, "token": "okand.ics", "name": "protocol", **{k: v for k, v in ids.items() if k.endswith("_id")}}
+    return {"id": record, "token": "okand.ics", "name": "protocol", "pid": 1, "n": 1, **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
 @pytest.mark.parametrize("role", sorted(ALL))

@@ -513,3 +513,68 @@ async def test_administrator_uploads_a_template(new_page, tmp_path) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text("Exempel: Kallelse med dagordning")
     await expect(page.get_by_role("article")).to_contain_text("Förslag till dagordning")
     await assert_accessible(page, "a template's example")
+
+
+# --- justering (journey 1 of design.md §2, from the meeting held to the Vision copy) ----------
+
+
+async def test_journey_1_justering_in_two_browsers(new_page, api: Api) -> None:
+    hr_person = await api.one("/api/v1/people", "Henrik Lindqvist")
+    vision_person = await api.one("/api/v1/people", "Viktor Ekström")
+    matter = await api.post("/api/v1/matters", {
+        "title": unique("Schema för en medlem"), "kind": "dispute", "department_id": api.ids["department"],
+        "union_ids": [api.ids["vision"]]})
+    meeting = await api.create_meeting(unique("Tvisteförhandling om schema"), kind="negotiation", days_ahead=-1,
+                                       department_id=api.ids["department"], union_ids=[api.ids["vision"]],
+                                       chair_id=hr_person, minute_taker_id=hr_person,
+                                       approvers=[{"union_id": None, "person_id": hr_person},
+                                                  {"union_id": api.ids["vision"], "person_id": vision_person}])
+    item = await api.post(f"/api/v1/meetings/{meeting['id']}/agenda", {
+        "title": "Schemat", "kind": "negotiation", "matter_id": matter["id"], "text": "Vision begärde förhandling.",
+        "positions": [{"union_id": api.ids["vision"], "outcome": "disagreement", "reservation": "schemat bryter mot avtalet"}]})
+    await api.post(f"/api/v1/meetings/{meeting['id']}/agenda/{item['id']}/close", {})
+    held = await api.http.patch(f"/api/v1/meetings/{meeting['id']}", json={"status": "held"})
+    assert held.status_code == 200, held.text
+
+    hr = await new_page()
+    await log_in(hr, HR)
+    await open_page(hr, f"/moten/{meeting['id']}/protokoll")
+    await hr.get_by_role("button", name="Skicka för justering").click()
+    await expect(hr.locator("#protocol-state")).to_have_text("Under justering")
+    await expect(hr.get_by_role("article", name="Protokollet som det skrivs ut")).to_contain_text("Protokoll fört vid tvisteförhandling")
+    await assert_accessible(hr, "the protocol in review, for HR")
+
+    vision = await new_page()
+    await log_in(vision, UNION)
+    await vision.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Att justera").click()
+    row = vision.locator("tr", has_text=meeting["title"])
+    await expect(row).to_contain_text("Arbetsgivaren")
+    await assert_accessible(vision, "Att justera")
+    await row.get_by_role("link", name=meeting["title"]).click()
+    await vision.get_by_label("Synpunkt").fill("Datumet i § 1 stämmer.")
+    await vision.get_by_role("button", name="Lämna synpunkten").click()
+    await expect(vision.locator(".comment").first).to_contain_text("Datumet i § 1 stämmer.")
+    await vision.get_by_role("button", name="Justera för Vision").click()
+    await expect(vision.locator("table.parties tr", has_text="Vision")).to_contain_text("✓")
+
+    await hr.reload()
+    await expect(hr.locator(".comment").first).to_contain_text("Datumet i § 1 stämmer.")
+    await hr.get_by_role("button", name="Justera för Arbetsgivaren").click()
+    await expect(hr.locator("#protocol-state")).to_have_text("Justerat")
+    await expect(hr.get_by_role("status")).to_contain_text("låst")
+
+    await vision.reload()
+    await expect(vision.locator("#protocol-state")).to_have_text("Justerat")
+    copy = vision.get_by_role("link", name="Exemplar för Vision")
+    await expect(copy).to_have_count(1)
+    await expect(vision.get_by_role("link", name="Arbetsgivarens exemplar")).to_have_count(0)
+    name, text = await _downloaded_text(vision, vision.locator("li", has_text="Exemplar för Vision").get_by_role("link", name="Word"))
+    assert name.endswith("_Vision.docx") and "Förhandlingen avslutas i oenighet" in text and "Exemplar för Vision" in text
+    await assert_accessible(vision, "the approved protocol, for Vision")
+
+    # The record is locked now: the meeting page offers no edits, and the API refuses them.
+    refused = await api.http.patch(f"/api/v1/meetings/{meeting['id']}", json={"place": "Någon annanstans"})
+    assert refused.status_code == 409
+    # It ended in disagreement: the claim deadlines run from the day the negotiation closed.
+    deadlines = {d["rule"] for d in await api.get(f"/api/v1/matters/{matter['id']}/deadlines")}
+    assert {"MBL64-CENTRAL", "MBL65-SUIT"} <= deadlines, deadlines

@@ -15,7 +15,8 @@ import msgspec
 from samverkan import clock
 from samverkan.accounts import schemas as s
 from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
-from samverkan.database import write_unique
+from samverkan.audit import service as audit
+from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound, ServiceError
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, Person, TradeUnion
@@ -153,8 +154,11 @@ async def create_user(data: s.UserCreate) -> s.User:
     # A login belongs to a person of the registry when one has the same address.
     person = await Person.select(Person.id).where(Person.email == values["email"]).first()
     row = User(**values, person=person["id"] if person else None, search_text=folded(values["name"], values["email"]))
-    await write_unique(row.save, Conflict(DUPLICATE_USER, field="email"))
-    return await get_user(row.id)
+    async with engine().transaction():
+        await write_unique(row.save, Conflict(DUPLICATE_USER, field="email"))
+        created = await get_user(row.id)
+        await audit.record(None, "create", "user", row.id, after=created)
+    return created
 
 
 async def update_user(id: int, patch: s.UserUpdate) -> s.User:
@@ -165,11 +169,17 @@ async def update_user(id: int, patch: s.UserUpdate) -> s.User:
     values = {**current, **changed}
     await _check_user(values, exclude_id=id)
     update = {**changed, "search_text": folded(values["name"], values["email"])}
-    await write_unique(lambda: User.update(update).where(User.id == id), Conflict(DUPLICATE_USER, field="email"))
-    if "password_hash" in changed:
-        # A new password set by an administrator ends the sessions of whoever had the old one.
-        await UserSession.delete().where(UserSession.user == id)
-    return await get_user(id)
+    before = await get_user(id)
+    async with engine().transaction():
+        await write_unique(lambda: User.update(update).where(User.id == id), Conflict(DUPLICATE_USER, field="email"))
+        if "password_hash" in changed:
+            # A new password set by an administrator ends the sessions of whoever had the old one.
+            await UserSession.delete().where(UserSession.user == id)
+        after = await get_user(id)
+        # The password itself never goes into the log, only that it was changed.
+        await audit.record(None, "update", "user", id, before=before,
+                           after={**msgspec.to_builtins(after), "password_changed": "password_hash" in changed})
+    return after
 
 
 async def check_not_locking_out(actor_id: int, target_id: int, data: s.UserUpdate | None) -> None:
@@ -187,9 +197,12 @@ async def check_not_locking_out(actor_id: int, target_id: int, data: s.UserUpdat
 
 async def deactivate_user(id: int) -> s.User:
     """A deactivated login's sessions and tokens stop working at once (both check active)."""
-    await get_user(id)
-    await User.update({User.active: False}).where(User.id == id)
-    return await get_user(id)
+    before = await get_user(id)
+    async with engine().transaction():
+        await User.update({User.active: False}).where(User.id == id)
+        after = await get_user(id)
+        await audit.record(None, "deactivate", "user", id, before=before, after=after)
+    return after
 
 
 # --- login -----------------------------------------------------------------
@@ -298,8 +311,11 @@ async def create_token(user_id: int, label: str) -> tuple[str, s.ApiToken]:
     """Return the token (shown once) and its record."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user_id, label=label.strip()[:100], token_hash=_sha256(raw), hint=raw[:10])
-    await row.save()
-    return raw, _token(await ApiToken.select().where(ApiToken.id == row.id).first())
+    async with engine().transaction():
+        await row.save()
+        token = _token(await ApiToken.select().where(ApiToken.id == row.id).first())
+        await audit.record(None, "create", "api_token", row.id, after=token)
+    return raw, token
 
 
 async def list_tokens(user_id: int) -> list[s.ApiToken]:
@@ -312,9 +328,11 @@ async def revoke_token(user_id: int, token_id: int) -> None:
     row = await ApiToken.select(ApiToken.id).where((ApiToken.id == token_id) & (ApiToken.user == user_id)).first()
     if row is None:
         raise NotFound("Nyckeln finns inte.")
-    await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
-        (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
-    )
+    async with engine().transaction():
+        await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
+            (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
+        )
+        await audit.record(None, "revoke", "api_token", token_id)
 
 
 async def viewer_from_token(raw: str) -> Viewer | None:

@@ -5,13 +5,13 @@ not at all."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, AsyncIterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, AsyncIterator
 
 import msgspec
 from piccolo.querystring import QueryString
 
 from samverkan import clock
-from samverkan.accounts.service import Viewer
 from samverkan.audit import chain
 from samverkan.audit import schemas as s
 from samverkan.audit.tables import AuditEntry
@@ -19,11 +19,17 @@ from samverkan.database import engine
 from samverkan.errors import Forbidden
 from samverkan.pagination import Page, PageRequest, fetch_page
 
+if TYPE_CHECKING:  # accounts records its own changes here
+    from samverkan.accounts.service import Viewer
+
+# The caller of the request being served (set by web.auth): the actor when a service has no viewer.
+ACTOR: ContextVar["Viewer | None"] = ContextVar("audit_actor", default=None)
+
 # Any constant, the same in every instance: entries are appended one at a time, in id order.
 CHAIN_LOCK_KEY = 7_365_726_162
 
 
-def _json(value: Any) -> str:
+def as_json(value: Any) -> str:
     return "" if value is None else msgspec.json.encode(value, order="sorted").decode()
 
 
@@ -33,7 +39,9 @@ def _at(value: dt.datetime) -> str:
 
 async def record(viewer: Viewer | None, action: str, entity: str, entity_id: int | None,
                  before: Any = None, after: Any = None) -> None:
-    """Append an entry for a change; ``before``/``after`` are the record (a Struct or plain data)."""
+    """Append an entry for a change; ``before``/``after`` are the record (a Struct or plain data).
+    Without a viewer the request's caller is the actor; outside a request, "samverkan"."""
+    viewer = viewer or ACTOR.get()
     async with engine().transaction():
         if engine().engine_type == "postgres":
             # Held to the end of the transaction: the next entry waits for this one's hash.
@@ -44,7 +52,7 @@ async def record(viewer: Viewer | None, action: str, entity: str, entity_id: int
         entry = {
             "at": _at(at), "actor_id": viewer.user_id if viewer and viewer.user_id else None,
             "actor_name": viewer.name if viewer else "samverkan", "action": action, "entity": entity,
-            "entity_id": entity_id, "before": _json(before), "after": _json(after),
+            "entity_id": entity_id, "before": as_json(before), "after": as_json(after),
         }
         await AuditEntry.insert(AuditEntry(
             at=at, actor_id=entry["actor_id"], actor_name=entry["actor_name"], action=action, entity=entity,

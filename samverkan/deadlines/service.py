@@ -3,12 +3,15 @@ events on every change), listed with the matter's scoping. No HTTP here."""
 
 from __future__ import annotations
 
+import msgspec
+
 import dataclasses
 import datetime as dt
 from typing import Any
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
+from samverkan.audit import service as audit
 from samverkan.database import engine
 from samverkan.deadlines import catalogue, rulesets
 from samverkan.deadlines import schemas as s
@@ -144,6 +147,8 @@ async def create_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> s.RuleSetCre
                 Deadline.rule_set: row["id"], Deadline.next_reminder_on: first_look(m["due"], today), Deadline.updated_at: clock.now(),
             }).where(Deadline.id == m["id"])
         notified = await notify_moved(get_settings(), row["id"], data.name.strip(), moves) if moves else 0
+        await audit.record(viewer, "create", "rule_set", row["id"], after={
+            **msgspec.to_builtins(data), "moved": [{"deadline": m["id"], "from": m["old_due"], "to": m["due"]} for m in moves]})
     created = next(r for r in await rule_sets() if r.id == str(row["id"]))
     return s.RuleSetCreated(rule_set=created, moved=[_move_out(m) for m in moves], notified=notified)
 
@@ -261,8 +266,11 @@ async def waive(viewer: Viewer, deadline_id: int, reason: str) -> s.Deadline:
         raise NotFound(f"Fristen {deadline_id} finns inte.")
     if row["state"] != "open":
         raise Conflict("Bara en öppen frist kan efterges.", field="state")
-    await Deadline.update({
-        Deadline.state: "waived", Deadline.waived_reason: reason.strip(), Deadline.waived_by: viewer.user_id,
-        Deadline.updated_at: clock.now(),
-    }).where(Deadline.id == deadline_id)
-    return _out(await Deadline.select().where(Deadline.id == deadline_id).first(), clock.today())
+    async with engine().transaction():
+        await Deadline.update({
+            Deadline.state: "waived", Deadline.waived_reason: reason.strip(), Deadline.waived_by: viewer.user_id,
+            Deadline.updated_at: clock.now(),
+        }).where(Deadline.id == deadline_id)
+        after = await Deadline.select().where(Deadline.id == deadline_id).first()
+        await audit.record(viewer, "waive", "deadline", deadline_id, before=row, after=after)
+    return _out(after, clock.today())

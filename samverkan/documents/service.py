@@ -15,6 +15,7 @@ from piccolo.columns.combination import Or
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
+from samverkan.audit import service as audit
 from samverkan.database import engine, insert_new
 from samverkan.documents import kinds, pdf, render, storage
 from samverkan.documents import record as rec
@@ -456,6 +457,7 @@ async def upload_template(viewer: Viewer, name: str, department_id: int | None, 
             name=name, department=department_id, trade_union=union_id, filename=filename[:200] or f"{name}.docx",
             content=content, sha256=storage.sha256(content), uploaded_by=viewer.user_id,
         )).returning(*_TEMPLATE_COLUMNS))[0]
+        await audit.record(viewer, "upload", "word_template", row["id"], after=_template_out(row))
     return _template_out(row)
 
 
@@ -464,10 +466,13 @@ async def remove_template(name: str, department_id: int | None, union_id: int | 
     _check_name(name)
     _check_scope_args(department_id, union_id)
     scope = _own(WordTemplate, department_id, union_id)
-    done = await WordTemplate.update({WordTemplate.replaced_at: clock.now()}).where(
-        WordTemplate.name == name, scope, WordTemplate.replaced_at.is_null()).returning(WordTemplate.id)
-    if not done:
-        raise NotFound("Det finns ingen egen mall att ta bort här.")
+    async with engine().transaction():
+        done = await WordTemplate.update({WordTemplate.replaced_at: clock.now()}).where(
+            WordTemplate.name == name, scope, WordTemplate.replaced_at.is_null()).returning(WordTemplate.id)
+        if not done:
+            raise NotFound("Det finns ingen egen mall att ta bort här.")
+        await audit.record(None, "remove", "word_template", done[0]["id"], before={"name": name, "department_id": department_id,
+                                                                                   "union_id": union_id})
 
 
 async def template_file(name: str, department_id: int | None = None, union_id: int | None = None) -> tuple[str, bytes]:
@@ -510,14 +515,19 @@ async def set_letterhead(viewer: Viewer, department_id: int | None, union_id: in
         await Letterhead.delete().where(scope)
         await Letterhead.insert(Letterhead(department=department_id, trade_union=union_id, text=text.strip(),
                                            logo=logo, logo_type=logo_type, updated_by=viewer.user_id))
-    return _letterhead_out(await Letterhead.select().where(scope).first())
+        saved = _letterhead_out(await Letterhead.select().where(scope).first())
+        await audit.record(viewer, "update", "letterhead", department_id or union_id, after=saved)
+    return saved
 
 
 async def remove_letterhead(department_id: int | None, union_id: int | None) -> None:
     _check_scope_args(department_id, union_id)
     scope = _own(Letterhead, department_id, union_id)
-    if not await Letterhead.delete().where(scope).returning(Letterhead.id):
-        raise NotFound("Det finns inget eget brevhuvud att ta bort här.")
+    async with engine().transaction():
+        if not await Letterhead.delete().where(scope).returning(Letterhead.id):
+            raise NotFound("Det finns inget eget brevhuvud att ta bort här.")
+        await audit.record(None, "remove", "letterhead", department_id or union_id,
+                           before={"department_id": department_id, "union_id": union_id})
 
 
 async def preview_sample(name: str, department_id: int | None, union_id: int | None, settings: Settings) -> bytes:

@@ -10,6 +10,7 @@ from piccolo.columns.combination import WhereRaw
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
+from samverkan.audit import service as audit
 from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules
@@ -188,6 +189,8 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
                 if data.union_ids:
                     await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
                 await _recompute(row.id)
+                await audit.record(viewer, "create", "matter", row.id,
+                                   after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
             break
         except Conflict:
             # Two requests took the same generated serial; the next attempt takes the next one.
@@ -254,6 +257,9 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
             if new:
                 await MatterParty.insert(*[MatterParty(matter=id, trade_union=u) for u in new])
         await _recompute(id)
+        after = await Matter.select().where(Matter.id == id).first()
+        await audit.record(viewer, "update", "matter", id, before=current,
+                           after={**after, "union_ids": union_ids} if union_ids is not None else after)
     return await get_matter(viewer, id)
 
 
@@ -319,7 +325,9 @@ async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate) -> s.Ev
     await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
     async with engine().transaction():
         event_id = await _insert_event(matter_id, data, None, viewer.user_id)
-    return _event(await MatterEvent.select().where(MatterEvent.id == event_id).first())
+        row = await MatterEvent.select().where(MatterEvent.id == event_id).first()
+        await audit.record(viewer, "create", "matter_event", event_id, after=row)
+    return _event(row)
 
 
 async def _insert_event(matter_id: int, data: s.EventCreate, agenda_item_id: int | None, actor_id: int | None) -> int:
@@ -342,7 +350,11 @@ async def record_from_meeting(matter_id: int, data: s.EventCreate, agenda_item_i
         rules.check_event(matter["kind"], data.type, data.union_id, data.outcome, data.note, parties)
     except rules.RuleError:
         return
-    await _insert_event(matter_id, data, agenda_item_id, actor_id)
+    async with engine().transaction():
+        event_id = await _insert_event(matter_id, data, agenda_item_id, actor_id)
+        # Written by the meeting record or the protocol, whose own change is in the log too.
+        await audit.record(None, "create", "matter_event", event_id,
+                           after=await MatterEvent.select().where(MatterEvent.id == event_id).first())
 
 
 async def retract_meeting_events(agenda_item_ids: list[int], types: set[str], reason: str, actor_id: int) -> None:
@@ -403,6 +415,7 @@ async def update_event(viewer: Viewer, matter_id: int, event_id: int, data: s.Ev
         ))
         await _bump(matter_id)
         await _recompute(matter_id)
+        await audit.record(viewer, "update", "matter_event", event_id, before=row, after={**after, "reason": reason})
     return _event(after)
 
 
@@ -418,6 +431,7 @@ async def delete_event(viewer: Viewer, matter_id: int, event_id: int, reason: st
         ))
         await _bump(matter_id)
         await _recompute(matter_id)
+        await audit.record(viewer, "delete", "matter_event", event_id, before=row, after={"reason": reason.strip()})
 
 
 async def list_events(viewer: Viewer, matter_id: int) -> list[s.Event]:

@@ -98,5 +98,5 @@ class StandardAgendaController(Controller):
         return await service.get_standard_agenda(id)
 
     @put(guards=[ADMIN_OR_HR])
-    async def set_standard_agenda(self, id: RecordId, data: JSONBody[s.StandardAgenda]) -> s.StandardAgenda:
-        return await service.set_standard_agenda(id, data)
+    async def set_standard_agenda(self, request: Request, id: RecordId, data: JSONBody[s.StandardAgenda]) -> s.StandardAgenda:
+        return await service.set_standard_agenda(request.user, id, data)

@@ -10,6 +10,7 @@ from piccolo.columns.combination import WhereRaw
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
+from samverkan.audit import service as audit
 from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
@@ -279,7 +280,9 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         await _replace_approvers(row.id, data.approvers)
         if group and data.standard_agenda and data.kind in {"samverkan", "safety_committee"}:
             await _insert_standard_agenda(row.id, group)
-    return await get_meeting(viewer, row.id)
+        created = await get_meeting(viewer, row.id)
+        await audit.record(viewer, "create", "meeting", row.id, after=created)
+    return created
 
 
 async def _replace_unions(meeting_id: int, union_ids: list[int]) -> None:
@@ -350,6 +353,8 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
             await _replace_approvers(id, approvers)
         if new_status == "held" and current["status"] != "held":
             await _record_held(viewer, id, starts_at)
+        await audit.record(viewer, "update", "meeting", id, before=current,
+                           after=await Meeting.select().where(Meeting.id == id).first())
     return await get_meeting(viewer, id)
 
 
@@ -397,7 +402,9 @@ async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCr
         )
         await write_unique(row.save, Conflict("Personen är redan med på mötet.", field="person_id"))
         await _bump(meeting_id)
-    return _participant(await Participant.select().where(Participant.id == row.id).first())
+        added = await Participant.select().where(Participant.id == row.id).first()
+        await audit.record(viewer, "create", "participant", row.id, after=added)
+    return _participant(added)
 
 
 def _participant(p: dict) -> s.Participant:
@@ -414,20 +421,23 @@ async def _participant_row(meeting_id: int, participant_id: int) -> dict:
 async def update_participant(viewer: Viewer, meeting_id: int, participant_id: int, data: s.ParticipantUpdate) -> s.Participant:
     meeting = await visible_row(viewer, meeting_id)
     _check_editable(viewer, meeting)
-    await _participant_row(meeting_id, participant_id)
+    before = await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
         await Participant.update(changes(data)).where(Participant.id == participant_id)
         await _bump(meeting_id)
-    return _participant(await _participant_row(meeting_id, participant_id))
+        after = await _participant_row(meeting_id, participant_id)
+        await audit.record(viewer, "update", "participant", participant_id, before=before, after=after)
+    return _participant(after)
 
 
 async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:
     meeting = await visible_row(viewer, meeting_id)
     _check_editable(viewer, meeting)
-    await _participant_row(meeting_id, participant_id)
+    before = await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
         await Participant.delete().where(Participant.id == participant_id)
         await _bump(meeting_id)
+        await audit.record(viewer, "delete", "participant", participant_id, before=before)
 
 
 # --- agenda ------------------------------------------------------------------
@@ -505,7 +515,9 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
         if data.number is not None:
             await _move(meeting_id, row.id, data.number)
         await _bump(meeting_id)
-    return await _item(meeting_id, row.id)
+        added = await _item(meeting_id, row.id)
+        await audit.record(viewer, "create", "agenda_item", row.id, after=added)
+    return added
 
 
 async def _item(meeting_id: int, item_id: int) -> s.AgendaItem:
@@ -526,10 +538,11 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
     _check_editable(viewer, meeting)
     _check_open(meeting)
     current = await _item_row(meeting_id, item_id)
+    before = await _item(meeting_id, item_id)
     fields = changes(patch)
     expected = fields.pop("version", None)
     if expected is not None and expected != current["version"]:
-        latest = await _item(meeting_id, item_id)
+        latest = before
         raise Conflict(
             f"Punkten § {current['number']} har ändrats av någon annan (version {expected} → {current['version']}). "
             f"Den sparade texten är nu: ”{_excerpt(latest)}”. Ladda om och gör din ändring igen.", field="version",
@@ -553,7 +566,9 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
         if number is not None:
             await _move(meeting_id, item_id, number)
         await _bump(meeting_id)
-    return await _item(meeting_id, item_id)
+        after = await _item(meeting_id, item_id)
+        await audit.record(viewer, "update", "agenda_item", item_id, before=before, after=after)
+    return after
 
 
 def _excerpt(item: s.AgendaItem) -> str:
@@ -565,8 +580,9 @@ async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
     meeting = await visible_row(viewer, meeting_id)
     _check_editable(viewer, meeting)
     _check_open(meeting)
-    await _item_row(meeting_id, item_id)
+    before = await _item(meeting_id, item_id)
     async with engine().transaction():
+        await audit.record(viewer, "delete", "agenda_item", item_id, before=before)
         await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested", "meeting_held"},
                                              "Punkten togs bort från mötets dagordning.", viewer.user_id)
         await AgendaItem.delete().where(AgendaItem.id == item_id)
@@ -621,7 +637,9 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
                 )
         await AgendaItem.update({AgendaItem.closed_on: day, AgendaItem.version: AgendaItem.version + 1}).where(AgendaItem.id == item_id)
         await _bump(meeting_id)
-    return await _item(meeting_id, item_id)
+        after = await _item(meeting_id, item_id)
+        await audit.record(viewer, "close", "agenda_item", item_id, before=item, after=after)
+    return after
 
 
 # --- standard agendas --------------------------------------------------------
@@ -634,12 +652,14 @@ async def get_standard_agenda(group_id: int) -> s.StandardAgenda:
     return s.StandardAgenda(items=[s.StandardAgendaEntry(title=t, kind=k) for t, k in await _standard_entries(group)])
 
 
-async def set_standard_agenda(group_id: int, data: s.StandardAgenda) -> s.StandardAgenda:
+async def set_standard_agenda(viewer: Viewer, group_id: int, data: s.StandardAgenda) -> s.StandardAgenda:
     await get_standard_agenda(group_id)
     async with engine().transaction():
+        before = await get_standard_agenda(group_id)
         await StandardAgendaItem.delete().where(StandardAgendaItem.group == group_id)
         if data.items:
             await StandardAgendaItem.insert(*[
                 StandardAgendaItem(group=group_id, number=n, title=e.title.strip(), kind=e.kind) for n, e in enumerate(data.items, 1)
             ])
+        await audit.record(viewer, "update", "standard_agenda", group_id, before=before, after=data)
     return await get_standard_agenda(group_id)

@@ -9,6 +9,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from samverkan.accounts import service
+from samverkan.audit import service as audit
 
 SESSION_COOKIE = "samverkan_session"
 API_PREFIX = "/api/"
@@ -43,5 +44,6 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if key:
                 viewer = await service.viewer_from_session(key)
         scope["user"] = viewer
+        audit.ACTOR.set(viewer)  # whoever causes a change is in its audit entry
         scope["auth"] = viewer.via if viewer else None
         await next_app(scope, receive, send)

@@ -1,0 +1,138 @@
+"""Protocol justering over the API: sent for justering, commented, a proposal accepted (a new
+version, approval starts over), approved by each party's justerare only, locked with its copies
+sent, edits refused after the lock, reopened by HR with a reason; approvals at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from meeting_fixtures import negotiation, staff  # noqa: F401 (fixtures)
+
+from samverkan.documents.render import text_of
+
+
+@pytest.fixture
+async def justering(client, staff, org, negotiation, make_caller):
+    """The negotiation, held, with a login for each party's designated justerare."""
+    hr, meeting = staff["hr"], negotiation["meeting"]
+    people = {a["union_id"]: a["person_id"] for a in meeting["approvers"]}
+    for union_id, email in ((org.union_id, "sara.oberg@vision.example"), (org.other_union_id, "jonas@kommunal.example")):
+        r = await client.patch(f"/api/v1/people/{people[union_id]}", json={"email": email}, headers=hr.headers)
+        assert r.status_code == 200, r.text
+    held = await client.patch(f"/api/v1/meetings/{meeting['id']}", json={"status": "held"}, headers=hr.headers)
+    assert held.status_code == 200, held.text
+    return {
+        **negotiation,
+        "employer": await make_caller("hr", email="per.ek@lund.example"),  # the chair, the employer's justerare
+        "vision": await make_caller("union", union_id=org.union_id, email="sara.oberg@vision.example"),
+        "kommunal": await make_caller("union", union_id=org.other_union_id, email="jonas@kommunal.example"),
+        "vision_other": await make_caller("union", union_id=org.union_id),  # of Vision, but not its justerare
+        "url": f"/api/v1/meetings/{meeting['id']}/protocol",
+    }
+
+
+async def _post(client, caller, url, body=None):
+    return await client.post(url, json=body or {}, headers=caller.headers)
+
+
+async def test_journey_from_sending_to_the_locked_protocol(client, staff, org, justering):
+    from samverkan.reminders.tables import OutboxMessage
+
+    hr, url, item = staff["hr"], justering["url"], justering["item"]
+    assert (await client.get(url, headers=hr.headers)).json()["state"] == "draft"
+    sent = await _post(client, hr, f"{url}/submit")
+    assert sent.status_code == 200, sent.text
+    protocol = sent.json()
+    assert protocol["state"] == "in_review" and protocol["version"]["number"] == 1 and protocol["version"]["due"]
+    assert [p["label"] for p in protocol["parties"]] == ["Arbetsgivaren", "Vision", "Kommunal"]
+    assert [p["justerare"] for p in protocol["parties"]] == ["Per Ek", "Sara Öberg", "Jonas Åkesson"]
+    told = {r["to_address"] for r in await OutboxMessage.select(OutboxMessage.to_address).where(OutboxMessage.kind == "justering")}
+    assert told == {"per.ek@lund.example", "sara.oberg@vision.example", "jonas@kommunal.example"}
+
+    # While in review the record is frozen: changes go through proposals.
+    frozen = await client.patch(f"/api/v1/meetings/{justering['meeting']['id']}", json={"place": "Annan"}, headers=hr.headers)
+    assert frozen.status_code == 409 and frozen.json()["field"] == "protocol"
+
+    commented = await _post(client, justering["vision"], f"{url}/comments", {"agenda_item_id": item["id"], "text": "Stavfel i § 1."})
+    assert commented.status_code == 201 and commented.json()["comments"][0]["party"] == f"union:{org.union_id}"
+    proposed = await _post(client, justering["vision"], f"{url}/proposals", {
+        "agenda_item_id": item["id"], "outcome": "agreement", "note": "Vision vill följa upp arbetsmiljön i oktober."})
+    assert proposed.status_code == 201, proposed.text
+    proposal = proposed.json()["proposals"][0]
+    early = await _post(client, justering["kommunal"], f"{url}/approve")
+    assert early.status_code == 200
+    accepted = await _post(client, hr, f"{url}/proposals/{proposal['id']}/accept")
+    assert accepted.status_code == 200, accepted.text
+    protocol = accepted.json()
+    assert protocol["version"]["number"] == 2 and protocol["versions"][0]["state"] == "superseded"
+    assert all(p["approved_at"] is None for p in protocol["parties"]), "approval starts over on a new version"
+    v2 = (await client.get(f"{url}/versions/2", headers=hr.headers)).json()
+    vision_note = next(p["note"] for p in v2["record"]["items"][0]["positions"] if p["union_id"] == org.union_id)
+    assert vision_note == "Vision vill följa upp arbetsmiljön i oktober."
+
+    # Only each party's justerare approves for it.
+    wrong = await _post(client, justering["vision_other"], f"{url}/approve")
+    assert wrong.status_code == 403 and wrong.json()["field"] == "party"
+    department = await _post(client, staff["department"], f"{url}/approve")
+    assert department.status_code == 403
+    for party in ("kommunal", "vision"):
+        assert (await _post(client, justering[party], f"{url}/approve")).status_code == 200
+    last = await _post(client, justering["employer"], f"{url}/approve")
+    assert last.status_code == 200, last.text
+    protocol = last.json()
+    assert protocol["state"] == "approved" and protocol["version"]["locked_at"] and len(protocol["version"]["seal"]) == 64
+    copies = protocol["version"]["documents"]
+    assert sorted(c["audience"] for c in copies) == sorted(["department", f"union:{org.union_id}", f"union:{org.other_union_id}"])
+    vision_copy = next(c for c in copies if c["audience"] == f"union:{org.union_id}")
+    body = await client.get(f"/api/v1/documents/{vision_copy['id']}", headers=justering["vision"].headers)
+    assert body.status_code == 200 and "► Protokollsanteckning från Vision (ert exemplar): Vision vill följa upp arbetsmiljön i oktober." in text_of(body.content)
+
+    sent_copies = await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.attachment).where(OutboxMessage.kind == "protocol")
+    assert {m["to_address"]: m["attachment"] for m in sent_copies}["sara.oberg@vision.example"] == vision_copy["id"]
+    events = (await client.get(f"/api/v1/matters/{justering['matter']['id']}", headers=hr.headers)).json()["events"]
+    assert "protocol_approved" in {e["type"] for e in events}
+
+    # Locked: the record cannot change, and nothing more can be approved or proposed.
+    for method, path, body in (("PATCH", f"/api/v1/meetings/{justering['meeting']['id']}", {"place": "Annan"}),
+                               ("POST", f"/api/v1/meetings/{justering['meeting']['id']}/agenda", {"title": "Ny"}),
+                               ("PATCH", f"/api/v1/meetings/{justering['meeting']['id']}/agenda/{item['id']}", {"text": "Ändrat"})):
+        refused = await client.request(method, path, json=body, headers=hr.headers)
+        assert refused.status_code == 409, (path, refused.text)
+    assert (await _post(client, justering["vision"], f"{url}/proposals", {"agenda_item_id": item["id"], "note": "x"})).status_code == 409
+
+    # Reopening: HR only, with a reason; a new version must then be approved anew.
+    assert (await _post(client, justering["vision"], f"{url}/reopen", {"reason": "x"})).status_code == 403
+    no_reason = await _post(client, hr, f"{url}/reopen", {"reason": " "})
+    assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
+    reopened = await _post(client, hr, f"{url}/reopen", {"reason": "Fel datum i § 1."})
+    assert reopened.status_code == 200 and reopened.json()["state"] == "draft"
+    assert reopened.json()["versions"][-1]["state"] == "reopened" and reopened.json()["versions"][-1]["ended_reason"] == "Fel datum i § 1."
+    assert (await client.patch(f"/api/v1/meetings/{justering['meeting']['id']}", json={"place": "Rådhuset"}, headers=hr.headers)).status_code == 200
+    again = await _post(client, hr, f"{url}/submit")
+    assert again.json()["version"]["number"] == 3 and again.json()["state"] == "in_review"
+    assert (await client.get(f"{url}/versions/2", headers=hr.headers)).json()["state"] == "reopened"
+
+
+async def test_approvals_at_the_same_moment_are_recorded_once_and_lock_once(client, staff, org, justering):
+    from samverkan.protocols.tables import Approval
+
+    url = justering["url"]
+    assert (await _post(client, staff["hr"], f"{url}/submit")).status_code == 200
+    twice = await asyncio.gather(*[_post(client, justering["vision"], f"{url}/approve") for _ in range(2)])
+    assert [r.status_code for r in twice] == [200, 200]
+    assert await Approval.count().where(Approval.party == f"union:{org.union_id}") == 1
+    both = await asyncio.gather(_post(client, justering["kommunal"], f"{url}/approve"),
+                                _post(client, justering["employer"], f"{url}/approve"))
+    assert [r.status_code for r in both] == [200, 200]
+    protocol = (await client.get(url, headers=staff["hr"].headers)).json()
+    assert protocol["state"] == "approved" and await Approval.count() == 3
+    assert len(protocol["version"]["documents"]) == 3
+
+
+async def test_sending_needs_a_held_meeting_and_the_employer_side(client, staff, negotiation):
+    url = f"/api/v1/meetings/{negotiation['meeting']['id']}/protocol"
+    early = await _post(client, staff["hr"], f"{url}/submit")
+    assert early.status_code == 409 and early.json()["field"] == "status"
+    assert (await _post(client, staff["union"], f"{url}/submit")).status_code == 403
+    assert (await _post(client, staff["union"], f"{url}/approve")).status_code == 409  # nothing in review
