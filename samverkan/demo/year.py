@@ -27,8 +27,6 @@ from samverkan.demo.builder import (
     prev_workday,
 )
 from samverkan.demo.registry import DOMAIN, chief_email, hr_email
-from samverkan.protocols import service as protocols
-from samverkan.settings import get_settings
 
 # Journey 1's matter marks the year as loaded; its 'knowledge' event lies KNOWLEDGE_DAYS before the anchor.
 JOURNEY_1 = "Tvist om ändrat arbetstidsschema för socialsekreterare (Vision)"
@@ -404,7 +402,7 @@ class Year:
             await b.event(mid, "knowledge", known, "Vision", note="Medlemmen kontaktade Vision om schemat.")
             await b.event(mid, "request_received", received, "Vision", time=dt.time(10, 15),
                           note="Skriftlig förhandlingsframställan från Vision Lund, mottagen av HR via e-post.")
-        agenda = await self._negotiation(
+        await self._negotiation(
             title="Tvisteförhandling: arbetstidsschema, Vision", department="ASF", unions=["Vision"], day=meeting,
             matter=JOURNEY_1, heading="Förhandlingsfrågan: arbetstidsschema för socialsekreterare",
             question="Vision har påkallat förhandling om det schema som infördes för en medlem. Vision yrkar att det "
@@ -416,9 +414,6 @@ class Year:
                                 "rätten att påkalla central förhandling.")],
             closing=f"Förhandlingen förklaras avslutad {swedish_date(meeting)} i oenighet.",
         )
-        if agenda is not None:
-            # Sent for justering: it waits on Vision's "Att justera" (journey 4) and the employer's.
-            await protocols.submit(b.viewer, agenda.id, get_settings())
 
     async def elevhalsan(self) -> None:
         """A primary negotiation (11 §) closed with two parties and adjourned with two: on hold."""

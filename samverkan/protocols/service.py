@@ -158,13 +158,13 @@ async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str) -> l
         MeetingApprover.meeting == meeting["id"],
         MeetingApprover.trade_union.is_null() if union_id is None else MeetingApprover.trade_union == union_id,
     ).first()
-    def users():
-        return User.select(User.id, User.email, User.name).where(User.active == True)  # noqa: E712 (SQL)
-
-    found = await users().where(User.person == row["person"]) if row else []
-    if not found:  # no justerare designated, or one without a login
-        found = await (users().where(User.role == "hr") if union_id is None
-                       else users().where(User.trade_union == union_id, User.role == "union"))
+    users = User.select(User.id, User.email, User.name).where(User.active == True)  # noqa: E712 (SQL)
+    if row:
+        found = await users.where(User.person == row["person"])
+    elif union_id is None:
+        found = await users.where(User.role == "hr")
+    else:
+        found = await users.where(User.trade_union == union_id, User.role == "union")
     if found or union_id is None:
         return [user_recipient(u) for u in found]
     union = await TradeUnion.select(TradeUnion.email, TradeUnion.name).where(TradeUnion.id == union_id).first()
