@@ -75,7 +75,7 @@ async def _act(request: Request, id: int, action) -> Template | Redirect:
     except ServiceError as exc:
         if exc.status_code == 404 and exc.field is None:
             raise
-        return await _review(request, id, service_errors(exc).errors, 403 if exc.status_code == 403 else 409 if exc.status_code == 409 else 422)
+        return await _review(request, id, service_errors(exc).errors, exc.status_code if exc.status_code in (403, 409) else 422)
     return Redirect(f"/moten/{id}/protokoll")
 
 

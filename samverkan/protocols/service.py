@@ -63,15 +63,20 @@ def _viewer_party(viewer: Viewer, union_ids: list[int]) -> str:
     raise Forbidden("Din organisation är inte part i mötet.")
 
 
+async def _designated_person(meeting_id: int, party: str) -> int | None:
+    """The registry person designated as the party's justerare, if any."""
+    union_id = None if party == rules.EMPLOYER else int(party.split(":")[1])
+    row = await MeetingApprover.select(MeetingApprover.person).where(
+        MeetingApprover.meeting == meeting_id,
+        MeetingApprover.trade_union.is_null() if union_id is None else MeetingApprover.trade_union == union_id,
+    ).first()
+    return row["person"] if row else None
+
+
 async def _check_may_act_for(viewer: Viewer, meeting: dict, party: str) -> None:
     """The designated justerare of the party, or (none designated) someone of the party's side;
     on the employer's side someone who may change the meeting."""
-    union_id = None if party == rules.EMPLOYER else int(party.split(":")[1])
-    row = await MeetingApprover.select(MeetingApprover.person).where(
-        MeetingApprover.meeting == meeting["id"],
-        MeetingApprover.trade_union.is_null() if union_id is None else MeetingApprover.trade_union == union_id,
-    ).first()
-    designated = row["person"] if row else None
+    designated = await _designated_person(meeting["id"], party)
     reason = rules.approver_error(party, designated, viewer.person_id)
     if reason:
         raise Forbidden(reason, field="party")
@@ -154,13 +159,10 @@ async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str) -> l
     """Who is told for a party: its justerare's login; without one the party's users (HR on the
     employer's side), or the union's address."""
     union_id = None if party == rules.EMPLOYER else int(party.split(":")[1])
-    row = await MeetingApprover.select(MeetingApprover.person).where(
-        MeetingApprover.meeting == meeting["id"],
-        MeetingApprover.trade_union.is_null() if union_id is None else MeetingApprover.trade_union == union_id,
-    ).first()
+    person = await _designated_person(meeting["id"], party)
     users = User.select(User.id, User.email, User.name).where(User.active == True)  # noqa: E712 (SQL)
-    if row:
-        found = await users.where(User.person == row["person"])
+    if person is not None:
+        found = await users.where(User.person == person)
     elif union_id is None:
         found = await users.where(User.role == "hr")
     else:
