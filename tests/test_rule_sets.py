@@ -42,6 +42,7 @@ async def test_a_new_version_moves_open_deadlines_and_tells_the_responsible(clie
     assert preview.json() == [{
         "deadline_id": before["id"], "matter_id": matter["id"], "diary_no": matter["diary_no"], "rule": "AGR-PROTOCOL-APPROVAL",
         "title": before["title"], "old_due": before["due"], "new_due": (held + dt.timedelta(days=21)).isoformat(),
+        "link": f"/arenden/{matter['id']}",
     }]
     assert (await _approval(client, hr, matter))["due"] == before["due"]  # a preview changes nothing
 

@@ -21,6 +21,7 @@ class Rule:
     adjust: bool = True  # 1930:173 2 §: statutory rules always; agreement rules as they say
     statutory: bool = True
     local: bool = False  # a default of the local agreement: a rule set may change it
+    given: bool = False  # the due day is set by the subject (an action plan's "by when"), not counted
 
     def due(self, start: dt.date) -> Due:
         end = shift(start, -self.length if self.before else self.length, self.unit)
@@ -87,6 +88,8 @@ RULES: tuple[Rule, ...] = (
          "Mötet hölls", 14, "days", adjust=False, statutory=False, local=True),
     Rule("AFS-SAM-ANNUAL", "Årlig uppföljning av det systematiska arbetsmiljöarbetet", "AFS 2023:1",
          "Föregående årliga uppföljning", 1, "years", adjust=False, statutory=False, local=True),
+    Rule("SAM-ACTION", "Åtgärd i handlingsplanen genomförd", "3 kap. 2 a § AML; AFS 2023:1",
+         "Åtgärden planerades; sista dagen står i handlingsplanen", 0, "days", adjust=False, statutory=False, given=True),
     Rule("AML6-6a-ANSWER", "Besked på skyddsombudets begäran", "6 kap. 6 a § AML (praxis: skälig tid)",
          "Skyddsombudets begäran kom in", 14, "days", adjust=False, statutory=False, local=True),
 )

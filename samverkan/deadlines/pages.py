@@ -36,7 +36,7 @@ async def dashboard(request: Request) -> Template:
         ("Går ut inom 30 dagar", await service.list_deadlines(
             request.user, state="open", due_after=today + dt.timedelta(days=7), due_before=today + dt.timedelta(days=31), page=window)),
     ]
-    matter_ids = list({d.matter_id for _, page in groups for d in page.items}) or [-1]
+    matter_ids = list({d.matter_id for _, page in groups for d in page.items if d.matter_id}) or [-1]
     matters = {m["id"]: m for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id.is_in(matter_ids))}
     return Template("deadlines/dashboard.html", context={"groups": groups, "matters": matters, "today": today})
 

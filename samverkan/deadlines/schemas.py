@@ -50,12 +50,13 @@ class RuleSetCreate(Struct, kw_only=True, forbid_unknown_fields=True):
 
 class Move(Struct, kw_only=True):
     deadline_id: int
-    matter_id: int
-    diary_no: str
+    matter_id: int | None
+    diary_no: str  # or, for a SAM deadline, what it is about
     rule: str
     title: str
     old_due: dt.date
     new_due: dt.date
+    link: str
 
 
 class RuleSetCreated(Struct, kw_only=True):
@@ -83,7 +84,7 @@ class Deadline(Struct, kw_only=True):
     rule: str
     title: str
     basis: str
-    matter_id: int
+    matter_id: int | None  # None: a deadline of a SAM item or a meeting (subject, subject_id)
     union_id: int | None
     start: dt.date
     unadjusted_due: dt.date
@@ -94,6 +95,11 @@ class Deadline(Struct, kw_only=True):
     met_on: dt.date | None
     waived_reason: str | None
     rule_set_id: int | None = None  # the local rule-set version that set the length; None: the built-in rule
+    subject: Literal["matter", "sam_action", "annual_follow_up", "safety_rep_request", "meeting"] = "matter"
+    subject_id: int | None = None
+    department_id: int | None = None
+    label: str | None = None  # what a SAM or meeting deadline is about
+    link: str = ""  # the page of what it is about
 
 
 class DeadlineWaive(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -1,5 +1,7 @@
-"""Deadlines: the calculator, and the deadlines a matter's events start (kept in step with the
-events on every change), listed with the matter's scoping. No HTTP here."""
+"""Deadlines: the calculator; the deadlines a matter's events start (kept in step with the events
+on every change); those of SAM items and of safety-committee meetings (kept in step by their
+owners through keep_subject_deadlines); listed with the matter's or the department's scoping.
+No HTTP here."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ import msgspec
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine
-from samverkan.deadlines import catalogue, rulesets
+from samverkan.deadlines import catalogue, rulesets, subjects
+from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
 from samverkan.deadlines.derive import EventFact, derive
 from samverkan.deadlines.tables import Deadline, RuleOverride, RuleSet
@@ -98,10 +102,8 @@ async def _moves(new: rulesets.Version, versions: list[rulesets.Version]) -> lis
     with_new = versions + [dataclasses.replace(new, id=max((v.id for v in versions), default=0) + 1)]
     where = [Deadline.state == "open", Deadline.rule_id.is_in(LOCAL_RULES), Deadline.start >= new.effective_from]
     if new.department_id is not None:
-        where.append(Deadline.matter.department == new.department_id)
-    rows = await Deadline.select(
-        *_MOVE_COLUMNS, Deadline.matter.department.as_alias("department"), Deadline.matter.diary_no.as_alias("diary_no"),
-    ).where(*where).order_by(Deadline.due)
+        where.append(Deadline.department == new.department_id)
+    rows = await Deadline.select(*_MOVE_COLUMNS, Deadline.matter.diary_no.as_alias("diary_no")).where(*where).order_by(Deadline.due)
     moves = []
     for row in rows:
         rule, _ = rulesets.resolve(catalogue.BY_ID[row["rule_id"]], with_new, row["department"], row["start"])
@@ -112,8 +114,9 @@ async def _moves(new: rulesets.Version, versions: list[rulesets.Version]) -> lis
 
 
 def _move_out(m: dict) -> s.Move:
-    return s.Move(deadline_id=m["id"], matter_id=m["matter"], diary_no=m["diary_no"], rule=m["rule_id"],
-                  title=catalogue.BY_ID[m["rule_id"]].title, old_due=m["old_due"], new_due=m["due"])
+    return s.Move(deadline_id=m["id"], matter_id=m["matter"], diary_no=m["diary_no"] or m["label"], rule=m["rule_id"],
+                  title=catalogue.BY_ID[m["rule_id"]].title, old_due=m["old_due"], new_due=m["due"],
+                  link=subjects.link(m["subject"], m["subject_id"], m["matter"]))
 
 
 async def preview_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> list[s.Move]:
@@ -159,7 +162,7 @@ def _admin_only(viewer: Viewer) -> None:
 
 
 _MOVE_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_union, Deadline.start, Deadline.due,
-                 Deadline.responsible)
+                 Deadline.responsible, Deadline.department, Deadline.subject, Deadline.subject_id, Deadline.label)
 
 
 # --- keeping a matter's deadlines in step with its events --------------------
@@ -191,13 +194,80 @@ async def recompute(matter_id: int, kind: str, department_id: int, event_rows: l
         if current is None:
             await Deadline.insert(Deadline(
                 matter=matter_id, rule_id=item.rule.id, trigger_event=item.trigger_event_id, trade_union=item.union_id,
-                state="met" if item.met_on else "open", **values,
+                department=department_id, state="met" if item.met_on else "open", **values,
             ))
         elif current["state"] != "waived":
-            await Deadline.update({**values, "state": "met" if item.met_on else "open"}).where(Deadline.id == current["id"])
+            await Deadline.update({**values, "state": "met" if item.met_on else "open", "department": department_id}).where(
+                Deadline.id == current["id"])
     for key, row in existing.items():
         if key not in wanted and row["state"] in ("open", "met"):
             await Deadline.update({Deadline.state: "superseded", Deadline.updated_at: clock.now()}).where(Deadline.id == row["id"])
+
+
+# --- deadlines of SAM items and meetings ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectDeadline:
+    """A deadline as the SAM item or meeting it is about wants it."""
+
+    rule_id: str
+    subject_id: int
+    department_id: int | None
+    start: dt.date
+    label: str
+    met_on: dt.date | None = None
+    due: dt.date | None = None  # set by the subject (a "given" rule), else counted by the rule
+
+
+async def keep_subject_deadlines(subject: str, subject_ids: list[int], wanted: list[SubjectDeadline]) -> None:
+    """Make the stored deadlines of these subjects what `wanted` says: insert, update what moved,
+    supersede what is no longer wanted. Waived ones stay waived. Inside the caller's transaction."""
+    existing = {(d["rule_id"], d["subject_id"]): d for d in await Deadline.select().where(
+        Deadline.matter.is_null(), Deadline.subject == subject, Deadline.subject_id.is_in(subject_ids or [-1]))}
+    versions = await load_versions() if any(catalogue.BY_ID[w.rule_id].local for w in wanted) else []
+    today = clock.today()
+    keys = set()
+    for w in wanted:
+        keys.add((w.rule_id, w.subject_id))
+        rule, rule_set_id = rulesets.resolve(catalogue.BY_ID[w.rule_id], versions, w.department_id, w.start)
+        due = Due(w.due, w.due, None) if w.due else rule.due(w.start)
+        values = {
+            "start": w.start, "unadjusted_due": due.unadjusted, "due": due.due, "reason": due.reason or "", "label": w.label,
+            "department": w.department_id, "met_on": w.met_on, "rule_set": rule_set_id, "updated_at": clock.now(),
+        }
+        current = existing.get((w.rule_id, w.subject_id))
+        if current is None or current["due"] != due.due:
+            values["next_reminder_on"] = first_look(due.due, today)
+        if current is None:
+            await Deadline.insert(Deadline(rule_id=w.rule_id, subject=subject, subject_id=w.subject_id, responsible="employer",
+                                           state="met" if w.met_on else "open", **values))
+        elif current["state"] != "waived":
+            await Deadline.update({**values, "state": "met" if w.met_on else "open"}).where(Deadline.id == current["id"])
+    for key, row in existing.items():
+        if key not in keys and row["state"] in ("open", "met"):
+            await Deadline.update({Deadline.state: "superseded", Deadline.updated_at: clock.now()}).where(Deadline.id == row["id"])
+
+
+async def recompute_cadence(group_id: int | None) -> None:
+    """AMF 8 a §: a group that is also the skyddskommitté meets again within three months of each
+    held meeting; the next held meeting meets that deadline. Inside the caller's transaction."""
+    from samverkan.meetings.tables import Meeting
+    from samverkan.orgs.tables import CollaborationGroup
+
+    if group_id is None:
+        return
+    group = await CollaborationGroup.select().where(CollaborationGroup.id == group_id).first()
+    meetings = await Meeting.select(Meeting.id, Meeting.status, Meeting.starts_at).where(Meeting.group == group_id).order_by(
+        Meeting.starts_at)
+    held = [(m["id"], m["starts_at"].astimezone(clock.STOCKHOLM).date()) for m in meetings if m["status"] == "held"]
+    wanted = []
+    if group and group["safety_committee"] and group["active"]:
+        for i, (meeting_id, day) in enumerate(held):
+            wanted.append(SubjectDeadline(
+                "AMF8a-SK-MEET", meeting_id, group["department"], day, f"{group['name']}: nästa möte",
+                met_on=held[i + 1][1] if i + 1 < len(held) else None))
+    await keep_subject_deadlines("meeting", [m["id"] for m in meetings], wanted)
 
 
 # --- reading -------------------------------------------------------------------
@@ -208,17 +278,27 @@ def _out(row: dict, today: dt.date) -> s.Deadline:
     state = "missed" if row["state"] == "open" and row["due"] < today else row["state"]
     return s.Deadline(
         id=row["id"], rule=rule.id, title=rule.title, basis=rule.basis, matter_id=row["matter"], union_id=row["trade_union"],
+        subject=row["subject"], subject_id=row["subject_id"], department_id=row["department"], label=row["label"] or None,
+        link=subjects.link(row["subject"], row["subject_id"], row["matter"]),
         start=row["start"], unadjusted_due=row["unadjusted_due"], due=row["due"], reason=row["reason"] or None, state=state,
         responsible=row["responsible"], met_on=row["met_on"], waived_reason=row["waived_reason"] or None,
         rule_set_id=row["rule_set"],
     )
 
 
-def _visible(viewer: Viewer) -> Any:
+async def _visible(viewer: Viewer) -> Any:
+    """A matter's deadlines as the matter is visible; the others as the department's SAM is."""
     from samverkan.matters.service import scope
+    from samverkan.orgs.service import sam_departments
 
     conditions = scope(viewer)
-    return Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions)) if conditions else None
+    if not conditions:
+        return None
+    matters = Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions))
+    departments = await sam_departments(viewer)
+    if departments is None:
+        return matters | Deadline.matter.is_null()
+    return (matters | (Deadline.matter.is_null() & Deadline.department.is_in(departments))) if departments else matters
 
 
 def _state(state: str | None, today: dt.date) -> Any:
@@ -236,10 +316,10 @@ async def list_deadlines(
 ) -> Page[s.Deadline]:
     today = clock.today()
     where = [
-        _visible(viewer), _state(state, today),
+        await _visible(viewer), _state(state, today),
         (Deadline.due < due_before) if due_before else None,
         (Deadline.due > due_after) if due_after else None,
-        Deadline.matter.is_in(Matter.select(Matter.id).where(Matter.department == department_id)) if department_id else None,
+        (Deadline.department == department_id) if department_id else None,
         (Deadline.trade_union == union_id) if union_id else None,
         (Deadline.matter == matter_id) if matter_id else None,
         (Deadline.responsible == responsible) if responsible else None,
@@ -260,7 +340,7 @@ async def matter_deadlines(viewer: Viewer, matter_id: int) -> list[s.Deadline]:
 async def waive(viewer: Viewer, deadline_id: int, reason: str) -> s.Deadline:
     if viewer.role not in ("admin", "hr"):
         raise Forbidden("Bara HR kan efterge en frist.")
-    where = [Deadline.id == deadline_id, _visible(viewer)]
+    where = [Deadline.id == deadline_id, await _visible(viewer)]
     row = await Deadline.select().where(*[w for w in where if w is not None]).first()
     if row is None:
         raise NotFound(f"Fristen {deadline_id} finns inte.")

@@ -1,5 +1,6 @@
-"""Deadlines derived from matter events. "Missed" is not stored: it is an open deadline whose
-due date has passed, worked out when read."""
+"""Deadlines derived from matter events, and those of SAM items and safety-committee meetings
+(subject and subject_id name those; matter is null for them). "Missed" is not stored: it is an
+open deadline whose due date has passed, worked out when read."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -32,9 +33,15 @@ class RuleOverride(Table, tablename="rule_override"):
 
 
 class Deadline(Table, tablename="deadline"):
-    matter = ForeignKey(Matter, on_delete=OnDelete.cascade, index=True)
+    matter = ForeignKey(Matter, null=True, on_delete=OnDelete.cascade, index=True)
     rule_id = Varchar(length=40)
-    trigger_event = ForeignKey(MatterEvent, on_delete=OnDelete.cascade)
+    trigger_event = ForeignKey(MatterEvent, null=True, on_delete=OnDelete.cascade)
+    # What the deadline is about: "matter", or a SAM item or meeting (deadlines.subjects).
+    subject = Varchar(length=20, default="matter")
+    subject_id = Integer(null=True, default=None)
+    # Whose deadline it is: scopes who sees it and which local rule set applies.
+    department = ForeignKey(Department, null=True, on_delete=OnDelete.restrict, index=True)
+    label = Text(default="")  # what a SAM deadline is about, in Swedish (a matter's is its diary number and title)
     trade_union = ForeignKey(TradeUnion, null=True, on_delete=OnDelete.restrict)
     rule_set = ForeignKey(RuleSet, null=True, on_delete=OnDelete.restrict)  # null: the built-in catalogue
     start = Date()

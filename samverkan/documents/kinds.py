@@ -36,7 +36,13 @@ TEMPLATES: dict[str, str] = {
     "samverkan_protocol": "Samverkansprotokoll",
     "extract": "Protokollsutdrag",
     "withdrawal_notice": "Frånträdesbesked",
+    "risk_assessment": "Riskbedömning med handlingsplan",
+    "annual_follow_up": "Årlig uppföljning av SAM",
 }
+
+# The templates of the systematic work-environment management (SAM): documents of their own, not
+# of a meeting, so they are not in KINDS. Their variables are in docs/templates.md.
+SAM_TEMPLATES = ("risk_assessment", "annual_follow_up")
 
 
 def template_name(kind: str, meeting_kind: str) -> str:

@@ -1,12 +1,13 @@
 """A made-up meeting that every template is filled with: at upload, to prove the template works,
-and on the template pages, to preview it. Its text has the characters that break careless XML."""
+and on the template pages, to preview it. Its text has the characters that break careless XML.
+The SAM templates (a risk assessment, the yearly follow-up) get made-up SAM documents instead."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from samverkan.clock import STOCKHOLM
-from samverkan.documents.kinds import Audience
+from samverkan.documents.kinds import SAM_TEMPLATES, Audience
 from samverkan.documents.record import (
     ApproverRef,
     ItemRef,
@@ -82,10 +83,109 @@ SAMPLE_OPTIONS = Options(date=dt.date(2026, 2, 16), attachments=["Organisations�
 
 
 def sample_record_for(template_name: str) -> MeetingRecord:
-    return sample_record("samverkan" if template_name in ("agenda", "samverkan_protocol") else "negotiation")
+    """The sample meeting; for a SAM template, which has no meeting, the samverkan meeting lends
+    the preview its department, date and letterhead."""
+    samverkan = template_name in ("agenda", "samverkan_protocol", *SAM_TEMPLATES)
+    return sample_record("samverkan" if samverkan else "negotiation")
 
 
 def sample_context(template_name: str) -> dict:
-    """The variables of a template filled with the sample meeting, as Vision's copy."""
+    """The variables of a template filled with the sample meeting, as Vision's copy; a SAM
+    template's with a sample SAM document (docs/templates.md)."""
+    if template_name == "risk_assessment":
+        return sample_risk_assessment()
+    if template_name == "annual_follow_up":
+        return sample_annual_follow_up()
     kind = "protocol" if template_name == "samverkan_protocol" else template_name
     return context(sample_record_for(template_name), kind, Audience("union", VISION), SAMPLE_OPTIONS, SAMPLE_LETTERHEAD)
+
+
+# --- SAM ------------------------------------------------------------------------------------
+
+SAMPLE_LEVEL_LEGEND = "Risknivå = sannolikhet × konsekvens: 1–3 låg, 4–6 medel, 8–9 hög, 12–16 mycket hög"
+
+
+def sample_risk_assessment() -> dict:
+    """A risk assessment before a change, with three risks and a handlingsplan of two actions."""
+    return {
+        "letterhead": SAMPLE_LETTERHEAD,
+        "title": "Riskbedömning med handlingsplan – Sammanslagning av hemvårdsgrupper",
+        "diary_no": "SAM-RB-12",
+        "document_date": "2026-03-02",
+        "copy_label": "",
+        "assessment": {
+            "title": "Sammanslagning av hemvårdsgrupper",
+            "department": "Vård- och omsorgsförvaltningen",
+            "unit": "Hemvården Norr",
+            "date": "måndag 2 mars 2026",
+            "reason": "Förändring i verksamheten",
+            "matter": "VO 2026/0042 Sammanslagning av hemtjänstområde Norr & Söder",
+            "description": "Grupperna Norr 1 & Norr 2 slås samman från 1 juni: 38 medarbetare, en enhetschef, "
+                           "nya körrutter och gemensam planering <från vecka 22>.",
+        },
+        "participants": [
+            {"name": "Maria Nilsson", "role": "Chef"},
+            {"name": "Jonas Åkesson", "role": "Skyddsombud"},
+            {"name": "Leila Haddad", "role": "Medarbetare"},
+        ],
+        "risks": [
+            {"number": 1, "description": "Ensamarbete kvällar & helger när körsträckorna blir längre",
+             "likelihood": 3, "consequence": 3, "score": 9, "level": "Hög",
+             "measures": "Larmtelefon till alla kvällspass från 2 mars."},
+            {"number": 2, "description": "Oklar planering under övergången ger stress och \"dubbelbokade\" besök",
+             "likelihood": 2, "consequence": 3, "score": 6, "level": "Medel", "measures": ""},
+            {"number": 3, "description": "Fler tunga förflyttningar i trånga badrum hos nya brukare",
+             "likelihood": 1, "consequence": 3, "score": 3, "level": "Låg",
+             "measures": "Lyftutrustning kontrollerad hos alla brukare."},
+        ],
+        "actions": [
+            {"number": 1, "risk_number": 1, "what": "Rutin för ensamarbete med avstämning via appen",
+             "responsible": "Maria Nilsson, enhetschef", "due": "2026-04-30", "status": "Pågår", "done_on": "",
+             "follow_up": ""},
+            {"number": 2, "risk_number": 2, "what": "Gemensam schemaplanering för övergången",
+             "responsible": "Karin Holm, planerare", "due": "2026-03-20", "status": "Klar", "done_on": "2026-03-18",
+             "follow_up": "Schemat gäller från vecka 13; stämt av med skyddsombudet."},
+        ],
+        "level_legend": SAMPLE_LEVEL_LEGEND,
+    }
+
+
+SAMPLE_CHECKLIST = (
+    ("Arbetsmiljöpolicy", "Ja", "Policyn reviderad i januari & känd i alla enheter."),
+    ("Rutiner för det systematiska arbetsmiljöarbetet", "Ja", ""),
+    ("Medverkan från arbetstagare och skyddsombud", "Ja", "Skyddsombud deltar i alla riskbedömningar."),
+    ("Uppgiftsfördelning", "Delvis", "Uppgiftsfördelningen till nya enhetschefer är inte kvitterad."),
+    ("Kunskaper om arbetsmiljö", "Delvis", "Två chefer har inte gått arbetsmiljöutbildningen."),
+    ("Undersökning och riskbedömning", "Ja", "Riskbedömning gjord före sammanslagningen <SAM-RB-12>."),
+    ("Åtgärder och handlingsplaner", "Ja", ""),
+    ("Utredning av ohälsa, olycksfall och tillbud", "Nej", "Tillbud utreds inte alltid inom två veckor."),
+)
+
+
+def sample_annual_follow_up() -> dict:
+    """The yearly follow-up of the department's SAM: the eight parts and two improvements."""
+    return {
+        "letterhead": SAMPLE_LETTERHEAD,
+        "title": "Årlig uppföljning av det systematiska arbetsmiljöarbetet 2026",
+        "diary_no": "SAM-UPP-2026-3",
+        "document_date": "2026-03-02",
+        "copy_label": "",
+        "follow_up": {
+            "department": "Vård- och omsorgsförvaltningen",
+            "year": "2026",
+            "date": "måndag 2 mars 2026",
+            "meeting": "Förvaltningens samverkansgrupp (tillika skyddskommitté) 2026-03-02, § 4",
+            "summary": "Arbetsmiljöarbetet fungerar i stort; uppgiftsfördelning & tillbudsutredning behöver stärkas.",
+            "participants": "Per Ek (förvaltningschef), Anna Lindqvist (HR-konsult), Jonas Åkesson (huvudskyddsombud)",
+        },
+        "checklist": [
+            {"number": n, "element": element, "answer": answer, "comment": comment}
+            for n, (element, answer, comment) in enumerate(SAMPLE_CHECKLIST, start=1)
+        ],
+        "improvements": [
+            {"number": 1, "what": "Kvittera uppgiftsfördelningen med alla enhetschefer", "responsible": "Per Ek",
+             "due": "2026-05-31", "status": "Planerad"},
+            {"number": 2, "what": "Utreda varje tillbud inom två veckor; följa upp i skyddskommittén",
+             "responsible": "Anna Lindqvist", "due": "2026-06-30", "status": "Pågår"},
+        ],
+    }

@@ -113,21 +113,24 @@ async def _deadline_events(viewer: Viewer, base_url: str, host: str, stamp: dt.d
         # A union sees the matters it is a party to; of those, the deadlines of other unions are
         # not its concern.
         items = [d for d in items if d.union_id in (None, viewer.union_id)]
-    matter_ids = sorted({d.matter_id for d in items})
+    matter_ids = sorted({d.matter_id for d in items if d.matter_id})
     matters = {
         m["id"]: m for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.personal_data)
         .where(Matter.id.is_in(matter_ids))
     } if matter_ids else {}
     events = []
     for d in items:
-        m = matters.get(d.matter_id)
-        if m is None:
+        if d.matter_id is None:  # a SAM item's or a meeting's deadline
+            concerns = short = d.label or ""
+        elif (m := matters.get(d.matter_id)) is None:
             continue
-        link = f"{base_url}/arenden/{d.matter_id}"
-        # A calendar is synced to phones and mail servers: an individärende is named by its
-        # diary number only, as in the reminder e-mails.
-        matter = m["diary_no"] if m["personal_data"] else f"{m['diary_no']} {m['title']}"
-        lines = [f"Ärende: {matter}", f"Grund: {d.basis}", f"Ansvarig: {RESPONSIBLE_LABELS[d.responsible]}"]
+        else:
+            # A calendar is synced to phones and mail servers: an individärende is named by its
+            # diary number only, as in the reminder e-mails.
+            concerns = "Ärende: " + (m["diary_no"] if m["personal_data"] else f"{m['diary_no']} {m['title']}")
+            short = m["diary_no"]
+        link = base_url + d.link
+        lines = [concerns, f"Grund: {d.basis}", f"Ansvarig: {RESPONSIBLE_LABELS[d.responsible]}"]
         if d.reason:
             lines.append(d.reason)
         if d.state == "missed":
@@ -144,7 +147,7 @@ async def _deadline_events(viewer: Viewer, base_url: str, host: str, stamp: dt.d
         event.add("transp", "TRANSPARENT")  # a deadline does not make the day busy
         event.add("categories", ["Frist"])
         if d.state == "open":  # no alarm for a deadline already past
-            event.add_component(_alarm(DEADLINE_ALARM, f"Frist i morgon: {d.title} ({m['diary_no']})"))
+            event.add_component(_alarm(DEADLINE_ALARM, f"Frist i morgon: {d.title} ({short})"))
         events.append(event)
     return events
 

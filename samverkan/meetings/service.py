@@ -12,6 +12,7 @@ from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine, write_unique
+from samverkan.deadlines import service as deadlines
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
 from samverkan.matters import service as matters
@@ -353,6 +354,8 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
             await _replace_approvers(id, approvers)
         if new_status == "held" and current["status"] != "held":
             await _record_held(viewer, id, starts_at)
+        if {"status", "starts_at"} & fields.keys():
+            await deadlines.recompute_cadence(current["group"])  # a skyddskommitté meets within three months
         await audit.record(viewer, "update", "meeting", id, before=current,
                            after=await Meeting.select().where(Meeting.id == id).first())
     return await get_meeting(viewer, id)

@@ -348,3 +348,24 @@ async def choices(table: Any) -> list[tuple[int, str]]:
     """(id, name) of every active row, for select boxes."""
     rows = await table.select(table.id, table.name).where(table.active == True).order_by(table.name)  # noqa: E712
     return [(r["id"], r["name"]) for r in rows]
+
+
+async def sam_departments(viewer: Any) -> list[int] | None:
+    """The departments whose work-environment management (SAM) a user may read; None: all.
+
+    HR and admin read all; a department user their own; a union user who is a skyddsombud the
+    departments they cover: their own department and those of the groups they sit in (a
+    huvudskyddsombud without a department covers every department). Other union users none."""
+    if viewer.role in ("admin", "hr"):
+        return None
+    if viewer.role == "department":
+        return [viewer.department_id] if viewer.department_id else []
+    if viewer.role != "union" or viewer.person_id is None:
+        return []
+    person = await Person.select().where(Person.id == viewer.person_id, Person.active == True).first()  # noqa: E712
+    if person is None or not (person["is_safety_rep"] or person["is_chief_safety_rep"]):
+        return []
+    if person["is_chief_safety_rep"] and person["department"] is None:
+        return [d["id"] for d in await Department.select(Department.id)]
+    groups = await GroupMember.select(GroupMember.group.department.as_alias("department")).where(GroupMember.person == person["id"])
+    return sorted({d for d in [person["department"], *(g["department"] for g in groups)] if d is not None})

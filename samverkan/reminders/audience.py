@@ -8,6 +8,7 @@ from typing import Iterable
 
 from samverkan.accounts.tables import User
 from samverkan.database import ids_in
+from samverkan.deadlines import subjects
 from samverkan.matters.tables import Matter, MatterParty
 from samverkan.orgs.tables import Person, TradeUnion
 
@@ -21,13 +22,16 @@ class Recipient:
 
 @dataclass
 class MatterFacts:
+    """What a deadline is about, as mail names it: a matter, or (id 0) a SAM item or meeting."""
+
     id: int
     diary_no: str
     title: str
-    department_id: int
+    department_id: int | None
     personal_data: bool
     creator: Recipient | None = None
     union_ids: list[int] = field(default_factory=list)
+    link: str = ""
 
 
 @dataclass
@@ -41,6 +45,13 @@ class Audience:
     union_addresses: dict[int, str]
     hr_users: list[Recipient]
     hr_contacts: dict[int, list[Recipient]]
+
+    def about(self, row: dict) -> MatterFacts:
+        """The facts of a deadline row (with matter, department, subject, subject_id and label)."""
+        if row["matter"] is not None:
+            return self.matters[row["matter"]]
+        return MatterFacts(0, row["label"], "", row["department"], False,
+                           link=subjects.link(row["subject"], row["subject_id"], None))
 
     def employer(self, m: MatterFacts) -> list[Recipient]:
         people = [m.creator] if m.creator else []
@@ -78,12 +89,13 @@ def user_recipient(row: dict) -> Recipient:
     return Recipient(row["email"], row["name"], row["id"])
 
 
-async def audience(matter_ids: set[int]) -> Audience:
-    ids = list(matter_ids) or [-1]
+async def audience(rows: list[dict]) -> Audience:
+    """For deadline rows with matter and department."""
+    ids = list({r["matter"] for r in rows if r["matter"] is not None}) or [-1]
     matter_rows = await Matter.select(
         Matter.id, Matter.diary_no, Matter.title, Matter.department, Matter.personal_data, Matter.created_by,
     ).where(ids_in(Matter.id, ids))
-    departments = list({r["department"] for r in matter_rows}) or [-1]
+    departments = list({r["department"] for r in [*matter_rows, *rows] if r["department"] is not None}) or [-1]
     creators = list({r["created_by"] for r in matter_rows if r["created_by"]}) or [-1]
     parties: dict[int, list[int]] = {}
     for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(ids_in(MatterParty.matter, ids)):
@@ -114,7 +126,7 @@ async def audience(matter_ids: set[int]) -> Audience:
         matters[r["id"]] = MatterFacts(
             r["id"], r["diary_no"], r["title"], r["department"], r["personal_data"],
             user_recipient(creator) if creator and creator["role"] in ("admin", "hr", "department") else None,
-            parties.get(r["id"], []),
+            parties.get(r["id"], []), f"/arenden/{r['id']}",
         )
     return Audience(
         matters=matters,

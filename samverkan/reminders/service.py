@@ -89,16 +89,21 @@ class Plan:
 
 def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
     rule = catalogue.BY_ID[row["rule_id"]]
+    if m.id:
+        # Mail is less private than the app: an individärende's title stays there.
+        concerns = f"i ärende {m.diary_no}" + ("" if m.personal_data or not m.title else f" – {m.title}")
+    else:
+        concerns = f"för {m.diary_no}"  # a SAM item's or meeting's label
     return {
         "title": rule.title, "basis": rule.basis, "due": row["due"], "reason": row.get("reason") or "",
-        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "diary_no": m.diary_no,
-        # Mail is less private than the app: an individärende's title stays there.
-        "matter_title": "" if m.personal_data else m.title, "link": f"{settings.base_url}/arenden/{m.id}",
+        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "short": m.diary_no if m.id else m.diary_no[:60],
+        "concerns": concerns, "is_matter": bool(m.id), "safety_rep_request": row["rule_id"] == "AML6-6a-ANSWER",
+        "link": settings.base_url + m.link,
     }
 
 
 _PLAN_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_union, Deadline.due, Deadline.reason,
-                 Deadline.responsible)
+                 Deadline.responsible, Deadline.department, Deadline.subject, Deadline.subject_id, Deadline.label)
 
 
 async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
@@ -112,20 +117,20 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
         ).limit(PLAN_BATCH)  # no ORDER BY: it would walk the primary key instead of the sweep index
         if not rows:
             return planned
-        people = await audience({r["matter"] for r in rows})
+        people = await audience(rows)
         plan = Plan(settings)
         next_look: dict[int, dt.date | None] = {}
         for row in rows:
             stage, look = planning.stage_now(row["due"], today)
             next_look[row["id"]] = look
-            m = people.matters[row["matter"]]
+            m = people.about(row)
             d = deadline_context(row, m, settings)
             key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
             if stage == "overdue":
-                plan.add(key, "escalation", people.escalation(m), "escalation.txt", row["id"], f"/arenden/{m.id}", d=d)
+                plan.add(key, "escalation", people.escalation(m), "escalation.txt", row["id"], m.link, d=d)
             elif stage is not None:
                 plan.add(key, "reminder", people.responsible(m, row["responsible"], row["trade_union"]), "reminder.txt",
-                         row["id"], f"/arenden/{m.id}", d=d, days_left=(row["due"] - today).days)
+                         row["id"], m.link, d=d, days_left=(row["due"] - today).days)
         planned += await plan.save()
         await update_each(Deadline.next_reminder_on, next_look)
 
@@ -149,11 +154,12 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
         soon = (await list_deadlines(viewer, state="open", due_before=today + dt.timedelta(days=8), page=window)).items
         if overdue or soon:
             wanted.append((u, overdue, soon))
-    matter_ids = list({d.matter_id for _, overdue, soon in wanted for d in overdue + soon}) or [-1]
+    matter_ids = list({d.matter_id for _, overdue, soon in wanted for d in overdue + soon if d.matter_id}) or [-1]
     diary = {m["id"]: m["diary_no"] for m in await Matter.select(Matter.id, Matter.diary_no).where(ids_in(Matter.id, matter_ids))}
 
     def item(d) -> dict[str, Any]:
-        return {"due": d.due, "title": d.title, "diary_no": diary[d.matter_id], "link": f"{settings.base_url}/arenden/{d.matter_id}"}
+        short = diary[d.matter_id] if d.matter_id else (d.label or "")[:60]
+        return {"due": d.due, "title": d.title, "short": short, "link": settings.base_url + d.link}
 
     plan = Plan(settings)
     for u, overdue, soon in wanted:
@@ -166,13 +172,13 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
 
 async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str, moved: list[dict]) -> int:
     """Tell the responsible people that a rule-set change moved their deadlines."""
-    people = await audience({m["matter"] for m in moved})
+    people = await audience(moved)
     plan = Plan(settings)
     for row in moved:
-        m = people.matters[row["matter"]]
+        m = people.about(row)
         d = deadline_context(row, m, settings)
         plan.add(f"c:{rule_set_id}:{row['id']}", "rule_change", people.responsible(m, row["responsible"], row["trade_union"]),
-                 "rule_change.txt", row["id"], f"/arenden/{m.id}", d=d, old_due=row["old_due"], rule_set=rule_set_name)
+                 "rule_change.txt", row["id"], m.link, d=d, old_due=row["old_due"], rule_set=rule_set_name)
     return await plan.save()
 
 
