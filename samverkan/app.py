@@ -38,6 +38,7 @@ from samverkan.meetings.pages import ROUTES as MEETING_PAGES
 from samverkan.orgs.api import CONTROLLERS as REGISTRY_API
 from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
 from samverkan.paths import templates_dir
+from samverkan.sam.api import SAM_API
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.errors import handle_error
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
-                        ReminderController, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API,
+                        ReminderController, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
                         *FEED_API],
         security=[{"bearer": []}],
     )

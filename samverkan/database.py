@@ -40,6 +40,7 @@ APPS = [
     "samverkan.documents.piccolo_app",
     "samverkan.audit.piccolo_app",
     "samverkan.protocols.piccolo_app",
+    "samverkan.sam.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

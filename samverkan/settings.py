@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_LEASE_SECONDS", "300", "How long a claimed message is reserved for the instance sending it (5–3600)."),
     Setting("DOCUMENTS_DIR", "", "Where generated Word and PDF files are stored; unset: documents/ in the data dir."),
     Setting("PDF_TIMEOUT_SECONDS", "60", "How long one PDF conversion by LibreOffice may take (5–600)."),
+    Setting("RISK_MATRIX", "LLLM LMMH LMHV MHVV",
+            "The risk level of each likelihood (a row, 1–4) and consequence (a column, 1–4): "
+            "L låg, M medel, H hög, V mycket hög."),
 )
 
 
@@ -86,6 +89,7 @@ class Settings:
     mail_lease_seconds: int
     documents_dir: Path
     pdf_timeout_seconds: int
+    risk_matrix: tuple[str, ...]
 
     @property
     def is_postgres(self) -> bool:
@@ -129,6 +133,14 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     if raw not in choices:
         raise SettingsError(f"{PREFIX}{name}: expected one of {', '.join(choices)}, got {raw!r}")
     return raw
+
+
+def _risk_matrix(env: Mapping[str, str]) -> tuple[str, ...]:
+    rows = tuple(_text(env, "RISK_MATRIX").upper().split())
+    if len(rows) != 4 or any(len(row) != 4 or set(row) - set("LMHV") for row in rows):
+        raise SettingsError(f"{PREFIX}RISK_MATRIX: expected four rows of four letters L, M, H or V "
+                            f"(e.g. 'LLLM LMMH LMHV MHVV'), got {_text(env, 'RISK_MATRIX')!r}")
+    return rows
 
 
 def _database_url(env: Mapping[str, str]) -> str | None:
@@ -245,6 +257,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         mail_lease_seconds=_int(env, "MAIL_LEASE_SECONDS", 5, 3600),
         documents_dir=_directory(env, "DOCUMENTS_DIR", data_dir / "documents"),
         pdf_timeout_seconds=_int(env, "PDF_TIMEOUT_SECONDS", 5, 600),
+        risk_matrix=_risk_matrix(env),
     )
 
 

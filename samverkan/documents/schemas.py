@@ -10,7 +10,8 @@ from msgspec import Meta, Struct
 from samverkan.orgs.schemas import Id, Input
 
 DocumentKind = Literal["notice", "agenda", "protocol", "extract", "withdrawal_notice"]
-TemplateName = Literal["notice", "agenda", "protocol", "samverkan_protocol", "extract", "withdrawal_notice"]
+TemplateName = Literal["notice", "agenda", "protocol", "samverkan_protocol", "extract", "withdrawal_notice", "risk_assessment",
+                       "annual_follow_up"]
 AttachmentTitle = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
 
 

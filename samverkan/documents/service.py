@@ -314,6 +314,21 @@ async def render_record(record: rec.MeetingRecord, department_id: int | None) ->
         raise Conflict(str(exc), field="kind") from None
 
 
+async def render_department_document(name: str, department_id: int, department: str, employer: str, context: dict,
+                                     day: dt.date) -> bytes:
+    """A department's document that is not a meeting's (the SAM ones): its template, letterhead
+    and logo as for the department's meetings. Made from the record on each request, not stored:
+    the same record gives the same bytes."""
+    template, _ = await _template(name, department_id, None)
+    letterhead, logo = await _letterhead(department_id, None, f"{employer}\n{department}")
+    context = {**context, "letterhead": letterhead}
+    properties = render.Properties(context["title"], department, dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM))
+    try:
+        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+    except render.TemplateProblem as exc:
+        raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[name]}».", field="template") from None
+
+
 async def stored_file(document_id: int, settings: Settings) -> tuple[str, bytes]:
     """A document's name and bytes, for the system (an e-mail attachment): no viewer checks."""
     row = await Document.select(Document.filename, Document.sha256).where(Document.id == document_id).first()
