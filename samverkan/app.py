@@ -39,6 +39,7 @@ from samverkan.orgs.api import CONTROLLERS as REGISTRY_API
 from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
 from samverkan.paths import templates_dir
 from samverkan.sam.api import SAM_API
+from samverkan.sam.pages import SAM_PAGES
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.errors import handle_error
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

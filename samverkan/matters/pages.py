@@ -21,6 +21,7 @@ from samverkan.matters import service
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import PageRequest
+from samverkan.sam import service as sam
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId, SearchText
 
@@ -113,6 +114,7 @@ async def _page(request: Request, matter: s.Matter, errors: dict | None = None, 
     return Template("matters/detail.html", context={
         "matter": matter, "names": await _names(), "can_change": _can_change(request), "errors": errors or {},
         "deadlines": await deadlines.matter_deadlines(request.user, matter.id),
+        "risk_assessments": (await sam.list_risk_assessments(request.user, matter_id=matter.id)).items,
         "can_waive": request.user.role in {"admin", "hr"},
         "values": values or {"date": clock.today().isoformat()}, "event_types": _event_types_for(matter.kind),
     }, status_code=status)

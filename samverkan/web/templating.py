@@ -28,6 +28,7 @@ def _domain_labels() -> dict:
     from samverkan.documents import kinds as document_kinds
     from samverkan.matters import rules as matter_rules
     from samverkan.meetings import rules as meeting_rules
+    from samverkan.sam import rules as sam_rules
 
     return {
         "matter_kinds": {k: v.label for k, v in matter_rules.KINDS.items()},
@@ -43,6 +44,15 @@ def _domain_labels() -> dict:
         "document_kinds": {k: v.label for k, v in document_kinds.KINDS.items()},
         "deadline_states": {"open": "Öppen", "met": "Uppfylld", "missed": "Missad", "waived": "Eftergiven", "superseded": "Ersatt"},
         "responsible": {"employer": "Arbetsgivaren", "union": "Fackförbundet", "claimant": "Den som vill kräva"},
+        "risk_levels": sam_rules.LEVEL_LABELS,
+        "likelihood": sam_rules.LIKELIHOOD_LABELS,
+        "consequence": sam_rules.CONSEQUENCE_LABELS,
+        "sam_reasons": sam_rules.REASONS,
+        "sam_roles": sam_rules.PARTICIPANT_ROLES,
+        "action_status": sam_rules.STATUSES,
+        "checklist": sam_rules.CHECKLIST,
+        "answers": sam_rules.ANSWERS,
+        "request_states": sam_rules.REQUEST_STATES,
     }
 
 

@@ -1,0 +1,370 @@
+"""Pages of SAM: the overview per department, and a page (with its form) for each risk
+assessment, action, annual follow-up and skyddsombud request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Response, Template
+
+from samverkan import clock
+from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.documents.api import attachment
+from samverkan.errors import ServiceError
+from samverkan.meetings.tables import Meeting
+from samverkan.orgs import service as orgs
+from samverkan.orgs.tables import Department
+from samverkan.pagination import PageRequest
+from samverkan.sam import rules
+from samverkan.sam import schemas as s
+from samverkan.sam import service
+from samverkan.sam.documents import DOCX, annual_follow_up_document, level_legend, risk_assessment_document
+from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
+from samverkan.web.params import RecordId
+
+FORM_ROWS = 6  # blank risk and participant rows on a new risk assessment; empty ones are skipped
+ALL = PageRequest(limit=500)
+
+
+async def _departments(request: Request) -> dict[int, str]:
+    """The departments whose SAM the viewer reads, by name."""
+    readable = await service.readable(request.user)
+    return {id: name for id, name in await orgs.choices(Department) if readable is None or id in readable}
+
+
+def _may_change(request: Request, department_id: int) -> bool:
+    try:
+        service.check_may_change(request.user, department_id)
+    except ServiceError:
+        return False
+    return True
+
+
+async def _comments(request: Request, subject: str, id: int) -> dict[str, Any]:
+    return {"comments": await service.comments(request.user, subject, id), "comment_action": f"{request.url.path}/kommentarer"}
+
+
+def _error(exc: FormErrors | ServiceError) -> dict[str, str]:
+    return exc.errors if isinstance(exc, FormErrors) else service_errors(exc).errors
+
+
+# --- overview ----------------------------------------------------------------------
+
+
+@get("/sam", guards=[SIGNED_IN], name="sam")
+async def overview(request: Request, forvaltning: FromQuery[str | None] = None) -> Template:
+    departments = await _departments(request)
+    chosen = filter_id(forvaltning)
+    if chosen not in departments:
+        chosen = request.user.department_id if request.user.department_id in departments else next(iter(departments), None)
+    context: dict[str, Any] = {"departments": departments, "chosen": chosen, "today": clock.today()}
+    if chosen is not None:
+        context.update(
+            overview=await service.overview(request.user, chosen),
+            assessments=(await service.list_risk_assessments(request.user, department_id=chosen, page=ALL)).items,
+            actions=(await service.list_actions(request.user, department_id=chosen, state="open", page=ALL)).items,
+            follow_ups=(await service.list_follow_ups(request.user, department_id=chosen, page=ALL)).items,
+            requests=(await service.list_requests(request.user, department_id=chosen, page=ALL)).items,
+            can_change=_may_change(request, chosen), is_union=request.user.role == "union",
+        )
+    return Template("sam/overview.html", context=context)
+
+
+# --- risk assessments ------------------------------------------------------------------
+
+
+def _assessment_values(form: Any) -> dict[str, Any]:
+    risks, participants = [], []
+    for i in range(FORM_ROWS):
+        description = text(form.get(f"risk{i}.description")).strip()
+        if description:
+            risks.append({"description": description, "likelihood": optional_int(form.get(f"risk{i}.likelihood")),
+                          "consequence": optional_int(form.get(f"risk{i}.consequence")),
+                          "measures": text(form.get(f"risk{i}.measures"))})
+        name = text(form.get(f"participant{i}.name")).strip()
+        if name:
+            participants.append({"name": name, "role": text(form.get(f"participant{i}.role"))})
+    return {
+        "department_id": optional_int(form.get("department_id")), "unit": text(form.get("unit")), "title": text(form.get("title")),
+        "date": text(form.get("date")), "reason": text(form.get("reason")), "matter_id": optional_int(form.get("matter_id")),
+        "description": text(form.get("description")), "risks": risks, "participants": participants,
+    }
+
+
+async def _assessment_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    from samverkan.matters.service import choices
+
+    department_id = values.get("department_id")
+    matters = await choices(request.user, department_id) if isinstance(department_id, int) else []
+    return Template("sam/assessment_form.html", context={
+        "values": values, "errors": errors, "departments": await _departments(request), "matters": matters, "rows": FORM_ROWS,
+        "legend": level_legend(request.app.state.settings.risk_matrix),
+    }, status_code=status)
+
+
+@get("/sam/riskbedomningar/ny", guards=[EMPLOYER], name="sam-assessment-new")
+async def new_assessment(request: Request, forvaltning: FromQuery[str | None] = None, arende: FromQuery[str | None] = None) -> Template:
+    department_id = filter_id(forvaltning) or request.user.department_id
+    return await _assessment_form(request, {
+        "department_id": department_id, "date": clock.today().isoformat(), "matter_id": filter_id(arende),
+        "reason": "change" if arende else "routine", "risks": [], "participants": []}, {})
+
+
+@post("/sam/riskbedomningar/ny", guards=[EMPLOYER], name="sam-assessment-create")
+async def create_assessment(request: Request) -> Template | Redirect:
+    values = _assessment_values(await request.form())
+    try:
+        created = await service.create_risk_assessment(request.user, convert(values, s.RiskAssessmentCreate),
+                                                       request.app.state.settings)
+    except (FormErrors, ServiceError) as exc:
+        return await _assessment_form(request, values, _error(exc), status=422)
+    return Redirect(f"/sam/riskbedomningar/{created.id}")
+
+
+async def _assessment_page(request: Request, id: int, errors: dict | None = None, values: dict | None = None,
+                           status: int = 200) -> Template:
+    from samverkan.matters.tables import Matter
+
+    a = await service.get_risk_assessment(request.user, id)
+    matter = await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id == a.matter_id).first() if a.matter_id else None
+    return Template("sam/assessment.html", context={
+        "a": a, "matter": matter, "department": (await _departments(request)).get(a.department_id, ""),
+        "actions": (await service.list_actions(request.user, risk_assessment_id=id, page=ALL)).items,
+        "matrix": rules.matrix_rows(request.app.state.settings.risk_matrix), "can_change": _may_change(request, a.department_id),
+        "errors": errors or {}, "values": values or {}, "today": clock.today(),
+        "has_safety_rep": any(p.role in rules.SAFETY_REP_ROLES for p in a.participants),
+        **await _comments(request, "risk_assessment", id),
+    }, status_code=status)
+
+
+@get("/sam/riskbedomningar/{id:int}", guards=[SIGNED_IN], name="sam-assessment")
+async def assessment_page(request: Request, id: RecordId) -> Template:
+    return await _assessment_page(request, id)
+
+
+@get("/sam/riskbedomningar/{id:int}/dokument", guards=[SIGNED_IN], name="sam-assessment-document")
+async def assessment_document(request: Request, id: RecordId) -> Response[bytes]:
+    return attachment(*await risk_assessment_document(request.user, id, request.app.state.settings), DOCX)
+
+
+def _action_values(form: Any) -> dict[str, Any]:
+    return {"what": text(form.get("what")), "responsible": text(form.get("responsible")), "due": text(form.get("due"))}
+
+
+@post("/sam/riskbedomningar/{id:int}/atgarder", guards=[EMPLOYER], name="sam-assessment-action")
+async def add_assessment_action(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    values = {**_action_values(form), "risk_assessment_id": id, "risk_id": optional_int(form.get("risk_id"))}
+    try:
+        await service.create_action(request.user, convert(values, s.ActionCreate))
+    except (FormErrors, ServiceError) as exc:
+        return await _assessment_page(request, id, _error(exc), values, 422)
+    return Redirect(f"/sam/riskbedomningar/{id}#handlingsplan")
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+async def _action_page(request: Request, id: int, errors: dict | None = None, status: int = 200) -> Template:
+    action = await service.get_action(request.user, id)
+    return Template("sam/action.html", context={
+        "action": action, "department": (await _departments(request)).get(action.department_id, ""),
+        "can_change": _may_change(request, action.department_id), "errors": errors or {}, "today": clock.today(),
+        **await _comments(request, "action", id),
+    }, status_code=status)
+
+
+@get("/sam/atgarder/{id:int}", guards=[SIGNED_IN], name="sam-action")
+async def action_page(request: Request, id: RecordId) -> Template:
+    return await _action_page(request, id)
+
+
+@post("/sam/atgarder/{id:int}", guards=[EMPLOYER], name="sam-action-update")
+async def update_action(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    values = {**_action_values(form), "status": text(form.get("status")), "done_on": text(form.get("done_on")).strip() or None,
+              "follow_up": text(form.get("follow_up")), "version": optional_int(form.get("version"))}
+    try:
+        await service.update_action(request.user, id, convert(values, s.ActionUpdate))
+    except (FormErrors, ServiceError) as exc:
+        return await _action_page(request, id, _error(exc), 422)
+    return Redirect(f"/sam/atgarder/{id}")
+
+
+# --- annual follow-up ------------------------------------------------------------------------
+
+
+def _follow_up_values(form: Any) -> dict[str, Any]:
+    checklist = [{"element": e, "answer": text(form.get(f"{e}.answer")), "comment": text(form.get(f"{e}.comment"))}
+                 for e in rules.CHECKLIST if text(form.get(f"{e}.answer"))]
+    improvements = []
+    for i in range(3):
+        what = text(form.get(f"improvement{i}.what")).strip()
+        if what:
+            improvements.append({"what": what, "responsible": text(form.get(f"improvement{i}.responsible")),
+                                 "due": text(form.get(f"improvement{i}.due"))})
+    return {
+        "department_id": optional_int(form.get("department_id")), "year": optional_int(form.get("year")),
+        "date": text(form.get("date")), "meeting_id": optional_int(form.get("meeting_id")),
+        "participants": text(form.get("participants")), "summary": text(form.get("summary")), "checklist": checklist,
+        "improvements": improvements,
+    }
+
+
+async def _meetings(department_id: Any) -> list[tuple[int, str]]:
+    """Held meetings of the department's groups, for 'treated in which meeting'."""
+    if not isinstance(department_id, int):
+        return []
+    rows = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
+        Meeting.department == department_id, Meeting.status == "held").order_by(Meeting.starts_at, ascending=False).limit(100)
+    return [(r["id"], f"{r['starts_at'].astimezone(clock.STOCKHOLM):%Y-%m-%d} {r['title']}") for r in rows]
+
+
+async def _follow_up_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    return Template("sam/follow_up_form.html", context={
+        "values": values, "errors": errors, "departments": await _departments(request),
+        "meetings": await _meetings(values.get("department_id")),
+        "answers": {c["element"]: c for c in values.get("checklist", [])},
+    }, status_code=status)
+
+
+@get("/sam/uppfoljningar/ny", guards=[EMPLOYER], name="sam-follow-up-new")
+async def new_follow_up(request: Request, forvaltning: FromQuery[str | None] = None) -> Template:
+    today = clock.today()
+    return await _follow_up_form(request, {
+        "department_id": filter_id(forvaltning) or request.user.department_id, "year": today.year, "date": today.isoformat(),
+        "checklist": [], "improvements": []}, {})
+
+
+@post("/sam/uppfoljningar/ny", guards=[EMPLOYER], name="sam-follow-up-create")
+async def create_follow_up(request: Request) -> Template | Redirect:
+    values = _follow_up_values(await request.form())
+    try:
+        created = await service.create_follow_up(request.user, convert(values, s.AnnualFollowUpCreate))
+    except (FormErrors, ServiceError) as exc:
+        return await _follow_up_form(request, values, _error(exc), status=422)
+    return Redirect(f"/sam/uppfoljningar/{created.id}")
+
+
+async def _follow_up_page(request: Request, id: int, errors: dict | None = None, values: dict | None = None,
+                          status: int = 200) -> Template:
+    f = await service.get_follow_up(request.user, id)
+    meeting = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(Meeting.id == f.meeting_id).first() if f.meeting_id else None
+    return Template("sam/follow_up.html", context={
+        "f": f, "meeting": meeting, "department": (await _departments(request)).get(f.department_id, ""),
+        "answers": {c.element: c for c in f.checklist},
+        "actions": (await service.list_actions(request.user, annual_follow_up_id=id, page=ALL)).items,
+        "can_change": _may_change(request, f.department_id), "errors": errors or {}, "values": values or {},
+        "today": clock.today(), **await _comments(request, "annual_follow_up", id),
+    }, status_code=status)
+
+
+@get("/sam/uppfoljningar/{id:int}", guards=[SIGNED_IN], name="sam-follow-up")
+async def follow_up_page(request: Request, id: RecordId) -> Template:
+    return await _follow_up_page(request, id)
+
+
+@get("/sam/uppfoljningar/{id:int}/dokument", guards=[SIGNED_IN], name="sam-follow-up-document")
+async def follow_up_document(request: Request, id: RecordId) -> Response[bytes]:
+    return attachment(*await annual_follow_up_document(request.user, id, request.app.state.settings), DOCX)
+
+
+@post("/sam/uppfoljningar/{id:int}/atgarder", guards=[EMPLOYER], name="sam-follow-up-action")
+async def add_follow_up_action(request: Request, id: RecordId) -> Template | Redirect:
+    values = {**_action_values(await request.form()), "annual_follow_up_id": id}
+    try:
+        await service.create_action(request.user, convert(values, s.ActionCreate))
+    except (FormErrors, ServiceError) as exc:
+        return await _follow_up_page(request, id, _error(exc), values, 422)
+    return Redirect(f"/sam/uppfoljningar/{id}#forbattringar")
+
+
+# --- skyddsombud requests --------------------------------------------------------------------
+
+
+async def _request_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    return Template("sam/request_form.html", context={
+        "values": values, "errors": errors, "departments": await _departments(request),
+    }, status_code=status)
+
+
+@get("/sam/begaran/ny", guards=[SIGNED_IN], name="sam-request-new")
+async def new_request(request: Request, forvaltning: FromQuery[str | None] = None) -> Template:
+    name = request.user.name if request.user.role == "union" else ""
+    return await _request_form(request, {"department_id": filter_id(forvaltning) or request.user.department_id,
+                                         "received_on": clock.today().isoformat(), "safety_rep_name": name}, {})
+
+
+@post("/sam/begaran/ny", guards=[SIGNED_IN], name="sam-request-create")
+async def create_request(request: Request) -> Template | Redirect:
+    form = await request.form()
+    values = {k: text(form.get(k)) for k in ("title", "description", "unit", "safety_rep_name", "received_on")}
+    values.update(department_id=optional_int(form.get("department_id")), answer_by=text(form.get("answer_by")).strip() or None)
+    try:
+        created = await service.create_request(request.user, convert(values, s.SafetyRepRequestCreate))
+    except (FormErrors, ServiceError) as exc:
+        return await _request_form(request, values, _error(exc), status=422)
+    return Redirect(f"/sam/begaran/{created.id}")
+
+
+async def _request_page(request: Request, id: int, errors: dict | None = None, status: int = 200) -> Template:
+    r = await service.get_request(request.user, id)
+    return Template("sam/request.html", context={
+        "r": r, "department": (await _departments(request)).get(r.department_id, ""), "today": clock.today(),
+        "can_change": _may_change(request, r.department_id), "errors": errors or {},
+        **await _comments(request, "safety_rep_request", id),
+    }, status_code=status)
+
+
+@get("/sam/begaran/{id:int}", guards=[SIGNED_IN], name="sam-request")
+async def request_page(request: Request, id: RecordId) -> Template:
+    return await _request_page(request, id)
+
+
+@post("/sam/begaran/{id:int}/bekrafta", guards=[EMPLOYER], name="sam-request-acknowledge")
+async def acknowledge(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    try:
+        await service.acknowledge_request(request.user, id, convert({"acknowledged_on": text(form.get("acknowledged_on"))},
+                                                                    s.Acknowledgement))
+    except (FormErrors, ServiceError) as exc:
+        return await _request_page(request, id, _error(exc), 422)
+    return Redirect(f"/sam/begaran/{id}")
+
+
+@post("/sam/begaran/{id:int}/besvara", guards=[EMPLOYER], name="sam-request-answer")
+async def answer(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    values = {"answer": text(form.get("answer")), "answered_on": text(form.get("answered_on"))}
+    try:
+        await service.answer_request(request.user, id, convert(values, s.SafetyRepRequestAnswer))
+    except (FormErrors, ServiceError) as exc:
+        return await _request_page(request, id, _error(exc), 422)
+    return Redirect(f"/sam/begaran/{id}")
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+def _comment_route(kind: str, subject: str, page: Any) -> Any:
+    """One route per kind: Litestar does not fall back from /sam/begaran/… to a /sam/{kind}/… pattern."""
+
+    @post(f"/sam/{kind}/{{id:int}}/kommentarer", guards=[SIGNED_IN], name=f"sam-{kind}-comment")
+    async def comment(request: Request, id: RecordId) -> Template | Redirect:
+        try:
+            await service.add_comment(request.user, subject, id, convert({"text": text((await request.form()).get("text"))},
+                                                                         s.CommentCreate))
+        except (FormErrors, ServiceError) as exc:
+            return await page(request, id, {"comment": next(iter(_error(exc).values()))}, status=422)
+        return Redirect(f"/sam/{kind}/{id}#kommentarer")
+
+    return comment
+
+
+SAM_PAGES = [overview, new_assessment, create_assessment, assessment_page, assessment_document, add_assessment_action,
+             action_page, update_action, new_follow_up, create_follow_up, follow_up_page, follow_up_document,
+             add_follow_up_action, new_request, create_request, request_page, acknowledge, answer,
+             *[_comment_route(kind, subject, page) for kind, subject, page in (
+                 ("riskbedomningar", "risk_assessment", _assessment_page), ("atgarder", "action", _action_page),
+                 ("uppfoljningar", "annual_follow_up", _follow_up_page), ("begaran", "safety_rep_request", _request_page))]]
