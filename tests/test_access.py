@@ -82,6 +82,18 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, f"/api/v1/{owner}/{{owner_id}}/{what}"): ADMIN for owner in ("departments", "unions")
        for m, what in (("GET", "word-templates/{name}"), ("PUT", "word-templates/{name}"), ("DELETE", "word-templates/{name}"),
                        ("PUT", "letterhead"), ("DELETE", "letterhead"))},  # the secret in the path is the credential
+    # API: SAM (the service narrows reading to the departments one covers, and "department" to its own)
+    **{(m, f"/api/v1/sam/{p}"): ALL for m, p in (
+        ("GET", "risk-assessments"), ("GET", "risk-assessments/{id}"), ("GET", "risk-assessments/{id}/document"),
+        ("GET", "actions"), ("GET", "actions/{id}"), ("GET", "annual-follow-ups"), ("GET", "annual-follow-ups/{id}"),
+        ("GET", "annual-follow-ups/{id}/document"), ("GET", "safety-rep-requests"), ("POST", "safety-rep-requests"),
+        ("GET", "safety-rep-requests/{id}"), ("GET", "departments/{id}/overview"),
+        *[(m, f"{kind}/{{id}}/comments") for kind in ("risk-assessments", "actions", "annual-follow-ups", "safety-rep-requests")
+          for m in ("GET", "POST")])},
+    **{(m, f"/api/v1/sam/{p}"): EMPLOYER for m, p in (
+        ("POST", "risk-assessments"), ("POST", "actions"), ("PATCH", "actions/{id}"), ("POST", "annual-follow-ups"),
+        ("PATCH", "annual-follow-ups/{id}"), ("POST", "safety-rep-requests/{id}/acknowledge"),
+        ("POST", "safety-rep-requests/{id}/answer"))},
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -134,6 +146,16 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/moten/{id}/deltagare/{participant_id}"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
         ("POST", "/moten/{id}/punkter"), ("POST", "/moten/{id}/punkter/{item_id}"), ("POST", "/moten/{id}/punkter/{item_id}/flytta"),
         ("POST", "/moten/{id}/punkter/{item_id}/ta-bort"), ("POST", "/moten/{id}/punkter/{item_id}/avsluta"))},
+    # SAM pages
+    **{(m, p): ALL for m, p in (
+        ("GET", "/sam"), ("GET", "/sam/riskbedomningar/{id}"), ("GET", "/sam/riskbedomningar/{id}/dokument"),
+        ("GET", "/sam/atgarder/{id}"), ("GET", "/sam/uppfoljningar/{id}"), ("GET", "/sam/uppfoljningar/{id}/dokument"),
+        ("GET", "/sam/begaran/ny"), ("POST", "/sam/begaran/ny"), ("GET", "/sam/begaran/{id}"),
+        *[("POST", f"/sam/{kind}/{{id}}/kommentarer") for kind in ("riskbedomningar", "atgarder", "uppfoljningar", "begaran")])},
+    **{(m, p): EMPLOYER for m, p in (
+        ("GET", "/sam/riskbedomningar/ny"), ("POST", "/sam/riskbedomningar/ny"), ("POST", "/sam/riskbedomningar/{id}/atgarder"),
+        ("POST", "/sam/atgarder/{id}"), ("GET", "/sam/uppfoljningar/ny"), ("POST", "/sam/uppfoljningar/ny"),
+        ("POST", "/sam/uppfoljningar/{id}/atgarder"), ("POST", "/sam/begaran/{id}/bekrafta"), ("POST", "/sam/begaran/{id}/besvara"))},
     **{("GET", f"/{slug}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{("GET", f"/{slug}/{{id}}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{(m, p.format(s=slug)): editors
@@ -212,7 +234,23 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
     from samverkan.deadlines.tables import Deadline
 
     deadline = (await Deadline.select(Deadline.id).where(Deadline.matter == matter.id).first())["id"]
-    return {"id": org.department_id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
+    # A record of each SAM kind in the department.
+    from samverkan.sam import schemas as ss
+    from samverkan.sam import service as sam
+
+    assessment = await sam.create_risk_assessment(system, ss.RiskAssessmentCreate(
+        department_id=org.department_id, title="Riskbedömning", date=dt.date(2026, 3, 2), reason="routine",
+        participants=[ss.Participant(name="Per Holm", role="manager")],
+        risks=[ss.RiskCreate(description="Risk", likelihood=2, consequence=3)]), client.app.state.settings)
+    action = await sam.create_action(system, ss.ActionCreate(what="Åtgärd", responsible="Per Holm", due=dt.date(2026, 4, 1),
+                                                             risk_assessment_id=assessment.id))
+    follow_up = await sam.create_follow_up(system, ss.AnnualFollowUpCreate(
+        department_id=org.department_id, year=2026, date=dt.date(2026, 3, 2),
+        checklist=[ss.ChecklistAnswer(element=e, answer="yes") for e in sam.rules.CHECKLIST]))
+    request = await sam.create_request(system, ss.SafetyRepRequestCreate(
+        department_id=org.department_id, title="Begäran", received_on=dt.date(2026, 3, 2), safety_rep_name="Sara"))
+    return {"id": org.department_id, "risk_assessment": assessment.id, "action": action.id, "follow_up": follow_up.id,
+            "request": request.id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
             "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id,
             "deadline": deadline, "deadline_id": deadline, "owner_id": org.department_id}
 
@@ -232,6 +270,14 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["person"]
     elif "/groups" in path or "/samverkansgrupper" in path:
         record = ids["group"]
+    elif "/risk-assessments" in path or "/riskbedomningar" in path:
+        record = ids["risk_assessment"]
+    elif "/sam/actions" in path or "/atgarder" in path:
+        record = ids["action"]
+    elif "/annual-follow-ups" in path or "/uppfoljningar" in path:
+        record = ids["follow_up"]
+    elif "/safety-rep-requests" in path or "/begaran" in path:
+        record = ids["request"]
     return {"id": record, "token": "okand.ics", "name": "protocol", "pid": 1, "n": 1, **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
