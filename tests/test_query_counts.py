@@ -84,3 +84,37 @@ async def test_a_meeting_page_runs_a_fixed_number_of_queries(client, callers, or
             assert (await client.get(f"/api/v1/meetings/{meeting_id}", headers=admin.headers)).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 8, counts
+
+
+async def _seed_sam(n: int, org) -> None:
+    import datetime as dt
+
+    from samverkan.sam.tables import Action, AnnualFollowUp, Risk, RiskAssessment, SafetyRepRequest
+
+    day = dt.date(2026, 3, 2)
+    await RiskAssessment.insert(*[RiskAssessment(department=org.department_id, title=f"RB {i}", assessed_on=day, reason="routine")
+                                  for i in range(n)])
+    assessments = await RiskAssessment.select(RiskAssessment.id)
+    await Risk.insert(*[Risk(risk_assessment=a["id"], number=k, description="r", likelihood=2, consequence=2, level="medium")
+                        for a in assessments for k in (1, 2)])
+    await Action.insert(*[Action(department=org.department_id, risk_assessment=a["id"], what="å", responsible="x", due=day)
+                          for a in assessments])
+    await AnnualFollowUp.insert(*[AnnualFollowUp(department=org.department_id, year=1900 + i, done_on=day) for i in range(n)])
+    await SafetyRepRequest.insert(*[SafetyRepRequest(department=org.department_id, title=f"B {i}", safety_rep_name="S", received_on=day)
+                                    for i in range(n)])
+
+
+@pytest.mark.parametrize("path", ["risk-assessments", "actions", "annual-follow-ups", "safety-rep-requests"])
+async def test_sam_list_query_count_does_not_grow_with_page_size(client, callers, org, path):
+    people = await callers()
+    await _seed_sam(120, org)
+    for caller in (people["hr"], people["department"]):
+        await client.get("/api/v1/me", headers=caller.headers)
+        counts = []
+        for limit in (2, 100):
+            with QueryCounter() as counter:
+                response = await client.get(f"/api/v1/sam/{path}?limit={limit}", headers=caller.headers)
+            assert response.status_code == 200 and len(response.json()["items"]) == limit
+            counts.append(counter.count)
+        assert counts[0] == counts[1], (path, counts)
+        assert counts[0] <= 5, (path, counts)
