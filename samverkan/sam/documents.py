@@ -8,8 +8,6 @@ from samverkan.accounts.service import Viewer
 from samverkan.documents import kinds
 from samverkan.documents.record import long_date, short_date
 from samverkan.documents.service import render_department_document
-from samverkan.meetings.tables import Meeting
-from samverkan.matters.tables import Matter
 from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
 from samverkan.sam import rules
@@ -45,7 +43,7 @@ async def risk_assessment_document(viewer: Viewer, id: int, settings: Settings) 
     a = await service.get_risk_assessment(viewer, id)
     actions = (await service.list_actions(viewer, risk_assessment_id=id, page=PageRequest(limit=500))).items
     department = await _department(a.department_id)
-    matter = await Matter.select(Matter.diary_no, Matter.title).where(Matter.id == a.matter_id).first() if a.matter_id else None
+    matter = await service.visible_matter(viewer, a.matter_id)
     reference = f"SAM-RB-{a.id}"
     context = {
         "title": f"Riskbedömning med handlingsplan – {a.title}", "diary_no": reference, "document_date": short_date(a.date),
@@ -68,10 +66,8 @@ async def annual_follow_up_document(viewer: Viewer, id: int, settings: Settings)
     f = await service.get_follow_up(viewer, id)
     actions = (await service.list_actions(viewer, annual_follow_up_id=id, page=PageRequest(limit=500))).items
     department = await _department(f.department_id)
-    meeting = ""
-    if f.meeting_id:
-        m = await Meeting.select(Meeting.title, Meeting.starts_at).where(Meeting.id == f.meeting_id).first()
-        meeting = f"{m['title']} {m['starts_at'].astimezone(clock.STOCKHOLM).date().isoformat()}"
+    m = await service.visible_meeting(viewer, f.meeting_id)
+    meeting = f"{m['title']} {m['starts_at'].astimezone(clock.STOCKHOLM).date().isoformat()}" if m else ""
     answers = {c.element: c for c in f.checklist}
     reference = f"SAM-UPP-{f.year}-{f.department_id}"
     context = {

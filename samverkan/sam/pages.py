@@ -125,10 +125,8 @@ async def create_assessment(request: Request) -> Template | Redirect:
 
 async def _assessment_page(request: Request, id: int, errors: dict | None = None, values: dict | None = None,
                            status: int = 200) -> Template:
-    from samverkan.matters.tables import Matter
-
     a = await service.get_risk_assessment(request.user, id)
-    matter = await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id == a.matter_id).first() if a.matter_id else None
+    matter = await service.visible_matter(request.user, a.matter_id)
     return Template("sam/assessment.html", context={
         "a": a, "matter": matter, "department": (await _departments(request)).get(a.department_id, ""),
         "actions": (await service.list_actions(request.user, risk_assessment_id=id, page=ALL)).items,
@@ -251,7 +249,7 @@ async def create_follow_up(request: Request) -> Template | Redirect:
 async def _follow_up_page(request: Request, id: int, errors: dict | None = None, values: dict | None = None,
                           status: int = 200) -> Template:
     f = await service.get_follow_up(request.user, id)
-    meeting = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(Meeting.id == f.meeting_id).first() if f.meeting_id else None
+    meeting = await service.visible_meeting(request.user, f.meeting_id)
     return Template("sam/follow_up.html", context={
         "f": f, "meeting": meeting, "department": (await _departments(request)).get(f.department_id, ""),
         "answers": {c.element: c for c in f.checklist},

@@ -546,7 +546,27 @@ async def add_comment(viewer: Viewer, subject: str, id: int, data: s.CommentCrea
 # --- overview ----------------------------------------------------------------------------
 
 
+async def visible_matter(viewer: Viewer, matter_id: int | None) -> dict | None:
+    """A linked matter's diary number and title, if the reader may see the matter (an
+    individärende stays hidden from a department user and from other unions)."""
+    from samverkan.matters.service import scope
+
+    if matter_id is None:
+        return None
+    return await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id == matter_id, *scope(viewer)).first()
+
+
+async def visible_meeting(viewer: Viewer, meeting_id: int | None) -> dict | None:
+    from samverkan.meetings.service import scope
+
+    if meeting_id is None:
+        return None
+    return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(Meeting.id == meeting_id, *scope(viewer)).first()
+
+
 async def overview(viewer: Viewer, department_id: int) -> s.Overview:
+    if not await Department.exists().where(Department.id == department_id):
+        raise NotFound("Förvaltningen finns inte.")
     await _check_read(viewer, department_id, "Förvaltningen")
     today = clock.today()
     open_ = Action.status.is_in(list(rules.OPEN_STATUSES))
