@@ -2,7 +2,7 @@
 their risks, the action plan, the annual follow-up, and skyddsombud requests (6 kap. 6 a § AML).
 Records are kept; an action is struck, not deleted."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
