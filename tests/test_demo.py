@@ -164,3 +164,68 @@ async def test_the_fsg_of_vof_meets_every_third_month(client, demo):
     assert days[0] >= clock.today() - dt.timedelta(days=366)
     held = meetings[:4]
     assert any("Årlig uppföljning av det systematiska arbetsmiljöarbetet" in i.title for m in held for i in m.agenda)
+
+
+async def test_a_year_of_sam_in_two_departments(client, demo):
+    """SAM in VOF and BSF: risk assessments over the year, actions past their day, last year's
+    follow-ups, 6:6a requests (one past the answer day), and a skyddsombud who comments."""
+    from samverkan.accounts.service import Viewer
+    from samverkan.accounts.tables import User
+    from samverkan.demo.sam import MERGER, SAFETY_REP_LOGIN
+    from samverkan.orgs.tables import Department, Person
+    from samverkan.pagination import PageRequest
+    from samverkan.sam import service as sam
+
+    hr, today, page = await _hr(), clock.today(), PageRequest(limit=100)
+    codes = {r["id"]: r["code"] for r in await Department.select(Department.id, Department.code)}
+    vof = next(id for id, code in codes.items() if code == "VOF")
+
+    assessments = (await sam.list_risk_assessments(hr, page=page)).items
+    assert {codes[a.department_id] for a in assessments} == {"VOF", "BSF"}
+    for code in ("VOF", "BSF"):
+        mine = [a for a in assessments if codes[a.department_id] == code]
+        assert 3 <= len(mine) <= 4
+        assert all(today - dt.timedelta(days=366) <= a.date <= today and 2 <= len(a.risks) <= 4 for a in mine)
+        assert any(p.role in ("safety_rep", "chief_safety_rep") and p.person_id for a in mine for p in a.participants)
+    assert {r.level for a in assessments for r in a.risks} == {"low", "medium", "high", "very_high"}
+    assert any(r.measures for a in assessments for r in a.risks)
+    matters = {m.title: m.id for m in await _matters()}
+    linked = [a for a in assessments if a.matter_id == matters[MERGER]]
+    assert len(linked) == 1 and linked[0].reason == "change" and codes[linked[0].department_id] == "VOF"
+
+    actions = (await sam.list_actions(hr, page=page)).items
+    overdue = (await sam.list_actions(hr, state="overdue", page=page)).items
+    assert len(overdue) >= 3 and all(a.overdue and a.due < today and a.status in ("planned", "in_progress") for a in overdue)
+    assert sum(codes[a.department_id] == "VOF" for a in overdue) >= 3
+    done = [a for a in actions if a.status == "done"]
+    assert done and all(a.done_on and a.follow_up for a in done)
+    assert any(a.status == "cancelled" for a in actions) and any(a.status == "in_progress" and not a.overdue for a in actions)
+    assert all(a.responsible for a in actions)
+    assert (await sam.overview(hr, vof)).overdue_actions >= 3
+
+    follow_ups = [f for f in (await sam.list_follow_ups(hr, page=page)).items if f.year == today.year - 1]
+    assert sorted(codes[f.department_id] for f in follow_ups) == ["BSF", "VOF"]
+    for f in follow_ups:
+        assert len(f.checklist) == 8 and {c.answer for c in f.checklist} == {"yes", "partly", "no"}
+        assert 1 <= len(f.action_ids) <= 2 and f.date <= today
+
+    requests = (await sam.list_requests(hr, page=page)).items
+    for code in ("VOF", "BSF"):
+        mine = [r for r in requests if codes[r.department_id] == code]
+        assert any(r.state == "answered" for r in mine)
+        assert any(r.state == "acknowledged" and not r.overdue for r in mine)
+    late = [r for r in requests if r.answered_on is None and r.overdue]
+    assert len(late) == 1 and codes[late[0].department_id] == "VOF"
+    assert 18 <= (today - late[0].received_on).days <= 25 and late[0].answer_due < today
+    assert (await sam.overview(hr, vof)).requests_overdue == 1
+
+    # The demo's skyddsombud login: its person is Kommunal's skyddsombud for VOF; it reads VOF's SAM
+    # and has commented on the late request.
+    user = await User.select().where(User.email == SAFETY_REP_LOGIN).first()
+    person = await Person.select().where(Person.id == user["person"]).first()
+    assert user["role"] == "union" and person["is_safety_rep"] and person["department"] == vof
+    assert user["name"] == person["name"]
+    skyddsombud = Viewer(user_id=user["id"], email=user["email"], name=user["name"], role="union", department_id=None,
+                         union_id=user["trade_union"], person_id=user["person"], via="session")
+    assert await sam.readable(skyddsombud) == [vof]
+    assert [c.author for c in await sam.comments(skyddsombud, "safety_rep_request", late[0].id)] == [user["name"]]

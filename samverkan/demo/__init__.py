@@ -3,6 +3,8 @@
 registry.py: förvaltningar, unions, people, samverkansgrupper and the demo logins (natural keys).
 year.py: matters of every kind, meetings, positions and events, written through the services so
 that status, decision hold and party states are derived as for real input (builder.py).
+sam.py: a year of SAM in two förvaltningar (risk assessments, action plans, annual follow-ups,
+skyddsombud requests, comments), written through the SAM service in the same way.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from samverkan.database import engine
 from samverkan.matters.tables import Matter
 from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
+from samverkan.sam.tables import Action, AnnualFollowUp, RiskAssessment, SafetyRepRequest
+from samverkan.settings import Settings, get_settings
 
 from samverkan.demo.builder import Builder
 from samverkan.demo.registry import DEMO_PASSWORD, DOMAIN, LOGINS, DemoLogin, load_registry
+from samverkan.demo.sam import SamYear
 from samverkan.demo.year import Year, anchor_day
 
 __all__ = ["DEMO_PASSWORD", "DOMAIN", "LOGINS", "DemoLogin", "load"]
@@ -27,7 +32,7 @@ async def _hr_viewer() -> Viewer:
                   union_id=None, person_id=user["person"], via="session")
 
 
-async def load() -> dict[str, int]:
+async def load(settings: Settings | None = None) -> dict[str, int]:
     """Insert what is missing; return counts of what the demo contains."""
     # One transaction: a failed load leaves nothing half-made, and PostgreSQL without a pool uses
     # one connection instead of one per query. The services' own transactions nest into it.
@@ -35,9 +40,13 @@ async def load() -> dict[str, int]:
         registry = await load_registry()
         builder = Builder(registry, await _hr_viewer(), await anchor_day())
         await builder.prepare()
-        await Year(builder).run()
+        year = Year(builder)
+        await year.run()
+        await SamYear(builder, year, settings or get_settings()).run()
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),
         "matters": await Matter.count(), "meetings": await Meeting.count(),
+        "risk_assessments": await RiskAssessment.count(), "actions": await Action.count(),
+        "follow_ups": await AnnualFollowUp.count(), "requests": await SafetyRepRequest.count(),
     }

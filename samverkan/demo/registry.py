@@ -84,6 +84,8 @@ LOGINS = [
     DemoLogin(f"hr@{DOMAIN}", "hr", "Henrik Lindqvist"),
     DemoLogin(f"vof@{DOMAIN}", "department", "Vera Mårtensson", department_code="VOF"),
     DemoLogin(f"vision@{DOMAIN}", "union", "Viktor Ekström", union_name="Vision"),
+    # Kommunal's skyddsombud (also huvudskyddsombud) for VOF: reads and comments on its SAM.
+    DemoLogin(f"skyddsombud.kommunal@{DOMAIN}", "union", "Örjan Nilsson", union_name="Kommunal"),
 ]
 
 
@@ -200,13 +202,17 @@ async def load_registry() -> Registry:
         await group(f"FSG {name}", "department", code, union_names, members,
                     safety_committee=is_committee, cadence=3 if is_committee else None)
 
+    # One hash of the demo password for all logins, made only when one is missing (hashing is slow).
+    existing = {r["email"] for r in await User.select(User.email).where(User.email.is_in([x.email for x in LOGINS]))}
+    password_hash = None
     for login in LOGINS:
-        await _upsert(
-            User, User.email, login.email,
-            {"email": login.email, "name": login.name, "role": login.role,
-             "department": departments[login.department_code] if login.department_code else None,
-             "trade_union": unions[login.union_name] if login.union_name else None,
-             "person": people.get(login.email), "password_hash": hash_password(DEMO_PASSWORD),
-             "search_text": folded(login.name, login.email)},
-        )
+        if login.email in existing:
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        await User.insert(User(
+            email=login.email, name=login.name, role=login.role,
+            department=departments[login.department_code] if login.department_code else None,
+            trade_union=unions[login.union_name] if login.union_name else None,
+            person=people.get(login.email), password_hash=password_hash, search_text=folded(login.name, login.email),
+        ))
     return Registry(departments=departments, unions=unions, people=people, groups=groups, slugs=slug_of)
