@@ -249,3 +249,24 @@ class QueryCounter:
 
     def __exit__(self, *exc) -> None:
         self._cls.run_querystring = self._original
+
+
+@pytest.fixture
+async def smtp():
+    """A real SMTP server; today's digests count as done, so tests see reminders only."""
+    from smtp_server import SmtpServer
+    from samverkan import clock
+    from samverkan.reminders.tables import SweepState
+
+    await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
+    with SmtpServer() as server:
+        yield server
+
+
+def settings_with(**env):
+    """The settings as the environment gives them, with these variables changed (e.g. the SMTP server's)."""
+    import os
+
+    from samverkan.settings import load_settings
+
+    return load_settings({**os.environ, **env})

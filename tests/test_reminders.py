@@ -10,24 +10,7 @@ import threading
 import pytest
 
 from samverkan import clock
-from smtp_server import SmtpServer
-
-
-@pytest.fixture
-async def smtp():
-    """A real SMTP server; today's digests count as done, so tests see reminders only."""
-    from samverkan.reminders.tables import SweepState
-
-    await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
-    with SmtpServer() as server:
-        yield server
-
-
-def _settings(**env):
-    from samverkan.settings import load_settings
-    import os
-
-    return load_settings({**os.environ, **env})
+from conftest import settings_with
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -60,7 +43,7 @@ async def test_a_due_reminder_is_sent_once_with_a_stable_message_id(client, call
     matter, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     due = dt.date.fromisoformat(deadline["due"])
     assert 0 <= (due - clock.today()).days <= 7  # within the week before: the "week" stage has come
-    settings = _settings(**smtp.env())
+    settings = settings_with(**smtp.env())
 
     first = await sweep(settings)
     assert first.planned >= 1 and first.sent == first.planned and first.failed == 0
@@ -98,7 +81,7 @@ async def test_a_union_deadline_reminds_the_unions_users_and_an_individual_matte
     r = await client.post(f"/api/v1/matters/{matter['id']}/events", json={
         "type": "negotiation_closed", "date": closed.isoformat(), "union_id": org.union_id, "outcome": "disagreement"}, headers=hr.headers)
     assert r.status_code == 201, r.text
-    await sweep(_settings(**smtp.env()))
+    await sweep(settings_with(**smtp.env()))
     central = [m for m in smtp.recorder.messages if "Central förhandling påkallas" in m["Subject"]]
     assert [m["To"] for m in central] == [people["union"].email]  # the union is responsible, not the employer
     for m in smtp.recorder.messages:
@@ -118,7 +101,7 @@ async def test_a_refusing_server_loses_nothing_and_the_message_goes_later(client
 
     people = await callers()
     await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-    settings = _settings(**smtp.env())
+    settings = settings_with(**smtp.env())
     smtp.recorder.refuse_with = "451 4.3.0 Försök igen senare"
     result = await sweep(settings)
     assert result.sent == 0 and result.failed == result.planned >= 1
@@ -146,7 +129,7 @@ async def test_a_server_that_does_not_answer_loses_nothing(client, callers, org,
     try:
         people = await callers()
         await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-        result = await sweep(_settings(SAMVERKAN_SMTP_HOST="127.0.0.1", SAMVERKAN_SMTP_PORT=str(silent.getsockname()[1]),
+        result = await sweep(settings_with(SAMVERKAN_SMTP_HOST="127.0.0.1", SAMVERKAN_SMTP_PORT=str(silent.getsockname()[1]),
                                        SAMVERKAN_SMTP_SECURITY="none"))
     finally:
         silent.close()
@@ -162,7 +145,7 @@ async def test_after_too_many_attempts_a_message_waits_for_an_administrator(clie
 
     people = await callers()
     await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-    settings = _settings(**smtp.env())
+    settings = settings_with(**smtp.env())
     smtp.recorder.refuse_with = "554 5.7.1 Nej"
     await sweep(settings)
     await OutboxMessage.update({OutboxMessage.attempts: planning.MAX_ATTEMPTS - 1}).where(OutboxMessage.id > 0)
@@ -187,7 +170,7 @@ async def test_an_expired_lease_is_taken_over_and_sent_with_the_same_message_id(
 
     people = await callers()
     await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-    settings = _settings(**smtp.env(), SAMVERKAN_MAIL_LEASE_SECONDS="30")
+    settings = settings_with(**smtp.env(), SAMVERKAN_MAIL_LEASE_SECONDS="30")
     await plan_deadline_reminders(settings, clock.today())
     taken = await claim(settings, clock.now())  # an instance claims, then dies before sending
     assert taken and {r["state"] for r in await _outbox()} == {"sending"}
@@ -202,7 +185,7 @@ async def test_a_deadline_met_before_sending_is_not_reminded(client, callers, or
 
     people = await callers()
     matter, _ = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-    settings = _settings(**smtp.env())
+    settings = settings_with(**smtp.env())
     assert await plan_deadline_reminders(settings, clock.today()) >= 1
     await client.post(f"/api/v1/matters/{matter['id']}/events", json={"type": "meeting_held", "date": clock.today().isoformat()},
                       headers=people["hr"].headers)
@@ -220,7 +203,7 @@ async def test_an_overdue_deadline_is_escalated_to_the_departments_hr_contact(cl
                                               department_id=org.department_id, roles=["hr"]))
     _, deadline = await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=20)
     assert dt.date.fromisoformat(deadline["due"]) < clock.today() and deadline["state"] == "missed"
-    await sweep(_settings(**smtp.env()))
+    await sweep(settings_with(**smtp.env()))
     escalations = [m for m in smtp.recorder.messages if m["Subject"].startswith("Passerad frist")]
     assert [m["To"] for m in escalations] == ["hanna.hr@lund.example"]
     assert "68 § MBL" in escalations[0].get_content()
@@ -244,7 +227,7 @@ async def test_the_daily_digest_goes_once_from_seven_stockholm_time(client, call
 
     people = await callers()
     await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
-    settings = _settings(**smtp.env())
+    settings = settings_with(**smtp.env())
     today = clock.today()
     await SweepState.update({SweepState.digests_on: None}).where(SweepState.name == "sweep")
     assert await plan_digests(settings, _at(today, 6)) == 0
@@ -267,7 +250,7 @@ async def test_health_shows_the_last_sweep_and_pages_warn_when_it_is_old(client,
     people = await callers()
     before = (await client.get("/health")).json()
     assert before["sweep_last_run"] is None
-    await sweep(_settings())
+    await sweep(settings_with())
     health = (await client.get("/health")).json()
     assert health["sweep_age_seconds"] is not None and 0 <= health["sweep_age_seconds"] < 60
     assert health["sweep_last_run"].startswith(str(dt.datetime.now(dt.timezone.utc).year))

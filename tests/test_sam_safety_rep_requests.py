@@ -10,26 +10,8 @@ import datetime as dt
 import pytest
 
 from samverkan import clock
+from conftest import settings_with
 from sam_fixtures import assessment
-from smtp_server import SmtpServer
-
-
-@pytest.fixture
-async def smtp():
-    """A real SMTP server; today's digests count as done, so tests see reminders only."""
-    from samverkan.reminders.tables import SweepState
-
-    await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
-    with SmtpServer() as server:
-        yield server
-
-
-def _settings(**env):
-    import os
-
-    from samverkan.settings import load_settings
-
-    return load_settings({**os.environ, **env})
 
 
 def _days_ago(n: int) -> str:
@@ -198,7 +180,7 @@ async def test_an_unanswered_request_past_its_day_is_overdue_and_escalated(clien
     deadline = next(d for d in await _answer_deadlines(client, people["hr"]) if d["subject_id"] == late["id"])
     assert deadline["state"] == "missed"
 
-    result = await sweep(_settings(**smtp.env()))
+    result = await sweep(settings_with(**smtp.env()))
     assert result.failed == 0
     escalations = [m for m in smtp.recorder.messages if m["Subject"].startswith("Passerad frist")]
     assert [m["To"] for m in escalations] == [people["hr"].email]  # no HR contact in the registry: HR's users
@@ -208,7 +190,7 @@ async def test_an_unanswered_request_past_its_day_is_overdue_and_escalated(clien
     assert f"/sam/begaran/{late['id']}" in body
     assert f"/sam/begaran/{answered_late['id']}" not in "".join(m.get_content() for m in smtp.recorder.messages)
 
-    again = await sweep(_settings(**smtp.env()))
+    again = await sweep(settings_with(**smtp.env()))
     assert again.sent == 0  # escalated once
 
 
@@ -227,7 +209,7 @@ async def test_an_action_due_in_five_days_is_reminded_to_the_departments_users(c
         "due": (clock.today() + dt.timedelta(days=40)).isoformat()}, headers=people["hr"].headers)).json()
     assert action["status"] == far["status"] == "planned"
 
-    result = await sweep(_settings(**smtp.env()))
+    result = await sweep(settings_with(**smtp.env()))
     assert result.failed == 0
     reminders = [m for m in smtp.recorder.messages if m["Subject"].startswith("Frist om 5 dagar")]
     assert [m["To"] for m in reminders] == [people["department"].email]
@@ -245,5 +227,5 @@ async def test_an_action_due_in_five_days_is_reminded_to_the_departments_users(c
     r = await client.patch(f"/api/v1/sam/actions/{action['id']}", json={"status": "done", "done_on": clock.today().isoformat()},
                            headers=people["department"].headers)
     assert r.status_code == 200, r.text
-    later = await sweep(_settings(**smtp.env()), now=clock.now() + dt.timedelta(days=4))
+    later = await sweep(settings_with(**smtp.env()), now=clock.now() + dt.timedelta(days=4))
     assert later.sent == 0
