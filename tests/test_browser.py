@@ -97,13 +97,26 @@ async def _wait_until_up(server: Server, port: int) -> None:
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    """``samverkan serve --demo`` on a free port with a database nobody else uses."""
-    workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-"))
+    async with demo_server("samverkan_browser") as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def demo_server(name: str, **env_changes: str | None) -> AsyncIterator[Server]:
+    """``samverkan serve --demo`` on a free port with a database nobody else uses; the server's
+    ``env`` is kept so that the CLI can reach the same database. A change of None removes the variable."""
+    workdir = Path(tempfile.mkdtemp(prefix=name.replace("_", "-") + "-"))
     try:
-        async with separate_database(workdir, "samverkan_browser") as env:
-            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48),
-                       SAMVERKAN_LOG_LEVEL="INFO")  # INFO: uvicorn announces the bound port, requests are logged
+        async with separate_database(workdir, name) as env:
+            # INFO: uvicorn announces the bound port, requests are logged
+            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48), SAMVERKAN_LOG_LEVEL="INFO")
+            for key, value in env_changes.items():
+                if value is None:
+                    env.pop(key, None)
+                else:
+                    env[key] = value
             async with _serve(env, workdir) as running:
+                running.env = env
                 yield running
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -24,10 +24,8 @@ import datetime as dt
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import AsyncIterator
@@ -36,14 +34,13 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from conftest import separate_database
 from test_browser_meeting import Api as MeetingApi
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
     VOF,
     Server,
-    _serve,
+    demo_server,
     assert_accessible,
     browser,
     log_in,
@@ -85,19 +82,10 @@ def run_cli(server: Server, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    """``samverkan serve --demo`` on a free port with a database nobody else uses, the scheduler
-    off and no SMTP server; ``env`` is kept so that the CLI can reach the same database."""
-    workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-deadlines-"))
-    try:
-        async with separate_database(workdir, "samverkan_browser_deadlines") as env:
-            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48), SAMVERKAN_LOG_LEVEL="INFO", SAMVERKAN_SCHEDULER="false")
-            for name in [k for k in env if k.startswith("SAMVERKAN_SMTP_")]:
-                del env[name]
-            async with _serve(env, workdir) as running:
-                running.env = env
-                yield running
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    """The demo with the scheduler off and no SMTP server (mail goes to the log)."""
+    no_smtp = {k: None for k in os.environ if k.startswith("SAMVERKAN_SMTP_")}
+    async with demo_server("samverkan_browser_deadlines", SAMVERKAN_SCHEDULER="false", **no_smtp) as running:
+        yield running
 
 
 class Api(MeetingApi):

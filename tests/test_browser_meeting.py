@@ -17,10 +17,8 @@ import datetime as dt
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import unquote
@@ -31,13 +29,12 @@ import pytest
 from playwright.async_api import BrowserContext, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from conftest import separate_database
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
     VOF,
     Server,
-    _serve,
+    demo_server,
     assert_accessible,
     browser,
     log_in,
@@ -69,17 +66,8 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    """``samverkan serve --demo`` on a free port with a database nobody else uses; ``env`` is kept
-    so that the CLI can reach the same database."""
-    workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-meeting-"))
-    try:
-        async with separate_database(workdir, "samverkan_browser_meeting") as env:
-            env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48), SAMVERKAN_LOG_LEVEL="INFO")
-            async with _serve(env, workdir) as running:
-                running.env = env
-                yield running
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    async with demo_server("samverkan_browser_meeting") as running:
+        yield running
 
 
 class Api:

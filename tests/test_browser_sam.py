@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
-import tempfile
-from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
 from playwright.async_api import expect
 
-from conftest import separate_database
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     VOF,
     Server,
-    _serve,
+    demo_server,
     assert_accessible,
     browser,
     log_in,
@@ -35,11 +31,8 @@ SAFETY_REP = "skyddsombud.kommunal@lund.example"
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    workdir = Path(tempfile.mkdtemp(prefix="samverkan-browser-sam-"))
-    async with separate_database(workdir, "samverkan_browser_sam") as env:
-        env.update(SAMVERKAN_SECRET_KEY=secrets.token_urlsafe(48), SAMVERKAN_LOG_LEVEL="INFO")
-        async with _serve(env, workdir) as running:
-            yield running
+    async with demo_server("samverkan_browser_sam") as running:
+        yield running
 
 
 async def test_a_department_makes_a_risk_assessment_and_works_its_action_plan(new_page):

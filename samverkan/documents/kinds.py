@@ -100,7 +100,7 @@ def negotiation_type(matter_kinds: list[str]) -> str:
     return DEFAULT_NEGOTIATION_TYPE
 
 
-def _file_part(text: str) -> str:
+def file_part(text: str) -> str:
     """A piece of a file name: letters, digits and dashes; Swedish letters kept."""
     return re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_") or "dokument"
 
@@ -108,4 +108,4 @@ def _file_part(text: str) -> str:
 def filename(diary_no: str, kind: str, day: str, party: str, item_number: int | None = None) -> str:
     """E.g. KS-2026-0042_Protokoll_2026-03-02_Vision.docx."""
     label = KINDS[kind].file_label + (f"-§{item_number}" if item_number is not None else "")
-    return "_".join(_file_part(p) for p in (diary_no, label, day, party)) + ".docx"
+    return "_".join(file_part(p) for p in (diary_no, label, day, party)) + ".docx"

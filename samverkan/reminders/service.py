@@ -96,7 +96,7 @@ def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str,
         concerns = f"för {m.diary_no}"  # a SAM item's or meeting's label
     return {
         "title": rule.title, "basis": rule.basis, "due": row["due"], "reason": row.get("reason") or "",
-        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "short": m.diary_no if m.id else m.diary_no[:60],
+        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "short": m.diary_no[:60],
         "concerns": concerns, "is_matter": bool(m.id), "safety_rep_request": row["rule_id"] == "AML6-6a-ANSWER",
         "link": settings.base_url + m.link,
     }

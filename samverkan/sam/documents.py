@@ -8,7 +8,6 @@ from samverkan.accounts.service import Viewer
 from samverkan.documents import kinds
 from samverkan.documents.record import long_date, short_date
 from samverkan.documents.service import render_department_document
-from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
 from samverkan.sam import rules
 from samverkan.sam import service
@@ -31,18 +30,14 @@ def level_legend(matrix: tuple[str, ...]) -> str:
     return f"Risknivå efter sannolikhet (1–4) och konsekvens (1–4) enligt riskmatrisen ({rows})."
 
 
-async def _department(department_id: int) -> str:
-    return (await Department.select(Department.name).where(Department.id == department_id).first())["name"]
-
-
 def _filename(reference: str, label: str, day: str) -> str:
-    return "_".join(kinds._file_part(p) for p in (reference, label, day)) + ".docx"
+    return "_".join(kinds.file_part(p) for p in (reference, label, day)) + ".docx"
 
 
 async def risk_assessment_document(viewer: Viewer, id: int, settings: Settings) -> tuple[str, bytes]:
     a = await service.get_risk_assessment(viewer, id)
     actions = (await service.list_actions(viewer, risk_assessment_id=id, page=PageRequest(limit=500))).items
-    department = await _department(a.department_id)
+    department = await service.department_name(a.department_id)
     matter = await service.visible_matter(viewer, a.matter_id)
     reference = f"SAM-RB-{a.id}"
     context = {
@@ -65,7 +60,7 @@ async def risk_assessment_document(viewer: Viewer, id: int, settings: Settings) 
 async def annual_follow_up_document(viewer: Viewer, id: int, settings: Settings) -> tuple[str, bytes]:
     f = await service.get_follow_up(viewer, id)
     actions = (await service.list_actions(viewer, annual_follow_up_id=id, page=PageRequest(limit=500))).items
-    department = await _department(f.department_id)
+    department = await service.department_name(f.department_id)
     m = await service.visible_meeting(viewer, f.meeting_id)
     meeting = f"{m['title']} {m['starts_at'].astimezone(clock.STOCKHOLM).date().isoformat()}" if m else ""
     answers = {c.element: c for c in f.checklist}

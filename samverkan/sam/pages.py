@@ -34,14 +34,6 @@ async def _departments(request: Request) -> dict[int, str]:
     return {id: name for id, name in await orgs.choices(Department) if readable is None or id in readable}
 
 
-def _may_change(request: Request, department_id: int) -> bool:
-    try:
-        service.check_may_change(request.user, department_id)
-    except ServiceError:
-        return False
-    return True
-
-
 async def _comments(request: Request, subject: str, id: int) -> dict[str, Any]:
     return {"comments": await service.comments(request.user, subject, id), "comment_action": f"{request.url.path}/kommentarer"}
 
@@ -67,7 +59,7 @@ async def overview(request: Request, forvaltning: FromQuery[str | None] = None) 
             actions=(await service.list_actions(request.user, department_id=chosen, state="open", page=ALL)).items,
             follow_ups=(await service.list_follow_ups(request.user, department_id=chosen, page=ALL)).items,
             requests=(await service.list_requests(request.user, department_id=chosen, page=ALL)).items,
-            can_change=_may_change(request, chosen), is_union=request.user.role == "union",
+            can_change=service.may_change(request.user, chosen), is_union=request.user.role == "union",
         )
     return Template("sam/overview.html", context=context)
 
@@ -128,9 +120,9 @@ async def _assessment_page(request: Request, id: int, errors: dict | None = None
     a = await service.get_risk_assessment(request.user, id)
     matter = await service.visible_matter(request.user, a.matter_id)
     return Template("sam/assessment.html", context={
-        "a": a, "matter": matter, "department": (await _departments(request)).get(a.department_id, ""),
+        "a": a, "matter": matter, "department": await service.department_name(a.department_id),
         "actions": (await service.list_actions(request.user, risk_assessment_id=id, page=ALL)).items,
-        "matrix": rules.matrix_rows(request.app.state.settings.risk_matrix), "can_change": _may_change(request, a.department_id),
+        "matrix": rules.matrix_rows(request.app.state.settings.risk_matrix), "can_change": service.may_change(request.user, a.department_id),
         "errors": errors or {}, "values": values or {}, "today": clock.today(),
         "has_safety_rep": any(p.role in rules.SAFETY_REP_ROLES for p in a.participants),
         **await _comments(request, "risk_assessment", id),
@@ -168,8 +160,8 @@ async def add_assessment_action(request: Request, id: RecordId) -> Template | Re
 async def _action_page(request: Request, id: int, errors: dict | None = None, status: int = 200) -> Template:
     action = await service.get_action(request.user, id)
     return Template("sam/action.html", context={
-        "action": action, "department": (await _departments(request)).get(action.department_id, ""),
-        "can_change": _may_change(request, action.department_id), "errors": errors or {}, "today": clock.today(),
+        "action": action, "department": await service.department_name(action.department_id),
+        "can_change": service.may_change(request.user, action.department_id), "errors": errors or {}, "today": clock.today(),
         **await _comments(request, "action", id),
     }, status_code=status)
 
@@ -251,10 +243,10 @@ async def _follow_up_page(request: Request, id: int, errors: dict | None = None,
     f = await service.get_follow_up(request.user, id)
     meeting = await service.visible_meeting(request.user, f.meeting_id)
     return Template("sam/follow_up.html", context={
-        "f": f, "meeting": meeting, "department": (await _departments(request)).get(f.department_id, ""),
+        "f": f, "meeting": meeting, "department": await service.department_name(f.department_id),
         "answers": {c.element: c for c in f.checklist},
         "actions": (await service.list_actions(request.user, annual_follow_up_id=id, page=ALL)).items,
-        "can_change": _may_change(request, f.department_id), "errors": errors or {}, "values": values or {},
+        "can_change": service.may_change(request.user, f.department_id), "errors": errors or {}, "values": values or {},
         "today": clock.today(), **await _comments(request, "annual_follow_up", id),
     }, status_code=status)
 
@@ -310,8 +302,8 @@ async def create_request(request: Request) -> Template | Redirect:
 async def _request_page(request: Request, id: int, errors: dict | None = None, status: int = 200) -> Template:
     r = await service.get_request(request.user, id)
     return Template("sam/request.html", context={
-        "r": r, "department": (await _departments(request)).get(r.department_id, ""), "today": clock.today(),
-        "can_change": _may_change(request, r.department_id), "errors": errors or {},
+        "r": r, "department": await service.department_name(r.department_id), "today": clock.today(),
+        "can_change": service.may_change(request.user, r.department_id), "errors": errors or {},
         **await _comments(request, "safety_rep_request", id),
     }, status_code=status)
 

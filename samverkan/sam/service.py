@@ -24,6 +24,7 @@ from samverkan.deadlines.tables import Deadline
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
 from samverkan.meetings.tables import Meeting
+from samverkan.orgs.schemas import changes
 from samverkan.orgs.service import sam_departments
 from samverkan.orgs.tables import Department, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page
@@ -50,26 +51,41 @@ async def _check_read(viewer: Viewer, department_id: int, what: str) -> None:
         raise NotFound(f"{what} finns inte.")
 
 
+def may_change(viewer: Viewer, department_id: int) -> bool:
+    return viewer.role in ("admin", "hr") or (viewer.role == "department" and viewer.department_id == department_id)
+
+
 def check_may_change(viewer: Viewer, department_id: int) -> None:
-    if viewer.role in ("admin", "hr") or (viewer.role == "department" and viewer.department_id == department_id):
+    if may_change(viewer, department_id):
         return
     if viewer.role == "union":
         raise Forbidden("Skyddsombud läser och kommenterar arbetsmiljöarbetet men ändrar det inte.")
     raise Forbidden("Du får inte ändra arbetsmiljöarbetet för den här förvaltningen.")
 
 
-async def _department_name(department_id: int, field: str = "department_id") -> str:
-    row = await Department.select(Department.name).where(Department.id == department_id, Department.active == True).first()  # noqa: E712
+async def department_name(department_id: int) -> str:
+    row = await Department.select(Department.name).where(Department.id == department_id).first()
+    return row["name"] if row else ""
+
+
+async def _check_department(department_id: int) -> None:
+    if not await Department.exists().where(Department.id == department_id, Department.active == True):  # noqa: E712
+        raise Invalid("Förvaltningen finns inte.", field="department_id")
+
+
+async def _readable_row(table: Any, id: int, viewer: Viewer) -> dict | None:
+    """The record if the viewer reads its department's SAM."""
+    row = await table.select().where(table.id == id).first()
     if row is None:
-        raise Invalid("Förvaltningen finns inte.", field=field)
-    return row["name"]
+        return None
+    departments = await readable(viewer)
+    return row if departments is None or row["department"] in departments else None
 
 
 async def _row(table: Any, id: int, viewer: Viewer, what: str) -> dict:
-    row = await table.select().where(table.id == id).first()
+    row = await _readable_row(table, id, viewer)
     if row is None:
         raise NotFound(f"{what} finns inte.")
-    await _check_read(viewer, row["department"], what)
     return row
 
 
@@ -109,11 +125,9 @@ async def get_risk_assessment(viewer: Viewer, id: int) -> s.RiskAssessment:
 
 
 async def _check_matter(viewer: Viewer, matter_id: int | None, department_id: int) -> None:
-    from samverkan.matters.service import scope
-
     if matter_id is None:
         return
-    matter = await Matter.select(Matter.department).where(Matter.id == matter_id, *scope(viewer)).first()
+    matter = await visible_matter(viewer, matter_id)
     if matter is None:
         raise Invalid("Ärendet finns inte.", field="matter_id")
     if matter["department"] != department_id:
@@ -131,7 +145,7 @@ async def _check_people(ids: dict[str, int | None]) -> None:
 
 
 async def create_risk_assessment(viewer: Viewer, data: s.RiskAssessmentCreate, settings: Settings) -> s.RiskAssessment:
-    await _department_name(data.department_id)
+    await _check_department(data.department_id)
     check_may_change(viewer, data.department_id)
     await _check_matter(viewer, data.matter_id, data.department_id)
     await _check_people({f"participants[{i}].person_id": p.person_id for i, p in enumerate(data.participants)})
@@ -194,9 +208,8 @@ async def _source(viewer: Viewer, data: s.ActionCreate) -> tuple[int, dt.date]:
         raise Invalid("Ange antingen riskbedömningen eller den årliga uppföljningen som åtgärden kommer från.",
                       field="risk_assessment_id")
     if data.risk_assessment_id is not None:
-        row = await RiskAssessment.select().where(RiskAssessment.id == data.risk_assessment_id).first()
-        departments = await readable(viewer)
-        if row is None or (departments is not None and row["department"] not in departments):
+        row = await _readable_row(RiskAssessment, data.risk_assessment_id, viewer)
+        if row is None:
             raise Invalid("Riskbedömningen finns inte.", field="risk_assessment_id")
         if data.risk_id is not None and not await Risk.exists().where(
                 Risk.id == data.risk_id, Risk.risk_assessment == data.risk_assessment_id):
@@ -204,9 +217,8 @@ async def _source(viewer: Viewer, data: s.ActionCreate) -> tuple[int, dt.date]:
         return row["department"], row["assessed_on"]
     if data.risk_id is not None:
         raise Invalid("En risk hör till en riskbedömning, inte till en uppföljning.", field="risk_id")
-    row = await AnnualFollowUp.select().where(AnnualFollowUp.id == data.annual_follow_up_id).first()
-    departments = await readable(viewer)
-    if row is None or (departments is not None and row["department"] not in departments):
+    row = await _readable_row(AnnualFollowUp, data.annual_follow_up_id, viewer)
+    if row is None:
         raise Invalid("Uppföljningen finns inte.", field="annual_follow_up_id")
     return row["department"], row["done_on"]
 
@@ -234,8 +246,6 @@ async def create_action(viewer: Viewer, data: s.ActionCreate) -> s.Action:
 
 
 async def update_action(viewer: Viewer, id: int, patch: s.ActionUpdate) -> s.Action:
-    from samverkan.orgs.schemas import changes
-
     current = await _row(Action, id, viewer, f"Åtgärden {id}")
     check_may_change(viewer, current["department"])
     fields = changes(patch)
@@ -274,7 +284,7 @@ def action_label(what: str) -> str:
 async def sync_action_deadlines(ids: list[int]) -> None:
     """Each open or done action's 'by when' is a deadline; a struck one's is superseded."""
     rows = await Action.select(
-        Action.id, Action.department, Action.what, Action.due, Action.status, Action.done_on, Action.created_at,
+        Action.id, Action.department, Action.what, Action.due, Action.status, Action.done_on,
         Action.risk_assessment.assessed_on.as_alias("assessed_on"), Action.annual_follow_up.done_on.as_alias("followed_up_on"),
     ).where(Action.id.is_in(ids or [-1]))
     await keep_subject_deadlines("sam_action", ids, [
@@ -327,11 +337,9 @@ def _check_checklist(checklist: list[s.ChecklistAnswer]) -> None:
 
 
 async def _check_meeting(viewer: Viewer, meeting_id: int | None, department_id: int) -> None:
-    from samverkan.meetings.service import scope
-
     if meeting_id is None:
         return
-    meeting = await Meeting.select(Meeting.department).where(Meeting.id == meeting_id, *scope(viewer)).first()
+    meeting = await visible_meeting(viewer, meeting_id)
     if meeting is None:
         raise Invalid("Mötet finns inte.", field="meeting_id")
     if meeting["department"] not in (None, department_id):
@@ -343,7 +351,7 @@ def _year_taken(year: int) -> Conflict:
 
 
 async def create_follow_up(viewer: Viewer, data: s.AnnualFollowUpCreate) -> s.AnnualFollowUp:
-    await _department_name(data.department_id)
+    await _check_department(data.department_id)
     check_may_change(viewer, data.department_id)
     _check_checklist(data.checklist)
     await _check_meeting(viewer, data.meeting_id, data.department_id)
@@ -370,8 +378,6 @@ async def create_follow_up(viewer: Viewer, data: s.AnnualFollowUpCreate) -> s.An
 
 
 async def update_follow_up(viewer: Viewer, id: int, patch: s.AnnualFollowUpUpdate) -> s.AnnualFollowUp:
-    from samverkan.orgs.schemas import changes
-
     current = await _row(AnnualFollowUp, id, viewer, f"Uppföljningen {id}")
     check_may_change(viewer, current["department"])
     fields = changes(patch)
@@ -394,7 +400,7 @@ async def sync_follow_up_deadlines(department_id: int) -> None:
     """AFS 2023:1: the next follow-up within a year of each one; a later year's meets it."""
     rows = await AnnualFollowUp.select(AnnualFollowUp.id, AnnualFollowUp.year, AnnualFollowUp.done_on).where(
         AnnualFollowUp.department == department_id).order_by(AnnualFollowUp.year)
-    name = await _department_name(department_id)
+    name = await department_name(department_id)
     await keep_subject_deadlines("annual_follow_up", [r["id"] for r in rows], [
         SubjectDeadline("AFS-SAM-ANNUAL", r["id"], department_id, r["done_on"],
                         f"den årliga uppföljningen av SAM {r['year'] + 1} ({name})",
@@ -446,7 +452,7 @@ async def get_request(viewer: Viewer, id: int) -> s.SafetyRepRequest:
 
 
 async def create_request(viewer: Viewer, data: s.SafetyRepRequestCreate) -> s.SafetyRepRequest:
-    await _department_name(data.department_id)
+    await _check_department(data.department_id)
     if viewer.role == "union":
         # A skyddsombud registers their own request, in a department they cover.
         departments = await readable(viewer)
@@ -553,7 +559,8 @@ async def visible_matter(viewer: Viewer, matter_id: int | None) -> dict | None:
 
     if matter_id is None:
         return None
-    return await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id == matter_id, *scope(viewer)).first()
+    return await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.department).where(
+        Matter.id == matter_id, *scope(viewer)).first()
 
 
 async def visible_meeting(viewer: Viewer, meeting_id: int | None) -> dict | None:
@@ -561,7 +568,8 @@ async def visible_meeting(viewer: Viewer, meeting_id: int | None) -> dict | None
 
     if meeting_id is None:
         return None
-    return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(Meeting.id == meeting_id, *scope(viewer)).first()
+    return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.department).where(
+        Meeting.id == meeting_id, *scope(viewer)).first()
 
 
 async def overview(viewer: Viewer, department_id: int) -> s.Overview:
