@@ -67,10 +67,15 @@ def MultiLine(max_length: int, *, filled: bool = False) -> Any:  # noqa: N802 - 
     return Annotated[str, Meta(max_length=max_length, pattern=TEXT)]
 
 
-def explain(message: str) -> str | None:
-    """A readable version of msgspec's "Expected `str` matching regex '…'" for our patterns."""
-    return next((words for pattern, words in EXPLAINED.items() if repr(pattern)[1:-1] in message
-                 or pattern in message), None)
+def pattern_in(message: str) -> str | None:
+    """Which of the text patterns msgspec's "Expected `str` matching regex '…'" quotes, if any."""
+    return next((pattern for pattern in EXPLAINED if repr(pattern)[1:-1] in message), None)
+
+
+def explain(message: str) -> str:
+    """msgspec's message in words when it quotes one of the text patterns (it would be unreadable)."""
+    pattern = pattern_in(message)
+    return EXPLAINED[pattern] if pattern else message
 
 
 def refused(value: str, *, multi_line: bool = False) -> bool:

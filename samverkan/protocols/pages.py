@@ -107,7 +107,8 @@ async def accept(request: Request, id: RecordId, pid: RecordId) -> Template | Re
 @post("/moten/{id:int}/protokoll/forslag/{pid:int}/avsla", guards=[EMPLOYER], name="protocol-reject")
 async def reject(request: Request, id: RecordId, pid: RecordId) -> Template | Redirect:
     form = await request.form()
-    return await _act(request, id, lambda: service.decide(request.user, id, pid, False, text(form.get("reason")),
+    values = {"reason": text(form.get("reason"))}
+    return await _act(request, id, lambda: service.decide(request.user, id, pid, False, convert(values, s.ProposalDecision).reason,
                                                           request.app.state.settings))
 
 
@@ -119,7 +120,8 @@ async def approve(request: Request, id: RecordId) -> Template | Redirect:
 @post("/moten/{id:int}/protokoll/oppna", guards=[ADMIN_OR_HR], name="protocol-reopen")
 async def reopen(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
-    return await _act(request, id, lambda: service.reopen(request.user, id, text(form.get("reason"))))
+    values = {"reason": text(form.get("reason"))}
+    return await _act(request, id, lambda: service.reopen(request.user, id, convert(values, s.Reopen).reason))
 
 
 @get("/moten/{id:int}/protokoll/jamfor", guards=[SIGNED_IN], name="protocol-compare")

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from samverkan.errors import ServiceError
+from samverkan.values import explain
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
             field = field_of(message)
             if field is None and key and key != "data":
                 field = str(key)
-            return _AT.sub("", message) if field else message, field
+            return explain(_AT.sub("", message)) if field else message, field
     return exc.detail, None
 
 
