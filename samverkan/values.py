@@ -73,9 +73,13 @@ def pattern_in(message: str) -> str | None:
 
 
 def explain(message: str) -> str:
-    """msgspec's message in words when it quotes one of the text patterns (it would be unreadable)."""
+    """msgspec's message in words when it quotes one of the text patterns (it would be unreadable);
+    the place (" - at `$.name`") is kept."""
     pattern = pattern_in(message)
-    return EXPLAINED[pattern] if pattern else message
+    if pattern is None:
+        return message
+    at = message.rfind(" - at `")
+    return EXPLAINED[pattern] + (message[at:] if at >= 0 else "")
 
 
 def refused(value: str, *, multi_line: bool = False) -> bool:

@@ -13,6 +13,7 @@ from samverkan.deadlines import schemas as s
 from samverkan.deadlines import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.params import FilterId, Limit, Offset, RecordId
+from samverkan.values import check_day
 
 RuleId = Annotated[str, QueryParameter(name="rule", max_length=40, description="A rule id, e.g. MBL16-MEET-LOCAL.")]
 From = Annotated[dt.date, QueryParameter(name="from", description="The day the period starts from (YYYY-MM-DD).")]
@@ -25,7 +26,7 @@ class DeadlineController(Controller):
 
     @get("/deadline-calculator", guards=[SIGNED_IN])
     async def calculate(self, rule_id: RuleId, from_: From) -> s.Calculation:
-        return service.calculate(rule_id, from_)
+        return service.calculate(rule_id, check_day(from_, "from"))
 
     @get("/rules", guards=[SIGNED_IN])
     async def list_rules(self) -> list[s.RuleSet]:
@@ -50,7 +51,8 @@ class DeadlineController(Controller):
         limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.Deadline]:
         return await service.list_deadlines(
-            request.user, state=state_, due_before=due_before, due_after=due_after, department_id=department_id,
+            request.user, state=state_, due_before=check_day(due_before, "due_before"),
+            due_after=check_day(due_after, "due_after"), department_id=department_id,
             union_id=union_id, matter_id=matter_id, responsible=responsible, page=PageRequest(limit, offset),
         )
 

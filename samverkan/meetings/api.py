@@ -13,6 +13,7 @@ from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
+from samverkan.values import check_day
 
 From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (starts_at, Europe/Stockholm).")]
 To = Annotated[dt.date | None, QueryParameter(description="Last day, inclusive.")]
@@ -30,7 +31,7 @@ class MeetingController(Controller):
         limit: Limit = 50, offset: Offset = 0,
     ) -> Page[s.MeetingSummary]:
         return await service.list_meetings(
-            request.user, q=q, from_=from_, to=to, department_id=department_id, group_id=group_id,
+            request.user, q=q, from_=check_day(from_, "from"), to=check_day(to, "to"), department_id=department_id, group_id=group_id,
             union_id=union_id, status=status, page=PageRequest(limit, offset),
         )
 
