@@ -46,7 +46,7 @@ def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
             source = item.get("source")
             if source in {"query", "path", "header", "cookie"} and key:
                 # A parameter named after a Python keyword ("from") is declared as "from_".
-                return message, str(key).removesuffix("_")
+                return explain(message), str(key).removesuffix("_")
             field = field_of(message)
             if field is None and key and key != "data":
                 field = str(key)
