@@ -303,3 +303,17 @@ async def test_pages_turn_crlf_into_lf_and_refuse_line_breaks_in_one_line_fields
     assert title.status_code == 422 and LINE_MESSAGE in title.text
     assert "Rubrik</a>: " + LINE_MESSAGE in title.text  # the summary names the field
 
+
+
+async def test_command_line_refuses_control_characters_naming_the_field(client, org):
+    from test_cli import run
+
+    from samverkan.accounts.tables import ApiToken, User
+
+    name = run("user", "create", "ny@lund.example", "--name", "Ny\x07Användare", "--role", "hr")
+    assert name.returncode == 1 and "$.name" in name.stderr and "control characters" in name.stderr, name.stderr
+    assert run("user", "create", "ok@lund.example", "--name", "Ok", "--role", "hr").returncode == 0
+    label = run("token", "create", "ok@lund.example", "--label", "skript\x1b")
+    assert label.returncode == 1 and "$.label" in label.stderr, label.stderr
+    assert [r["email"] for r in await User.select(User.email)] == ["ok@lund.example"]
+    assert await ApiToken.count() == 0
