@@ -4,11 +4,13 @@ Now the API answers 400 naming the field, the pages 422 in Swedish, the command 
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from conftest import csrf, login
 from test_cli import run
-from test_text_types import _counts
+from test_text_types import _counts, create
 from sam_fixtures import follow_up
 
 PAGE_MESSAGE = "Datumet måste ligga mellan 1900 och 2200."
@@ -17,13 +19,7 @@ PAGE_MESSAGE = "Datumet måste ligga mellan 1900 och 2200."
 @pytest.fixture
 async def world(client, callers, org):
     staff = await callers()
-    hr = staff["hr"]
-
-    async def made(path: str, body: dict) -> dict:
-        response = await client.post(f"/api/v1/{path}", json=body, headers=hr.headers)
-        assert response.status_code == 201, response.text
-        return response.json()
-
+    made = functools.partial(create, client, staff["hr"])
     matter = await made("matters", {"title": "Tvist", "kind": "dispute", "department_id": org.department_id, "union_ids": [org.union_id]})
     event = await made(f"matters/{matter['id']}/events", {"type": "knowledge", "date": "2026-03-02"})
     meeting = await made("meetings", {"kind": "negotiation", "title": "Förhandling", "department_id": org.department_id,

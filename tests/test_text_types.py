@@ -5,6 +5,7 @@ and the protocol impossible to lock; now it never gets in."""
 
 from __future__ import annotations
 
+import functools
 import typing
 
 import msgspec
@@ -95,19 +96,20 @@ def test_nul_and_lone_surrogates_are_refused_by_the_types():
     assert values.refused("a\r\nb", multi_line=True)  # CR LF is the pages' to turn into LF
 
 
+async def create(client, caller, path: str, body: dict) -> dict:
+    """POST to the API as ``caller``; it must answer 201."""
+    response = await client.post(f"/api/v1/{path}", json=body, headers=caller.headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 @pytest.fixture
 async def world(client, callers, org):
     """One of each record the API writes to, made through the API."""
     from samverkan import clock
 
     staff = await callers()
-    hr = staff["hr"]
-
-    async def made(path: str, body: dict) -> dict:
-        response = await client.post(f"/api/v1/{path}", json=body, headers=hr.headers)
-        assert response.status_code == 201, response.text
-        return response.json()
-
+    made = functools.partial(create, client, staff["hr"])
     today = clock.today()
     matter = await made("matters", {"title": "Omorganisation", "kind": "dispute", "department_id": org.department_id,
                                     "union_ids": [org.union_id]})
@@ -124,7 +126,7 @@ async def world(client, callers, org):
     annual = await made("sam/annual-follow-ups", follow_up(org.department_id, today.year - 1))
     request = await made("sam/safety-rep-requests", {"department_id": org.department_id, "title": "Buller", "received_on": today.isoformat(),
                                                      "safety_rep_name": "Sara"})
-    deadlines = (await client.get(f"/api/v1/matters/{matter['id']}/deadlines", headers=hr.headers)).json()
+    deadlines = (await client.get(f"/api/v1/matters/{matter['id']}/deadlines", headers=staff["hr"].headers)).json()
     return {"staff": staff, "org": org, "matter": matter, "event": event, "meeting": meeting, "item": item, "person": person,
             "group": group, "risk": risk, "action": action, "annual": annual, "request": request, "deadline": deadlines[0],
             "today": today.isoformat()}
