@@ -1,7 +1,8 @@
 """NUL and control characters are refused whatever the content type (issue 14, fault 6): JSON
 sent as text/plain, application/vnd.api+json or with no content type used to be stored on SQLite
 and a 500 on PostgreSQL; a NUL in a multipart letterhead was a 500. The text types refuse them
-however the body was labelled, so each is a 400 naming the field and nothing is written."""
+however the body was labelled, so each is a 400 naming the field and nothing is written. Also the
+other odd input of fault 6: a PATCH with nothing to change."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import pytest
 
 from conftest import csrf, login
+from sam_fixtures import follow_up
 from test_text_types import _counts
 
 CONTENT_TYPES = ["text/plain", "application/vnd.api+json", None, "application/octet-stream", "application/json"]
@@ -83,3 +85,28 @@ async def test_control_characters_in_a_search_are_400(client, admin):
     response = await client.get("/api/v1/departments?q=a%07b", headers=admin.headers)
     assert response.status_code == 400 and response.json()["field"] == "q"
     assert "matching regex" not in response.json()["detail"]
+
+
+async def test_every_patch_with_nothing_to_change_is_200_or_400(client, callers, org):
+    """`PATCH …/participants/{id}` with `{}` used to be a 500 (an UPDATE without a SET)."""
+    from test_text_types import create
+
+    staff = await callers()
+    hr, admin = staff["hr"], staff["admin"]
+    matter = await create(client, hr, "matters", {"title": "Tvist", "kind": "dispute", "department_id": org.department_id})
+    event = await create(client, hr, f"matters/{matter['id']}/events", {"type": "knowledge", "date": "2026-03-02"})
+    meeting = await create(client, hr, "meetings", {"kind": "samverkan", "title": "Möte", "department_id": org.department_id,
+                                                    "starts_at": "2026-03-02T09:00:00+01:00", "ends_at": "2026-03-02T10:00:00+01:00"})
+    person = await create(client, hr, "people", {"name": "Per", "side": "employer", "department_id": org.department_id})
+    participant = await create(client, hr, f"meetings/{meeting['id']}/participants", {"person_id": person["id"]})
+    item = await create(client, hr, f"meetings/{meeting['id']}/agenda", {"title": "Punkt"})
+    group = await create(client, hr, "groups", {"name": "Grupp", "level": "department", "department_id": org.department_id})
+    annual = await create(client, hr, "sam/annual-follow-ups", follow_up(org.department_id, 2025))
+    action = await create(client, hr, "sam/actions", {"what": "Larm", "responsible": "Anna", "due": "2026-03-02",
+                                                      "annual_follow_up_id": annual["id"]})
+    for path in (f"departments/{org.department_id}", f"unions/{org.union_id}", f"people/{person['id']}", f"groups/{group['id']}",
+                 f"matters/{matter['id']}", f"matters/{matter['id']}/events/{event['id']}", f"meetings/{meeting['id']}",
+                 f"meetings/{meeting['id']}/participants/{participant['id']}", f"meetings/{meeting['id']}/agenda/{item['id']}",
+                 f"sam/actions/{action['id']}", f"sam/annual-follow-ups/{annual['id']}"):
+        response = await client.patch(f"/api/v1/{path}", json={}, headers=admin.headers if path.startswith(("unions", "departments")) else hr.headers)
+        assert response.status_code in (200, 400), (path, response.status_code, response.text)
