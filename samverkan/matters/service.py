@@ -324,19 +324,33 @@ async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate) -> s.Ev
     _check_may_change(viewer, matter["department"])
     await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
     async with engine().transaction():
+        await _lock(matter_id, decision=data.type == "decision_taken")
         event_id = await _insert_event(matter_id, data, None, viewer.user_id)
         row = await MatterEvent.select().where(MatterEvent.id == event_id).first()
         await audit.record(viewer, "create", "matter_event", event_id, after=row)
     return _event(row)
 
 
+async def _lock(matter_id: int, decision: bool) -> None:
+    """First in an event's transaction: the matter's version moves on, which holds its row
+    (PostgreSQL) or the write lock (SQLite) to the commit, so events of one matter are written
+    one at a time. A decision only while no hold is in force, as committed now, not as read
+    before: a request for central negotiation may have come in between."""
+    where = Matter.id == matter_id
+    if decision:
+        where &= Matter.decision_allowed == True  # noqa: E712 (SQL)
+    if not await _bump_query(where).returning(Matter.id):
+        row = await Matter.select(Matter.hold_reason).where(Matter.id == matter_id).first()
+        raise Conflict(row["hold_reason"] or "Ärendet ändrades samtidigt av någon annan. Ladda om.", field="type")
+
+
 async def _insert_event(matter_id: int, data: s.EventCreate, agenda_item_id: int | None, actor_id: int | None) -> int:
+    """Inside a transaction that has taken the matter (``_lock``)."""
     row = MatterEvent(
         matter=matter_id, type=data.type, date=data.date, time=data.time, trade_union=data.union_id,
         outcome=data.outcome, note=data.note.strip(), agenda_item_id=agenda_item_id, created_by=actor_id,
     )
     await row.save()
-    await _bump(matter_id)
     await _recompute(matter_id)
     return row.id
 
@@ -351,6 +365,7 @@ async def record_from_meeting(matter_id: int, data: s.EventCreate, agenda_item_i
     except rules.RuleError:
         return
     async with engine().transaction():
+        await _lock(matter_id, decision=False)
         event_id = await _insert_event(matter_id, data, agenda_item_id, actor_id)
         # Written by the meeting record or the protocol, whose own change is in the log too.
         await audit.record(None, "create", "matter_event", event_id,
@@ -374,8 +389,12 @@ async def retract_meeting_events(agenda_item_ids: list[int], types: set[str], re
         await _recompute(matter_id)
 
 
+def _bump_query(where: Any) -> Any:
+    return Matter.update({Matter.version: Matter.version + 1, Matter.updated_at: clock.now()}).where(where)
+
+
 async def _bump(matter_id: int) -> None:
-    await Matter.update({Matter.version: Matter.version + 1, Matter.updated_at: clock.now()}).where(Matter.id == matter_id)
+    await _bump_query(Matter.id == matter_id)
 
 
 async def _event_row(matter_id: int, event_id: int) -> dict:
