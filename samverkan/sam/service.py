@@ -563,6 +563,15 @@ async def visible_matter(viewer: Viewer, matter_id: int | None) -> dict | None:
         Matter.id == matter_id, *scope(viewer)).first()
 
 
+async def meeting_choices(viewer: Viewer, department_id: int) -> list[tuple[int, str]]:
+    """The department's held meetings that the viewer may see, newest first, for "treated in
+    which meeting": listed through the meetings' own scoping, like the API."""
+    from samverkan.meetings.service import list_meetings
+
+    held = await list_meetings(viewer, department_id=department_id, status="held", descending=True, page=PageRequest(limit=100))
+    return [(m.id, f"{m.starts_at.astimezone(clock.STOCKHOLM):%Y-%m-%d} {m.title}") for m in held.items]
+
+
 async def visible_meeting(viewer: Viewer, meeting_id: int | None) -> dict | None:
     from samverkan.meetings.service import scope
 
