@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import msgspec
@@ -11,11 +10,11 @@ from piccolo.columns.combination import WhereRaw
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
+from samverkan.database import engine, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules
 from samverkan.matters import schemas as s
-from samverkan.matters.tables import Matter, MatterEvent, MatterEventChange, MatterParty
+from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
@@ -128,24 +127,64 @@ async def get_matter(viewer: Viewer, id: int) -> s.Matter:
 # --- diary numbers -----------------------------------------------------------
 
 
-async def _next_diary_no(department_id: int) -> tuple[str, int, int]:
-    """The next number in the department's series for this year, e.g. KS 2026/0043."""
-    department = await Department.select(Department.diary_prefix).where(Department.id == department_id).first()
-    year = clock.today().year
-    pattern = get_settings().diary_pattern
-    # A series is the text before the serial ("KS 2026/"). Numbers entered by hand count too,
-    # or the series would one day run into one of them.
-    head = pattern.split("{serial")[0].format(prefix=department["diary_prefix"], year=year)
+# A series is the text before the serial ("KS 2026/") and has a counter row (DiaryCounter).
+# Taking a number moves the counter on inside the transaction that creates the matter: the row
+# (PostgreSQL) or the write lock (SQLite) is held to the commit, so creations at the same moment
+# get consecutive numbers one after the other, never the same number and never a false 409.
+
+
+async def _start_series(head: str, at_least: int = 0) -> None:
+    """The counter of a series met for the first time, from the highest serial in use in it
+    (numbers entered by hand count too, or the series would one day run into one of them)."""
     rows = await Matter.select(Matter.diary_no).where(Matter.diary_no.like(f"{head}%"))
-    serials = [int(m.group()) for r in rows if (m := _LEADING_DIGITS.match(r["diary_no"][len(head):]))]
-    serial = max(serials, default=0) + 1
-    diary_no = pattern.format(prefix=department["diary_prefix"], year=year, serial=serial)
+    highest = max((n for r in rows if (n := rules.serial_in(head, r["diary_no"])) is not None), default=0)
+    await insert_new(DiaryCounter, ("series", "last_serial"), [(head, max(highest, at_least))])
+
+
+def _count_up(head: str) -> Any:
+    return DiaryCounter.update({DiaryCounter.last_serial: DiaryCounter.last_serial + 1}).where(
+        DiaryCounter.series == head).returning(DiaryCounter.last_serial)
+
+
+async def _next_diary_no(prefix: str) -> tuple[str, int, int]:
+    """The next number in the department's series for this year, e.g. KS 2026/0043; the first
+    statement of the creating transaction."""
+    year, pattern = clock.today().year, get_settings().diary_pattern
+    head = rules.diary_head(pattern, prefix, year)
+    taken = await _count_up(head)
+    if not taken:
+        await _start_series(head)
+        taken = await _count_up(head)
+    serial = taken[0]["last_serial"]
+    diary_no = pattern.format(prefix=prefix, year=year, serial=serial)
     if len(diary_no) > 40:
         raise Invalid(f"Diarienumret {diary_no} blir längre än 40 tecken; ange det för hand eller korta prefixet.", field="diary_no")
     return diary_no, year, serial
 
 
-_LEADING_DIGITS = re.compile(r"\d+")
+async def _count_hand_number(diary_no: str) -> None:
+    """A number entered by hand that falls in a department's series raises its counter, so that
+    the series continues after it. Before the matter is written, like a generated number."""
+    found = rules.series_of(get_settings().diary_pattern, diary_no)
+    if found is None:
+        return
+    head, prefix, serial = found
+    if prefix is not None and not await Department.exists().where(Department.diary_prefix == prefix):
+        return
+    raised = await DiaryCounter.update({DiaryCounter.last_serial: serial}).where(
+        DiaryCounter.series == head, DiaryCounter.last_serial < serial).returning(DiaryCounter.id)
+    if not raised and not await DiaryCounter.exists().where(DiaryCounter.series == head):
+        await _start_series(head, at_least=serial)
+
+
+async def seed_diary_counters() -> None:
+    """Counters for the series that already have generated numbers (the migration that adds the
+    counters; a series met later starts the same way on first use)."""
+    rows = await Matter.select(Matter.department.diary_prefix.as_alias("prefix"), Matter.diary_year).where(
+        Matter.diary_year.is_not_null()).distinct()
+    pattern = get_settings().diary_pattern
+    for head in sorted({rules.diary_head(pattern, r["prefix"], r["diary_year"]) for r in rows}):
+        await _start_series(head)
 
 
 # --- writing -----------------------------------------------------------------
@@ -171,31 +210,27 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
     if data.personal_data and viewer.role not in EMPLOYER_ROLES:
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     title = data.title.strip()
-    for attempt in range(5):
-        if data.diary_no is None:
-            diary_no, year, serial = await _next_diary_no(data.department_id)
+    by_hand = data.diary_no.strip() if data.diary_no is not None else None
+    if by_hand is not None and await Matter.exists().where(Matter.diary_no == by_hand):
+        raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
+    prefix = (await Department.select(Department.diary_prefix).where(Department.id == data.department_id).first())["diary_prefix"]
+    async with engine().transaction():
+        if by_hand is None:
+            diary_no, year, serial = await _next_diary_no(prefix)
         else:
-            diary_no, year, serial = data.diary_no.strip(), None, None
-            if await Matter.exists().where(Matter.diary_no == diary_no):
-                raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
-        try:
-            async with engine().transaction():
-                row = Matter(
-                    diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
-                    kind=data.kind, department=data.department_id, personal_data=data.personal_data,
-                    search_text=folded(diary_no, title), created_by=viewer.user_id,
-                )
-                await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
-                if data.union_ids:
-                    await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
-                await _recompute(row.id)
-                await audit.record(viewer, "create", "matter", row.id,
-                                   after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
-            break
-        except Conflict:
-            # Two requests took the same generated serial; the next attempt takes the next one.
-            if data.diary_no is not None or attempt == 4:
-                raise
+            await _count_hand_number(by_hand)
+            diary_no, year, serial = by_hand, None, None
+        row = Matter(
+            diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
+            kind=data.kind, department=data.department_id, personal_data=data.personal_data,
+            search_text=folded(diary_no, title), created_by=viewer.user_id,
+        )
+        await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
+        if data.union_ids:
+            await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
+        await _recompute(row.id)
+        await audit.record(viewer, "create", "matter", row.id,
+                           after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
     return (await _assemble([await Matter.select().where(Matter.id == row.id).first()]))[0]
 
 
@@ -241,6 +276,8 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
         update.update(diary_year=None, diary_serial=None)  # entered by hand now
     update.update(search_text=folded(values["diary_no"], values["title"]), updated_at=clock.now(), version=current["version"] + 1)
     async with engine().transaction():
+        if "diary_year" in update:
+            await _count_hand_number(update["diary_no"])
         # The version in the WHERE makes a concurrent change lose cleanly instead of silently.
         changed = await write_unique(
             lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])).returning(Matter.id),
