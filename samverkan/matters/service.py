@@ -244,6 +244,8 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
             f"Ärendet har ändrats av någon annan sedan du öppnade det (version {expected} → {current['version']}). "
             "Ladda om och gör ändringen igen.", field="version",
         )
+    if not fields:  # nothing to change: the matter as it is, with no new version
+        return await get_matter(viewer, id)
     if "department_id" in fields:
         _check_may_change(viewer, fields["department_id"])
         await _check_department(fields["department_id"])

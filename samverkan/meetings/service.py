@@ -322,6 +322,8 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     _check_editable(viewer, current)
     fields = changes(patch)
     _check_version(current["version"], fields.pop("version", None), "Mötet")
+    if not fields:  # nothing to change: the meeting as it is, with no new version
+        return await get_meeting(viewer, id)
     starts_at = _aware(fields.get("starts_at", current["starts_at"]))
     ends_at = _aware(fields.get("ends_at", current["ends_at"]))
     _check_times(starts_at, ends_at)
@@ -462,6 +464,8 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
     meeting = await visible_row(viewer, meeting_id)
     _check_editable(viewer, meeting)
     before = await _participant_row(meeting_id, participant_id)
+    if not changes(data):
+        return _participant(before)
     async with engine().transaction():
         await _lock_draft(meeting_id)
         await Participant.update(changes(data)).where(Participant.id == participant_id)
@@ -587,6 +591,8 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
             f"Punkten § {current['number']} har ändrats av någon annan (version {expected} → {current['version']}). "
             f"Den sparade texten är nu: ”{_excerpt(latest)}”. Ladda om och gör din ändring igen.", field="version",
         )
+    if not fields:
+        return before
     if "matter_id" in fields:
         await _check_matter(viewer, fields["matter_id"])
     positions = fields.pop("positions", None)

@@ -252,6 +252,8 @@ async def update_action(viewer: Viewer, id: int, patch: s.ActionUpdate) -> s.Act
     expected = fields.pop("version", None)
     if expected is not None and expected != current["version"]:
         raise Conflict("Åtgärden ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
+    if not fields:
+        return _action(current, clock.today())
     values = {**current, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}}
     if values["status"] != "done" and "done_on" not in fields:
         values["done_on"] = None  # reopened or struck: no longer done
