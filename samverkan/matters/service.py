@@ -162,15 +162,23 @@ async def _next_diary_no(prefix: str) -> tuple[str, int, int]:
     return diary_no, year, serial
 
 
-async def _count_hand_number(diary_no: str) -> None:
-    """A number entered by hand that falls in a department's series raises its counter, so that
-    the series continues after it. Before the matter is written, like a generated number."""
+async def _hand_series(diary_no: str) -> tuple[str, int] | None:
+    """(series, serial) of a number entered by hand that falls in a department's series."""
     found = rules.series_of(get_settings().diary_pattern, diary_no)
     if found is None:
-        return
+        return None
     head, prefix, serial = found
     if prefix is not None and not await Department.exists().where(Department.diary_prefix == prefix):
+        return None
+    return head, serial
+
+
+async def _count_hand_number(series: tuple[str, int] | None) -> None:
+    """A number entered by hand raises its series' counter, so that the series continues after
+    it: the first statement of the transaction that writes it, like a generated number."""
+    if series is None:
         return
+    head, serial = series
     raised = await DiaryCounter.update({DiaryCounter.last_serial: serial}).where(
         DiaryCounter.series == head, DiaryCounter.last_serial < serial).returning(DiaryCounter.id)
     if not raised and not await DiaryCounter.exists().where(DiaryCounter.series == head):
@@ -213,12 +221,13 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
     by_hand = data.diary_no.strip() if data.diary_no is not None else None
     if by_hand is not None and await Matter.exists().where(Matter.diary_no == by_hand):
         raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
+    hand_series = await _hand_series(by_hand) if by_hand is not None else None
     prefix = (await Department.select(Department.diary_prefix).where(Department.id == data.department_id).first())["diary_prefix"]
     async with engine().transaction():
         if by_hand is None:
             diary_no, year, serial = await _next_diary_no(prefix)
         else:
-            await _count_hand_number(by_hand)
+            await _count_hand_number(hand_series)
             diary_no, year, serial = by_hand, None, None
         row = Matter(
             diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
@@ -277,9 +286,9 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
     if "diary_no" in update and update["diary_no"] != current["diary_no"]:
         update.update(diary_year=None, diary_serial=None)  # entered by hand now
     update.update(search_text=folded(values["diary_no"], values["title"]), updated_at=clock.now(), version=current["version"] + 1)
+    hand_series = await _hand_series(update["diary_no"]) if "diary_year" in update else None
     async with engine().transaction():
-        if "diary_year" in update:
-            await _count_hand_number(update["diary_no"])
+        await _count_hand_number(hand_series)
         # The version in the WHERE makes a concurrent change lose cleanly instead of silently.
         changed = await write_unique(
             lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])).returning(Matter.id),
