@@ -337,6 +337,9 @@ async def matter_deadlines(viewer: Viewer, matter_id: int) -> list[s.Deadline]:
     return [_out(r, today) for r in rows]
 
 
+NOT_OPEN = "Bara en öppen frist kan efterges."
+
+
 async def waive(viewer: Viewer, deadline_id: int, reason: str) -> s.Deadline:
     if viewer.role not in ("admin", "hr"):
         raise Forbidden("Bara HR kan efterge en frist.")
@@ -345,12 +348,16 @@ async def waive(viewer: Viewer, deadline_id: int, reason: str) -> s.Deadline:
     if row is None:
         raise NotFound(f"Fristen {deadline_id} finns inte.")
     if row["state"] != "open":
-        raise Conflict("Bara en öppen frist kan efterges.", field="state")
+        raise Conflict(NOT_OPEN, field="state")
     async with engine().transaction():
-        await Deadline.update({
+        # Only from open, checked in the write: of two waivers (or a waiver and the event that
+        # meets the deadline) the later one finds it no longer open.
+        waived = await Deadline.update({
             Deadline.state: "waived", Deadline.waived_reason: reason.strip(), Deadline.waived_by: viewer.user_id,
             Deadline.updated_at: clock.now(),
-        }).where(Deadline.id == deadline_id)
+        }).where((Deadline.id == deadline_id) & (Deadline.state == "open")).returning(Deadline.id)
+        if not waived:
+            raise Conflict(NOT_OPEN, field="state")
         after = await Deadline.select().where(Deadline.id == deadline_id).first()
         await audit.record(viewer, "waive", "deadline", deadline_id, before=row, after=after)
     return _out(after, clock.today())

@@ -1,4 +1,5 @@
-"""Pure domain rules of matters: kinds, event types, per-party state and the decision hold.
+"""Pure domain rules of matters: kinds, event types, per-party state, the decision hold and the
+series of diary numbers.
 
 No web or database imports: these functions take plain values and are tested on their own.
 """
@@ -6,6 +7,8 @@ No web or database imports: these functions take plain values and are tested on 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -189,3 +192,30 @@ def decision_hold(kind: str, party_ids: list[int], facts: list[Fact], union_name
         reason = " ".join(parts)
     reason += " Arbetsgivaren får inte besluta förrän förhandlingen är avslutad, om inte ett undantag (synnerliga skäl) registreras."
     return Hold(False, reason, "decided" if decided else "on_hold", states)
+
+
+# --- diary numbers -----------------------------------------------------------
+
+
+def diary_head(pattern: str, prefix: str, year: int) -> str:
+    """The text before the serial, which makes a series: "KS 2026/" for "{prefix} {year}/{serial:04d}"."""
+    return pattern.split("{serial")[0].format(prefix=prefix, year=year)
+
+
+def serial_in(head: str, diary_no: str) -> int | None:
+    """The serial of a number in the series: its leading digits after the head (numbers entered
+    by hand count too, whatever follows them)."""
+    found = re.match(r"\d+", diary_no[len(head):]) if diary_no.startswith(head) else None
+    return int(found.group()) if found else None
+
+
+def series_of(pattern: str, diary_no: str) -> tuple[str, str | None, int] | None:
+    """(head, prefix, serial) of a number written in the pattern's form up to its serial, such as
+    one entered by hand, or None."""
+    regex = ""
+    for literal, field, _, _ in string.Formatter().parse(pattern.split("{serial")[0]):
+        regex += re.escape(literal) + {"prefix": "(?P<prefix>.+?)", "year": r"\d{4}", None: ""}[field]
+    found = re.match(regex + r"(?P<serial>\d+)", diary_no)
+    if found is None:
+        return None
+    return diary_no[:found.start("serial")], found.groupdict().get("prefix"), int(found.group("serial"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import msgspec
@@ -11,11 +10,11 @@ from piccolo.columns.combination import WhereRaw
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
+from samverkan.database import engine, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules
 from samverkan.matters import schemas as s
-from samverkan.matters.tables import Matter, MatterEvent, MatterEventChange, MatterParty
+from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
@@ -128,24 +127,72 @@ async def get_matter(viewer: Viewer, id: int) -> s.Matter:
 # --- diary numbers -----------------------------------------------------------
 
 
-async def _next_diary_no(department_id: int) -> tuple[str, int, int]:
-    """The next number in the department's series for this year, e.g. KS 2026/0043."""
-    department = await Department.select(Department.diary_prefix).where(Department.id == department_id).first()
-    year = clock.today().year
-    pattern = get_settings().diary_pattern
-    # A series is the text before the serial ("KS 2026/"). Numbers entered by hand count too,
-    # or the series would one day run into one of them.
-    head = pattern.split("{serial")[0].format(prefix=department["diary_prefix"], year=year)
+# A series is the text before the serial ("KS 2026/") and has a counter row (DiaryCounter).
+# Taking a number moves the counter on inside the transaction that creates the matter: the row
+# (PostgreSQL) or the write lock (SQLite) is held to the commit, so creations at the same moment
+# get consecutive numbers one after the other, never the same number and never a false 409.
+
+
+async def _start_series(head: str, at_least: int = 0) -> None:
+    """The counter of a series met for the first time, from the highest serial in use in it
+    (numbers entered by hand count too, or the series would one day run into one of them)."""
     rows = await Matter.select(Matter.diary_no).where(Matter.diary_no.like(f"{head}%"))
-    serials = [int(m.group()) for r in rows if (m := _LEADING_DIGITS.match(r["diary_no"][len(head):]))]
-    serial = max(serials, default=0) + 1
-    diary_no = pattern.format(prefix=department["diary_prefix"], year=year, serial=serial)
+    highest = max((n for r in rows if (n := rules.serial_in(head, r["diary_no"])) is not None), default=0)
+    await insert_new(DiaryCounter, ("series", "last_serial"), [(head, max(highest, at_least))])
+
+
+def _count_up(head: str) -> Any:
+    return DiaryCounter.update({DiaryCounter.last_serial: DiaryCounter.last_serial + 1}).where(
+        DiaryCounter.series == head).returning(DiaryCounter.last_serial)
+
+
+async def _next_diary_no(prefix: str) -> tuple[str, int, int]:
+    """The next number in the department's series for this year, e.g. KS 2026/0043; the first
+    statement of the creating transaction."""
+    year, pattern = clock.today().year, get_settings().diary_pattern
+    head = rules.diary_head(pattern, prefix, year)
+    taken = await _count_up(head)
+    if not taken:
+        await _start_series(head)
+        taken = await _count_up(head)
+    serial = taken[0]["last_serial"]
+    diary_no = pattern.format(prefix=prefix, year=year, serial=serial)
     if len(diary_no) > 40:
         raise Invalid(f"Diarienumret {diary_no} blir längre än 40 tecken; ange det för hand eller korta prefixet.", field="diary_no")
     return diary_no, year, serial
 
 
-_LEADING_DIGITS = re.compile(r"\d+")
+async def _hand_series(diary_no: str) -> tuple[str, int] | None:
+    """(series, serial) of a number entered by hand that falls in a department's series."""
+    found = rules.series_of(get_settings().diary_pattern, diary_no)
+    if found is None:
+        return None
+    head, prefix, serial = found
+    if prefix is not None and not await Department.exists().where(Department.diary_prefix == prefix):
+        return None
+    return head, serial
+
+
+async def _count_hand_number(series: tuple[str, int] | None) -> None:
+    """A number entered by hand raises its series' counter, so that the series continues after
+    it: the first statement of the transaction that writes it, like a generated number."""
+    if series is None:
+        return
+    head, serial = series
+    raised = await DiaryCounter.update({DiaryCounter.last_serial: serial}).where(
+        DiaryCounter.series == head, DiaryCounter.last_serial < serial).returning(DiaryCounter.id)
+    if not raised and not await DiaryCounter.exists().where(DiaryCounter.series == head):
+        await _start_series(head, at_least=serial)
+
+
+async def seed_diary_counters() -> None:
+    """Counters for the series that already have generated numbers (the migration that adds the
+    counters; a series met later starts the same way on first use)."""
+    rows = await Matter.select(Matter.department.diary_prefix.as_alias("prefix"), Matter.diary_year).where(
+        Matter.diary_year.is_not_null()).distinct()
+    pattern = get_settings().diary_pattern
+    for head in sorted({rules.diary_head(pattern, r["prefix"], r["diary_year"]) for r in rows}):
+        await _start_series(head)
 
 
 # --- writing -----------------------------------------------------------------
@@ -171,31 +218,28 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
     if data.personal_data and viewer.role not in EMPLOYER_ROLES:
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     title = data.title.strip()
-    for attempt in range(5):
-        if data.diary_no is None:
-            diary_no, year, serial = await _next_diary_no(data.department_id)
+    by_hand = data.diary_no.strip() if data.diary_no is not None else None
+    if by_hand is not None and await Matter.exists().where(Matter.diary_no == by_hand):
+        raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
+    hand_series = await _hand_series(by_hand) if by_hand is not None else None
+    prefix = (await Department.select(Department.diary_prefix).where(Department.id == data.department_id).first())["diary_prefix"]
+    async with engine().transaction():
+        if by_hand is None:
+            diary_no, year, serial = await _next_diary_no(prefix)
         else:
-            diary_no, year, serial = data.diary_no.strip(), None, None
-            if await Matter.exists().where(Matter.diary_no == diary_no):
-                raise Conflict(DUPLICATE_DIARY_NO, field="diary_no")
-        try:
-            async with engine().transaction():
-                row = Matter(
-                    diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
-                    kind=data.kind, department=data.department_id, personal_data=data.personal_data,
-                    search_text=folded(diary_no, title), created_by=viewer.user_id,
-                )
-                await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
-                if data.union_ids:
-                    await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
-                await _recompute(row.id)
-                await audit.record(viewer, "create", "matter", row.id,
-                                   after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
-            break
-        except Conflict:
-            # Two requests took the same generated serial; the next attempt takes the next one.
-            if data.diary_no is not None or attempt == 4:
-                raise
+            await _count_hand_number(hand_series)
+            diary_no, year, serial = by_hand, None, None
+        row = Matter(
+            diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
+            kind=data.kind, department=data.department_id, personal_data=data.personal_data,
+            search_text=folded(diary_no, title), created_by=viewer.user_id,
+        )
+        await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
+        if data.union_ids:
+            await MatterParty.insert(*[MatterParty(matter=row.id, trade_union=u) for u in sorted(set(data.union_ids))])
+        await _recompute(row.id)
+        await audit.record(viewer, "create", "matter", row.id,
+                           after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
     return (await _assemble([await Matter.select().where(Matter.id == row.id).first()]))[0]
 
 
@@ -209,6 +253,8 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
             f"Ärendet har ändrats av någon annan sedan du öppnade det (version {expected} → {current['version']}). "
             "Ladda om och gör ändringen igen.", field="version",
         )
+    if not fields:  # nothing to change: the matter as it is, with no new version
+        return await get_matter(viewer, id)
     if "department_id" in fields:
         _check_may_change(viewer, fields["department_id"])
         await _check_department(fields["department_id"])
@@ -240,7 +286,9 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
     if "diary_no" in update and update["diary_no"] != current["diary_no"]:
         update.update(diary_year=None, diary_serial=None)  # entered by hand now
     update.update(search_text=folded(values["diary_no"], values["title"]), updated_at=clock.now(), version=current["version"] + 1)
+    hand_series = await _hand_series(update["diary_no"]) if "diary_year" in update else None
     async with engine().transaction():
+        await _count_hand_number(hand_series)
         # The version in the WHERE makes a concurrent change lose cleanly instead of silently.
         changed = await write_unique(
             lambda: Matter.update(update).where((Matter.id == id) & (Matter.version == current["version"])).returning(Matter.id),
@@ -324,19 +372,33 @@ async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate) -> s.Ev
     _check_may_change(viewer, matter["department"])
     await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
     async with engine().transaction():
+        await _lock(matter_id, decision=data.type == "decision_taken")
         event_id = await _insert_event(matter_id, data, None, viewer.user_id)
         row = await MatterEvent.select().where(MatterEvent.id == event_id).first()
         await audit.record(viewer, "create", "matter_event", event_id, after=row)
     return _event(row)
 
 
+async def _lock(matter_id: int, decision: bool) -> None:
+    """First in an event's transaction: the matter's version moves on, which holds its row
+    (PostgreSQL) or the write lock (SQLite) to the commit, so events of one matter are written
+    one at a time. A decision only while no hold is in force, as committed now, not as read
+    before: a request for central negotiation may have come in between."""
+    where = Matter.id == matter_id
+    if decision:
+        where &= Matter.decision_allowed == True  # noqa: E712 (SQL)
+    if not await _bump_query(where).returning(Matter.id):
+        row = await Matter.select(Matter.hold_reason).where(Matter.id == matter_id).first()
+        raise Conflict(row["hold_reason"] or "Ärendet ändrades samtidigt av någon annan. Ladda om.", field="type")
+
+
 async def _insert_event(matter_id: int, data: s.EventCreate, agenda_item_id: int | None, actor_id: int | None) -> int:
+    """Inside a transaction that has taken the matter (``_lock``)."""
     row = MatterEvent(
         matter=matter_id, type=data.type, date=data.date, time=data.time, trade_union=data.union_id,
         outcome=data.outcome, note=data.note.strip(), agenda_item_id=agenda_item_id, created_by=actor_id,
     )
     await row.save()
-    await _bump(matter_id)
     await _recompute(matter_id)
     return row.id
 
@@ -351,6 +413,7 @@ async def record_from_meeting(matter_id: int, data: s.EventCreate, agenda_item_i
     except rules.RuleError:
         return
     async with engine().transaction():
+        await _lock(matter_id, decision=False)
         event_id = await _insert_event(matter_id, data, agenda_item_id, actor_id)
         # Written by the meeting record or the protocol, whose own change is in the log too.
         await audit.record(None, "create", "matter_event", event_id,
@@ -374,8 +437,12 @@ async def retract_meeting_events(agenda_item_ids: list[int], types: set[str], re
         await _recompute(matter_id)
 
 
+def _bump_query(where: Any) -> Any:
+    return Matter.update({Matter.version: Matter.version + 1, Matter.updated_at: clock.now()}).where(where)
+
+
 async def _bump(matter_id: int) -> None:
-    await Matter.update({Matter.version: Matter.version + 1, Matter.updated_at: clock.now()}).where(Matter.id == matter_id)
+    await _bump_query(Matter.id == matter_id)
 
 
 async def _event_row(matter_id: int, event_id: int) -> dict:

@@ -67,3 +67,12 @@ class MatterEventChange(Table, tablename="matter_event_change"):
     after = JSON(null=True, default=None)
     changed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class DiaryCounter(Table, tablename="diary_counter"):
+    """The last serial given in one series of generated diary numbers. ``series`` is the text
+    before the serial (e.g. "KS 2026/"); taking a number is one conditional UPDATE of this row
+    in the transaction that creates the matter (matters.service._take_serial)."""
+
+    series = Varchar(length=40, unique=True)
+    last_serial = Integer(default=0)

@@ -62,8 +62,13 @@ FROZEN = {"in_review": "Protokollet är skickat för justering; ändringar görs
 
 def _check_editable(viewer: Viewer, meeting: dict) -> None:
     """The viewer may change this meeting, and its record is not frozen by a protocol in review
-    or approved (a change would no longer match what the parties justerar)."""
+    or approved (a change would no longer match what the parties justerar). Read before the
+    write, for a clear answer early; the write checks the state again (``_lock_draft``)."""
     check_may_change(viewer, meeting["department"])
+    _check_draft(meeting)
+
+
+def _check_draft(meeting: dict) -> None:
     if meeting["protocol_state"] in FROZEN:
         raise Conflict(FROZEN[meeting["protocol_state"]], field="protocol")
 
@@ -317,6 +322,8 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     _check_editable(viewer, current)
     fields = changes(patch)
     _check_version(current["version"], fields.pop("version", None), "Mötet")
+    if not fields:  # nothing to change: the meeting as it is, with no new version
+        return await get_meeting(viewer, id)
     starts_at = _aware(fields.get("starts_at", current["starts_at"]))
     ends_at = _aware(fields.get("ends_at", current["ends_at"]))
     _check_times(starts_at, ends_at)
@@ -340,8 +347,11 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     values = {**current, **update}
     update["search_text"] = folded(values["title"], values["place"])
     async with engine().transaction():
-        changed = await Meeting.update(update).where((Meeting.id == id) & (Meeting.version == current["version"])).returning(Meeting.id)
+        changed = await Meeting.update(update).where(
+            (Meeting.id == id) & (Meeting.version == current["version"]) & (Meeting.protocol_state == "draft")
+        ).returning(Meeting.id)
         if not changed:
+            _check_draft(await Meeting.select(Meeting.protocol_state).where(Meeting.id == id).first())
             raise Conflict("Mötet ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
         if "union_ids" in changes(patch):
             await _replace_unions(id, union_ids)
@@ -378,8 +388,37 @@ async def _record_held(viewer: Viewer, meeting_id: int, starts_at: dt.datetime) 
         )
 
 
+def _bump_query(where: Any) -> Any:
+    return Meeting.update({Meeting.version: Meeting.version + 1, Meeting.updated_at: clock.now()}).where(where)
+
+
 async def _bump(meeting_id: int) -> None:
-    await Meeting.update({Meeting.version: Meeting.version + 1, Meeting.updated_at: clock.now()}).where(Meeting.id == meeting_id)
+    await _bump_query(Meeting.id == meeting_id)
+
+
+async def _lock_draft(meeting_id: int, open_only: bool = False) -> None:
+    """The first write of every change to a meeting's record, inside its transaction: the
+    meeting's version moves on only while the record is a draft (and, with ``open_only``, the
+    meeting is not cancelled). The condition is in the UPDATE, which holds the meeting's row
+    (PostgreSQL) or the write lock (SQLite) until commit: a submit that committed first makes
+    this change 409 and roll back; one that comes later waits, and freezes the record with it."""
+    where = (Meeting.id == meeting_id) & (Meeting.protocol_state == "draft")
+    if open_only:
+        where &= Meeting.status != "cancelled"
+    if not await _bump_query(where).returning(Meeting.id):
+        now = await Meeting.select(Meeting.protocol_state, Meeting.status).where(Meeting.id == meeting_id).first()
+        _check_draft(now)
+        _check_open(now)
+        raise Conflict("Mötet ändrades samtidigt av någon annan. Ladda om.", field="version")
+
+
+async def start_review(meeting_id: int) -> bool:
+    """Send the record for justering: draft → in review, only if it is still a draft of a held
+    meeting. The state check is this UPDATE, run first in the submit's transaction so that the
+    record read after it holds every change committed before (see ``_lock_draft``)."""
+    return bool(await Meeting.update({Meeting.protocol_state: "in_review", Meeting.updated_at: clock.now()}).where(
+        (Meeting.id == meeting_id) & (Meeting.protocol_state == "draft") & (Meeting.status == "held")
+    ).returning(Meeting.id))
 
 
 def _check_open(meeting: dict) -> None:
@@ -399,12 +438,12 @@ async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCr
     if await Participant.exists().where((Participant.meeting == meeting_id) & (Participant.person == data.person_id)):
         raise Conflict("Personen är redan med på mötet.", field="person_id")
     async with engine().transaction():
+        await _lock_draft(meeting_id)
         row = Participant(
             meeting=meeting_id, person=data.person_id, side=person["side"], trade_union=person["trade_union"],
             role=data.role, present=data.present,
         )
         await write_unique(row.save, Conflict("Personen är redan med på mötet.", field="person_id"))
-        await _bump(meeting_id)
         added = await Participant.select().where(Participant.id == row.id).first()
         await audit.record(viewer, "create", "participant", row.id, after=added)
     return _participant(added)
@@ -428,8 +467,8 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
     if not (changed := changes(data)):  # nothing to change: an UPDATE without SET would be a 500
         return _participant(before)
     async with engine().transaction():
+        await _lock_draft(meeting_id)
         await Participant.update(changed).where(Participant.id == participant_id)
-        await _bump(meeting_id)
         after = await _participant_row(meeting_id, participant_id)
         await audit.record(viewer, "update", "participant", participant_id, before=before, after=after)
     return _participant(after)
@@ -440,8 +479,8 @@ async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: in
     _check_editable(viewer, meeting)
     before = await _participant_row(meeting_id, participant_id)
     async with engine().transaction():
+        await _lock_draft(meeting_id)
         await Participant.delete().where(Participant.id == participant_id)
-        await _bump(meeting_id)
         await audit.record(viewer, "delete", "participant", participant_id, before=before)
 
 
@@ -510,6 +549,7 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
     await _check_matter(viewer, data.matter_id)
     _check_positions(data.positions, (await _union_ids([meeting_id]))[meeting_id])
     async with engine().transaction():
+        await _lock_draft(meeting_id, open_only=True)
         last = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
         row = AgendaItem(
             meeting=meeting_id, number=last + 1, title=data.title.strip(), kind=data.kind, matter=data.matter_id,
@@ -519,7 +559,6 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
         await _write_positions(row.id, data.positions)
         if data.number is not None:
             await _move(meeting_id, row.id, data.number)
-        await _bump(meeting_id)
         added = await _item(meeting_id, row.id)
         await audit.record(viewer, "create", "agenda_item", row.id, after=added)
     return added
@@ -552,6 +591,8 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
             f"Punkten § {current['number']} har ändrats av någon annan (version {expected} → {current['version']}). "
             f"Den sparade texten är nu: ”{_excerpt(latest)}”. Ladda om och gör din ändring igen.", field="version",
         )
+    if not fields:
+        return before
     if "matter_id" in fields:
         await _check_matter(viewer, fields["matter_id"])
     positions = fields.pop("positions", None)
@@ -560,6 +601,7 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
     number = fields.pop("number", None)
     update = {("matter" if k == "matter_id" else k): (v.strip() if k == "title" else v) for k, v in fields.items()}
     async with engine().transaction():
+        await _lock_draft(meeting_id, open_only=True)
         # The version in the WHERE: of two saves made from the same version, only the first counts.
         result = await AgendaItem.update({**update, AgendaItem.version: AgendaItem.version + 1}).where(
             (AgendaItem.id == item_id) & (AgendaItem.version == current["version"])
@@ -570,7 +612,6 @@ async def update_item(viewer: Viewer, meeting_id: int, item_id: int, patch: s.Ag
             await _write_positions(item_id, positions)
         if number is not None:
             await _move(meeting_id, item_id, number)
-        await _bump(meeting_id)
         after = await _item(meeting_id, item_id)
         await audit.record(viewer, "update", "agenda_item", item_id, before=before, after=after)
     return after
@@ -587,6 +628,7 @@ async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
     _check_open(meeting)
     before = await _item(meeting_id, item_id)
     async with engine().transaction():
+        await _lock_draft(meeting_id, open_only=True)
         await audit.record(viewer, "delete", "agenda_item", item_id, before=before)
         await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested", "meeting_held"},
                                              "Punkten togs bort från mötets dagordning.", viewer.user_id)
@@ -594,7 +636,6 @@ async def delete_item(viewer: Viewer, meeting_id: int, item_id: int) -> None:
         rest = await AgendaItem.select(AgendaItem.id).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
         for number, row in enumerate(rest, 1):
             await AgendaItem.update({AgendaItem.number: number}).where(AgendaItem.id == row["id"])
-        await _bump(meeting_id)
 
 
 async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.AgendaItemClose) -> s.AgendaItem:
@@ -627,6 +668,7 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
             raise Invalid(f"Ange enighet eller oenighet för {names[union_id]} innan punkten avslutas.", field="positions")
     day = data.date or meeting["starts_at"].astimezone(clock.STOCKHOLM).date()
     async with engine().transaction():
+        await _lock_draft(meeting_id, open_only=True)
         await matters.retract_meeting_events([item_id], {"negotiation_closed", "central_requested"},
                                              "Punkten avslutades på nytt.", viewer.user_id)
         for union_id in closing:
@@ -641,7 +683,6 @@ async def close_item(viewer: Viewer, meeting_id: int, item_id: int, data: s.Agen
                                                 note=f"Begärd vid möte {meeting['title']}, § {item.number}"), item_id, viewer.user_id,
                 )
         await AgendaItem.update({AgendaItem.closed_on: day, AgendaItem.version: AgendaItem.version + 1}).where(AgendaItem.id == item_id)
-        await _bump(meeting_id)
         after = await _item(meeting_id, item_id)
         await audit.record(viewer, "close", "agenda_item", item_id, before=item, after=after)
     return after

@@ -209,6 +209,10 @@ async def submit(viewer: Viewer, meeting_id: int, settings: Settings) -> s.Proto
     if meeting["protocol_state"] != "draft":
         raise Conflict("Protokollet är redan skickat för justering.", field="protocol")
     async with engine().transaction():
+        # The check again inside the write, before the record is read: of two submits, or a
+        # submit and an agenda save, one waits for the other (meetings.service._lock_draft).
+        if not await meetings.start_review(meeting_id):
+            raise Conflict("Protokollet skickades just av någon annan, eller mötet ändrades. Ladda om sidan.", field="protocol")
         await _new_version(viewer, meeting, settings)
     return await get_protocol(viewer, meeting_id)
 

@@ -13,7 +13,6 @@ from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import ServiceError
-from samverkan.meetings.tables import Meeting
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
@@ -36,6 +35,13 @@ async def _departments(request: Request) -> dict[int, str]:
 
 async def _comments(request: Request, subject: str, id: int) -> dict[str, Any]:
     return {"comments": await service.comments(request.user, subject, id), "comment_action": f"{request.url.path}/kommentarer"}
+
+
+def _changeable(request: Request, forvaltning: str | None) -> int | None:
+    """The department a new form starts with: the one asked for if the viewer may change its
+    SAM, else the viewer's own."""
+    chosen = filter_id(forvaltning)
+    return chosen if chosen is not None and service.may_change(request.user, chosen) else request.user.department_id
 
 
 def _error(exc: FormErrors | ServiceError) -> dict[str, str]:
@@ -98,7 +104,7 @@ async def _assessment_form(request: Request, values: dict, errors: dict, status:
 
 @get("/sam/riskbedomningar/ny", guards=[EMPLOYER], name="sam-assessment-new")
 async def new_assessment(request: Request, forvaltning: FromQuery[str | None] = None, arende: FromQuery[str | None] = None) -> Template:
-    department_id = filter_id(forvaltning) or request.user.department_id
+    department_id = _changeable(request, forvaltning)
     return await _assessment_form(request, {
         "department_id": department_id, "date": clock.today().isoformat(), "matter_id": filter_id(arende),
         "reason": "change" if arende else "routine", "risks": [], "participants": []}, {})
@@ -203,19 +209,11 @@ def _follow_up_values(form: Any) -> dict[str, Any]:
     }
 
 
-async def _meetings(department_id: Any) -> list[tuple[int, str]]:
-    """Held meetings of the department's groups, for 'treated in which meeting'."""
-    if not isinstance(department_id, int):
-        return []
-    rows = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
-        Meeting.department == department_id, Meeting.status == "held").order_by(Meeting.starts_at, ascending=False).limit(100)
-    return [(r["id"], f"{r['starts_at'].astimezone(clock.STOCKHOLM):%Y-%m-%d} {r['title']}") for r in rows]
-
-
 async def _follow_up_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    department_id = values.get("department_id")
     return Template("sam/follow_up_form.html", context={
         "values": values, "errors": errors, "departments": await _departments(request),
-        "meetings": await _meetings(values.get("department_id")),
+        "meetings": await service.meeting_choices(request.user, department_id) if isinstance(department_id, int) else [],
         "answers": {c["element"]: c for c in values.get("checklist", [])},
     }, status_code=status)
 
@@ -224,7 +222,7 @@ async def _follow_up_form(request: Request, values: dict, errors: dict, status: 
 async def new_follow_up(request: Request, forvaltning: FromQuery[str | None] = None) -> Template:
     today = clock.today()
     return await _follow_up_form(request, {
-        "department_id": filter_id(forvaltning) or request.user.department_id, "year": today.year, "date": today.isoformat(),
+        "department_id": _changeable(request, forvaltning), "year": today.year, "date": today.isoformat(),
         "checklist": [], "improvements": []}, {})
 
 

@@ -252,6 +252,8 @@ async def update_action(viewer: Viewer, id: int, patch: s.ActionUpdate) -> s.Act
     expected = fields.pop("version", None)
     if expected is not None and expected != current["version"]:
         raise Conflict("Åtgärden ändrades samtidigt av någon annan. Ladda om och gör ändringen igen.", field="version")
+    if not fields:
+        return _action(current, clock.today())
     values = {**current, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}}
     if values["status"] != "done" and "done_on" not in fields:
         values["done_on"] = None  # reopened or struck: no longer done
@@ -561,6 +563,15 @@ async def visible_matter(viewer: Viewer, matter_id: int | None) -> dict | None:
         return None
     return await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.department).where(
         Matter.id == matter_id, *scope(viewer)).first()
+
+
+async def meeting_choices(viewer: Viewer, department_id: int) -> list[tuple[int, str]]:
+    """The department's held meetings that the viewer may see, newest first, for "treated in
+    which meeting": listed through the meetings' own scoping, like the API."""
+    from samverkan.meetings.service import list_meetings
+
+    held = await list_meetings(viewer, department_id=department_id, status="held", descending=True, page=PageRequest(limit=100))
+    return [(m.id, f"{m.starts_at.astimezone(clock.STOCKHOLM):%Y-%m-%d} {m.title}") for m in held.items]
 
 
 async def visible_meeting(viewer: Viewer, meeting_id: int | None) -> dict | None:
