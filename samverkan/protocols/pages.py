@@ -50,7 +50,9 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
         version = await service.get_version(viewer, id, protocol.version.number)
         department_id = meeting.department_id
         html = preview.to_html(await documents.render_record(version.record, department_id))
-    items = {i.id: f"§ {i.number} {i.title}" for i in meeting.agenda}
+    # The items of the version as the reader may see it (docs/access.md): one may comment and
+    # propose only on those, and the comments on the others are not shown.
+    items = {i.id: f"§ {i.number} {i.title}" for i in version.record.items if not i.withheld} if version else {}
     may_change = viewer.role in ("admin", "hr") or (viewer.role == "department" and meeting.department_id == viewer.department_id)
     own_party = rules.EMPLOYER if viewer.role != "union" else rules.union_party(viewer.union_id)
     own_status = next((p for p in protocol.parties if p.party == own_party), None)
