@@ -100,8 +100,9 @@ class MeetingRecord(Struct, kw_only=True):
     items: list[ItemRef]
 
 
-def shows_personal_data(record: "MeetingRecord") -> bool:
-    return any(i.matter is not None and i.matter.personal_data for i in record.items)
+def shows_personal_data(record: "MeetingRecord", item_id: int | None = None) -> bool:
+    """Whether the record (an extract: its item) shows an individärende."""
+    return any(i.matter is not None and i.matter.personal_data for i in record.items if item_id in (None, i.id))
 
 
 # --- what a reader sees of a record -------------------------------------------------------

@@ -307,7 +307,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
     inputs = await _inputs(record, department_id, kind, audience, options)
     if kind == "extract" and any(i.withheld for i in inputs.record.items if i.id == options.item_id):
         raise Invalid("Punkten tas inte upp i det här exemplaret.", field="item_id")
-    restricted = rec.shows_personal_data(inputs.record)
+    restricted = rec.shows_personal_data(inputs.record, options.item_id)
     if restricted and viewer.role == "department":
         raise Forbidden(PERSONAL_DATA, field="audience")
     if inputs.existing:
