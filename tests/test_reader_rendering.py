@@ -165,6 +165,19 @@ async def test_every_document_and_copy_shows_each_reader_only_what_it_may_read(c
                                headers=scene["readers"]["department"].headers)
     assert refused.status_code == 403  # the employer's copy shows the individärende
 
+    # The pages serve the same files under the same rule.
+    kommunal = scene["readers"]["kommunal"]
+    client.cookies.clear()
+    await login(client, kommunal.email, kommunal.password)
+    for document_id, kind, copy, _ in made:
+        if kind == "protocol" and copy in ("all", "kommunal"):
+            for path in (f"/dokument/{document_id}", f"/dokument/{document_id}/word"):
+                page = await client.get(path)
+                assert page.status_code == (200 if copy == "kommunal" else 404), (path, page.status_code)
+                if copy == "kommunal":
+                    assert shown(page.text if path.endswith(str(document_id)) else text_of(page.content)) == set()
+    client.cookies.clear()
+
 
 async def test_a_common_copy_that_hides_nothing_goes_to_every_union(client, org, scene):
     """Without B and C on the agenda every party may read everything: the common copy is theirs too."""
@@ -348,3 +361,43 @@ async def test_the_demo_common_copy_does_not_reach_a_union_that_is_not_a_party(c
     text = text_of((await documents.document_file(union, own.id, settings))[1])
     assert "Digitala lås" not in text
     assert f"§ {locks.number}" in text and rec.REDACTED_TITLE in text
+
+
+async def test_calendar_feeds_and_reminders_name_an_individarende_by_its_number_only(client, org, make_caller, smtp):
+    """Feeds and reminder e-mails: a department user and a union that is not a party get nothing of
+    an individärende; its party gets its diary number, never its title."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    from samverkan import clock
+    from samverkan.deadlines.calendar import add_months
+    from samverkan.reminders.service import sweep
+
+    hr = await make_caller("hr")
+    readers = {"department": await make_caller("department", department_id=org.department_id),
+               "vision": await make_caller("union", union_id=org.union_id),
+               "kommunal": await make_caller("union", union_id=org.other_union_id)}
+    matter = (await client.post("/api/v1/matters", json={
+        "title": "Avsked av Nils Nilsson", "kind": "dispute", "department_id": org.department_id, "personal_data": True,
+        "union_ids": [org.union_id]}, headers=hr.headers)).json()
+    closed = add_months(clock.today() + dt.timedelta(days=3), -2)  # the central request is due within the week
+    r = await client.post(f"/api/v1/matters/{matter['id']}/events", json={
+        "type": "negotiation_closed", "date": closed.isoformat(), "union_id": org.union_id, "outcome": "disagreement"},
+        headers=hr.headers)
+    assert r.status_code == 201, r.text
+
+    for name, caller in readers.items():
+        url = (await client.post("/api/v1/me/calendar-feed", headers=caller.headers)).json()["url"]
+        client.cookies.clear()
+        feed = await client.get(urlsplit(url).path)
+        assert feed.status_code == 200, feed.text
+        unfolded = feed.text.replace("\r\n ", "")
+        assert "Nils Nilsson" not in unfolded, name
+        assert (matter["diary_no"] in unfolded) == (name == "vision"), name
+
+    await sweep(settings_with(**smtp.env()))
+    assert smtp.recorder.messages, "the union's deadline is within the week: it is reminded"
+    for message in smtp.recorder.messages:
+        assert "Nils Nilsson" not in message["Subject"] + message.get_content()
+        assert message["To"] not in (readers["department"].email, readers["kommunal"].email)
+    assert readers["vision"].email in {m["To"] for m in smtp.recorder.messages}
