@@ -11,6 +11,7 @@ that neither Kommunal nor the department user may read."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import msgspec
@@ -271,6 +272,17 @@ async def test_comments_proposals_versions_pages_and_mails_show_each_reader_only
         r = await client.post(f"{url}/approve", headers=readers[reader].headers)
         assert r.status_code == 200, (reader, r.text)
     assert (await client.get(url, headers=readers["hr"].headers)).json()["state"] == "approved"
+    # The protocol page links each reader to the sealed copies it may open, and to no other.
+    copies = {d["id"] for d in (await client.get(url, headers=readers["hr"].headers)).json()["version"]["documents"]}
+    for reader in READERS:
+        caller = readers[reader]
+        client.cookies.clear()
+        await login(client, caller.email, caller.password)
+        linked = {int(n) for n in re.findall(r'href="/dokument/(\d+)"', (await client.get(f"/moten/{meeting_id}/protokoll")).text)}
+        client.cookies.clear()
+        opens = {d for d in copies if (await client.get(f"/api/v1/documents/{d}", headers=caller.headers)).status_code == 200}
+        assert linked == opens, reader
+        assert len(opens) == {"admin": 3, "hr": 3, "department": 1, "vision": 1, "kommunal": 1}[reader], reader
     await sweep(settings_with(**smtp.env()))
     by_address = {c.email: name for name, c in readers.items()}
     got: dict[str, list[str]] = {}

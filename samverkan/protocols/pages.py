@@ -56,11 +56,14 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
     may_change = viewer.role in ("admin", "hr") or (viewer.role == "department" and meeting.department_id == viewer.department_id)
     own_party = rules.EMPLOYER if viewer.role != "union" else rules.union_party(viewer.union_id)
     own_status = next((p for p in protocol.parties if p.party == own_party), None)
+    # The sealed copies the reader may open (the seal covers them all; each reader opens its own).
+    sealed = protocol.version is not None and protocol.version.documents
+    fetchable = {d.id for d in await documents.list_documents(viewer, id)} if sealed else set()
     return Template("protocols/review.html", status_code=status_code, context={
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
         "own_status": own_status, "is_union": viewer.role == "union", "outcomes": POSITION_OUTCOMES,
         "can_reopen": viewer.role in ("admin", "hr"), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
-        "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
+        "version_labels": rules.VERSION_LABELS, "fetchable": fetchable, "unions": {u.id: u.name for u in version.record.unions} if version else {},
     })
 
 
