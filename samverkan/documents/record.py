@@ -165,7 +165,7 @@ def for_reader(record: MeetingRecord, reader: Reader) -> MeetingRecord:
     return structs.replace(record, items=[i if may_read(i, reader, record.unions) else _withheld(i) for i in record.items])
 
 
-def hides_nothing_from(shown: MeetingRecord, union_id: int) -> bool:
+def hides_nothing_from(shown: MeetingRecord, union_id: int | None) -> bool:
     """Whether a common copy showing ``shown`` may go to the union: it shows nothing the union may
     not read, and left nothing out (an item withheld from some party might be the union's own)."""
     return all(not i.withheld and may_read(i, Party("union", union_id), shown.unions) for i in shown.items)

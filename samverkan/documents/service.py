@@ -66,7 +66,7 @@ def _audience(viewer: Viewer, meeting: MeetingOut, value: str) -> Audience:
     return audience
 
 
-async def _common_copies_for(union_id: int, rows: list[dict]) -> set[int]:
+async def _common_copies_for(union_id: int | None, rows: list[dict]) -> set[int]:
     """Of these common copies, those that hide nothing from the union (see rec.hides_nothing_from):
     any other goes to the union as its own copy instead."""
     sources = {r["source"] for r in rows if r["audience"] == "all"}
@@ -88,7 +88,7 @@ async def _fetchable_rows(viewer: Viewer, rows: list[dict]) -> list[dict]:
         return [r for r in rows if not r["restricted"]]
     if viewer.role in STAFF:
         return rows
-    common = await _common_copies_for(viewer.union_id, rows) if viewer.union_id is not None else set()
+    common = await _common_copies_for(viewer.union_id, rows)
     return [r for r in rows if r["audience"] == f"union:{viewer.union_id}" or r["id"] in common]
 
 

@@ -63,7 +63,8 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
         "own_status": own_status, "is_union": viewer.role == "union", "outcomes": POSITION_OUTCOMES,
         "can_reopen": viewer.role in ("admin", "hr"), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
-        "version_labels": rules.VERSION_LABELS, "fetchable": fetchable, "unions": {u.id: u.name for u in version.record.unions} if version else {},
+        "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
+        "fetchable": fetchable,
     })
 
 

@@ -107,11 +107,17 @@ def _version_out(row: dict) -> s.Version:
     )
 
 
-async def _withheld_items(viewer: Viewer, meeting_id: int) -> set[tuple[int, int]]:
+async def _records(meeting_id: int) -> dict[int, rec.MeetingRecord]:
+    """Every version's record, by number."""
+    rows = await ProtocolVersion.select(ProtocolVersion.number, ProtocolVersion.record).where(ProtocolVersion.meeting == meeting_id)
+    return {row["number"]: _decode(row) for row in rows}
+
+
+def _withheld_items(viewer: Viewer, records: dict[int, rec.MeetingRecord]) -> set[tuple[int, int]]:
     """(version, item) of every item the viewer may not read in that version's record: comments and
     proposals on them are left out, as the items are left out of the record itself."""
-    rows = await ProtocolVersion.select(ProtocolVersion.number, ProtocolVersion.record).where(ProtocolVersion.meeting == meeting_id)
-    return {(row["number"], item.id) for row in rows for item in rec.for_reader(_decode(row), viewer).items if item.withheld}
+    return {(number, item.id) for number, record in records.items() for item in rec.for_reader(record, viewer).items
+            if item.withheld}
 
 
 async def get_protocol(viewer: Viewer, meeting_id: int) -> s.Protocol:
@@ -120,9 +126,9 @@ async def get_protocol(viewer: Viewer, meeting_id: int) -> s.Protocol:
         *[c for c in ProtocolVersion._meta.columns if c._meta.name != "record"]
     ).where(ProtocolVersion.meeting == meeting_id).order_by(ProtocolVersion.number)
     latest = versions[-1] if versions else None
-    record = _decode(await ProtocolVersion.select(ProtocolVersion.record).where(
-        ProtocolVersion.id == latest["id"]).first()) if latest else None
-    withheld = await _withheld_items(viewer, meeting_id)
+    records = await _records(meeting_id)
+    record = records[latest["number"]] if latest else None
+    withheld = _withheld_items(viewer, records)
     comments = [c for c in await Comment.select().where(Comment.meeting == meeting_id).order_by(Comment.id)
                 if (c["version_number"], c["agenda_item_id"]) not in withheld]
     proposals = [p for p in await Proposal.select().where(Proposal.meeting == meeting_id).order_by(Proposal.id)
@@ -284,7 +290,8 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
 
 async def _pending_proposal(viewer: Viewer, meeting_id: int, proposal_id: int, version: dict) -> dict:
     row = await Proposal.select().where(Proposal.id == proposal_id, Proposal.meeting == meeting_id).first()
-    if row is None or (version["number"], row["agenda_item_id"]) in await _withheld_items(viewer, meeting_id):
+    hidden = _withheld_items(viewer, {version["number"]: _decode(version)})
+    if row is None or (version["number"], row["agenda_item_id"]) in hidden:
         raise NotFound(f"Förslaget {proposal_id} finns inte.")
     if row["state"] != "pending" or row["version_number"] != version["number"]:
         raise Conflict("Förslaget är redan avgjort.", field="proposal")
@@ -372,7 +379,8 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
         for document in copies:
             party = rules.EMPLOYER if document.audience == "department" else document.audience
             # The employer's copy is whole; a union's shows an individärende only to its parties.
-            recipients = await _recipients(meeting, record, party, personal_data=party == rules.EMPLOYER and rec.shows_personal_data(record))
+            personal_data = party == rules.EMPLOYER and rec.shows_personal_data(record)
+            recipients = await _recipients(meeting, record, party, personal_data)
             plan.add(f"p:{version_id}:{party}", "protocol", recipients, "protocol_approved.txt",
                      link=f"/moten/{meeting_id}/protokoll", document_id=document.id, title=record.title,
                      number=version["number"], filename=document.filename, url=f"{settings.base_url}/moten/{meeting_id}/protokoll")
