@@ -2,15 +2,18 @@
 
 A ``MeetingRecord`` holds everything a document shows (names, not ids to look up later), so a
 document can be reproduced from its record alone, and its JSON is hashed as the document's
-source. ``context()`` turns a record into the variables of one kind and one audience; it is pure
-and the variables are listed in docs/templates.md.
+source. ``for_reader()`` is the one place that decides what a reader sees of a record: every page,
+API answer, document and e-mail about a meeting's record shows ``for_reader(record, reader)``.
+``context()`` turns a record into the variables of one kind and one audience; it is pure and the
+variables are listed in docs/templates.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple, Protocol
 
-from msgspec import Struct
+from msgspec import Struct, structs
 
 from samverkan.documents.kinds import KINDS, Audience, negotiation_type
 from samverkan.meetings.rules import PARTICIPANT_ROLES
@@ -60,6 +63,7 @@ class ItemRef(Struct, kw_only=True):
     employer_position: str
     positions: list[PositionRef]
     closed_on: dt.date | None
+    withheld: bool = False  # left out for this reader: only the number is shown
 
 
 class ParticipantRef(Struct, kw_only=True):
@@ -96,8 +100,75 @@ class MeetingRecord(Struct, kw_only=True):
     items: list[ItemRef]
 
 
-def shows_personal_data(record: "MeetingRecord") -> bool:
-    return any(i.matter is not None and i.matter.personal_data for i in record.items)
+def shows_personal_data(record: "MeetingRecord", item_id: int | None = None) -> bool:
+    """Whether the record (an extract: its item) shows an individärende."""
+    return any(i.matter is not None and i.matter.personal_data for i in record.items if item_id in (None, i.id))
+
+
+# --- what a reader sees of a record -------------------------------------------------------
+
+REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
+
+
+class Reader(Protocol):
+    """Whose eyes a record is read with: a signed-in ``Viewer`` or a document's ``Party``."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def union_id(self) -> int | None: ...
+
+
+class Party(NamedTuple):
+    """The reader of a copy: a role ("admin", "union", …) and its union, or EVERYONE."""
+
+    role: str
+    union_id: int | None = None
+
+
+EVERYONE = Party("all")  # every party at once: the narrowest reader, for the common copy
+EMPLOYER_COPY = Party("admin")  # the employer's copy is whole; a department user gets it only without individärenden
+
+
+def reader_of(audience: Audience) -> Party:
+    """The narrowest party of a copy's audience."""
+    if audience.kind == "union":
+        return Party("union", audience.union_id)
+    return EVERYONE if audience.kind == "all" else EMPLOYER_COPY
+
+
+def may_read(item: ItemRef, reader: Reader, unions: list[UnionRef]) -> bool:
+    """docs/access.md: HR and administrators read every item; a union the items about matters it
+    is a party to; a department user every item but individärenden; EVERYONE only what every
+    party of the meeting may read. An item without a matter is for everyone at the meeting."""
+    matter = item.matter
+    if matter is None or reader.role in ("admin", "hr"):
+        return True
+    if reader.role == "union":
+        return reader.union_id in matter.parties
+    if reader.role == "department":
+        return not matter.personal_data
+    if reader.role == EVERYONE.role:
+        return not matter.personal_data and all(u.id in matter.parties for u in unions)
+    return False
+
+
+def _withheld(item: ItemRef) -> ItemRef:
+    return ItemRef(id=item.id, number=item.number, title=REDACTED_TITLE, kind=item.kind, matter=None, text="",
+                   employer_position="", positions=[], closed_on=item.closed_on, withheld=True)
+
+
+def for_reader(record: MeetingRecord, reader: Reader) -> MeetingRecord:
+    """The record as ``reader`` may see it: an item it may not read keeps its number and nothing
+    else (not its text, the employer's proposal, nor any union's position)."""
+    return structs.replace(record, items=[i if may_read(i, reader, record.unions) else _withheld(i) for i in record.items])
+
+
+def hides_nothing_from(shown: MeetingRecord, union_id: int | None) -> bool:
+    """Whether a common copy showing ``shown`` may go to the union: it shows nothing the union may
+    not read, and left nothing out (an item withheld from some party might be the union's own)."""
+    return all(not i.withheld and may_read(i, Party("union", union_id), shown.unions) for i in shown.items)
 
 
 class Options(Struct, kw_only=True, omit_defaults=True):

@@ -52,12 +52,8 @@ def default_logo() -> bytes:
 # --- who gets what ----------------------------------------------------------------------
 
 
-def _as_reader(audience: Audience) -> Viewer:
-    """Whose eyes a copy is made with: a union's copy shows only what that union may see
-    (an item about another union's individärende keeps its number and nothing else)."""
-    if audience.kind == "union":
-        return Viewer(0, "", "", "union", None, audience.union_id, None, "document")
-    return Viewer(0, "", "", "admin", None, None, None, "document")
+# The record is read whole; each copy then shows it through rec.for_reader (docs/access.md).
+_WHOLE = Viewer(0, "", "", "admin", None, None, None, "document")
 
 
 def _audience(viewer: Viewer, meeting: MeetingOut, value: str) -> Audience:
@@ -71,12 +67,30 @@ def _audience(viewer: Viewer, meeting: MeetingOut, value: str) -> Audience:
     return audience
 
 
-def _may_fetch(viewer: Viewer, row: dict) -> bool:
-    """Union users fetch their own union's copies and the common ones; the employer side all,
-    except that a department user does not get an individärende (as on the meeting page)."""
+async def _common_copies_for(union_id: int | None, rows: list[dict]) -> set[int]:
+    """Of these common copies, those that hide nothing from the union (see rec.hides_nothing_from):
+    any other goes to the union as its own copy instead."""
+    sources = {r["source"] for r in rows if r["audience"] == "all"}
+    if not sources:
+        return set()
+    fitting = {
+        src["id"] for src in await DocumentSource.select(DocumentSource.id, DocumentSource.record).where(
+            DocumentSource.id.is_in(list(sources)))
+        if rec.hides_nothing_from(msgspec.json.decode(src["record"], type=rec.MeetingRecord), union_id)
+    }
+    return {r["id"] for r in rows if r["audience"] == "all" and r["source"] in fitting}
+
+
+async def _fetchable_rows(viewer: Viewer, rows: list[dict]) -> list[dict]:
+    """Union users fetch their own union's copies and the common ones that hide nothing from them;
+    the employer side all, except that a department user does not get an individärende (as on
+    the meeting page)."""
     if viewer.role == "department":
-        return not row["restricted"]
-    return viewer.role in STAFF or row["audience"] in ("all", f"union:{viewer.union_id}")
+        return [r for r in rows if not r["restricted"]]
+    if viewer.role in STAFF:
+        return rows
+    common = await _common_copies_for(viewer.union_id, rows)
+    return [r for r in rows if r["audience"] == f"union:{viewer.union_id}" or r["id"] in common]
 
 
 PERSONAL_DATA = "Dokumentet tar upp ett individärende; det tas fram av HR."
@@ -114,8 +128,9 @@ async def _group(meeting: MeetingOut) -> dict | None:
     ).where(CollaborationGroup.id == meeting.group_id).first()
 
 
-async def meeting_record(meeting_id: int, audience: Audience, employer: str) -> tuple[MeetingOut, rec.MeetingRecord, int | None]:
-    meeting = await meetings.get_meeting(_as_reader(audience), meeting_id)
+async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, rec.MeetingRecord, int | None]:
+    """The whole record of the meeting as it is now; a reader is shown ``rec.for_reader`` of it."""
+    meeting = await meetings.get_meeting(_WHOLE, meeting_id)
     group = await _group(meeting)
     department_id = _department_id(meeting, group)
     person_ids = {p.person_id for p in meeting.participants} | {a.person_id for a in meeting.approvers}
@@ -244,29 +259,56 @@ def _key(kind: str, audience: Audience, source: bytes, template_sha: str, letter
          msgspec.to_builtins(options)], ensure_ascii=False, sort_keys=True).encode())
 
 
-async def _inputs(meeting_id: int, kind: str, audience: Audience, options: rec.Options, employer: str) -> _Inputs:
+async def _live_record(meeting_id: int, employer: str) -> tuple[rec.MeetingRecord, int | None]:
     """Read in one transaction (one connection, not one per query), and again should the meeting
     change while it is read: the record must be one version of the meeting, not a mix of two."""
     for _ in range(3):
         async with engine().transaction():
-            meeting, record, department_id = await meeting_record(meeting_id, audience, employer)
-            union_id = audience.union_id if audience.kind == "union" else None
-            template_name = kinds.template_name(kind, meeting.kind)
-            template, template_sha = await _template(template_name, department_id, union_id)
-            letterhead, logo = await _letterhead(department_id, union_id, _default_letterhead(record))
-            source = msgspec.json.encode(record)
-            key = _key(kind, audience, source, template_sha, letterhead, logo, options)
-            existing = await Document.select().where(Document.key == key).first()
+            meeting, record, department_id = await meeting_record(meeting_id, employer)
             now = await Meeting.select(Meeting.version).where(Meeting.id == meeting_id).first()
         if now and now["version"] == meeting.version:
-            return _Inputs(record, source, template_name, template, template_sha, letterhead, logo, key, existing)
+            return record, department_id
     raise Conflict("Mötet ändras just nu; försök igen om en stund.")
 
 
+async def department_of(meeting_id: int) -> int | None:
+    """The department whose templates and letterhead a meeting's documents use."""
+    row = await Meeting.select(Meeting.department, Meeting.group.department.as_alias("group_department")).where(
+        Meeting.id == meeting_id).first()
+    return (row["department"] or row["group_department"]) if row else None
+
+
+async def _inputs(record: rec.MeetingRecord, department_id: int | None, kind: str, audience: Audience,
+                  options: rec.Options) -> _Inputs:
+    """What the copy of ``audience`` shows of the whole record (its narrowest party's view), and
+    the template and letterhead that apply."""
+    shown = rec.for_reader(record, rec.reader_of(audience))
+    union_id = audience.union_id if audience.kind == "union" else None
+    template_name = kinds.template_name(kind, record.kind)
+    template, template_sha = await _template(template_name, department_id, union_id)
+    letterhead, logo = await _letterhead(department_id, union_id, _default_letterhead(shown))
+    source = msgspec.json.encode(shown)
+    key = _key(kind, audience, source, template_sha, letterhead, logo, options)
+    existing = await Document.select().where(Document.key == key).first()
+    return _Inputs(shown, source, template_name, template, template_sha, letterhead, logo, key, existing)
+
+
 async def produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience, options: rec.Options,
-                   settings: Settings) -> s.Document:
-    inputs = await _inputs(meeting_id, kind, audience, options, settings.employer_name)
-    restricted = rec.shows_personal_data(inputs.record)
+                  settings: Settings) -> s.Document:
+    """A copy of the meeting as it is now."""
+    record, department_id = await _live_record(meeting_id, settings.employer_name)
+    return await produce_from_record(viewer, record, department_id, kind, audience, options, settings)
+
+
+async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, department_id: int | None, kind: str,
+                              audience: Audience, options: rec.Options, settings: Settings) -> s.Document:
+    """A copy of a whole record, e.g. the frozen record of an approved protocol version: the text
+    is the record's alone, whatever the meeting, its matters or people are called now."""
+    meeting_id = record.meeting_id
+    inputs = await _inputs(record, department_id, kind, audience, options)
+    if kind == "extract" and any(i.withheld for i in inputs.record.items if i.id == options.item_id):
+        raise Invalid("Punkten tas inte upp i det här exemplaret.", field="item_id")
+    restricted = rec.shows_personal_data(inputs.record, options.item_id)
     if restricted and viewer.role == "department":
         raise Forbidden(PERSONAL_DATA, field="audience")
     if inputs.existing:
@@ -357,12 +399,12 @@ async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
     elif viewer.role not in STAFF:
         where.append(Or(Document.audience == "all", Document.audience == f"union:{viewer.union_id}"))
     rows = await Document.select().where(*where).order_by(Document.id, ascending=False)
-    return [_document(r) for r in rows]
+    return [_document(r) for r in await _fetchable_rows(viewer, rows)]
 
 
 async def _fetchable(viewer: Viewer, document_id: int) -> dict:
     row = await Document.select().where(Document.id == document_id).first()
-    if row is None or not _may_fetch(viewer, row):
+    if row is None or not await _fetchable_rows(viewer, [row]):
         raise NotFound(f"Dokumentet {document_id} finns inte.")
     await meetings.visible_row(viewer, row["meeting"])
     return row

@@ -51,15 +51,21 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
         version = await service.get_version(viewer, id, protocol.version.number)
         department_id = meeting.department_id
         html = preview.to_html(await documents.render_record(version.record, department_id))
-    items = {i.id: f"§ {i.number} {i.title}" for i in meeting.agenda}
+    # The items of the version as the reader may see it (docs/access.md): one may comment and
+    # propose only on those, and the comments on the others are not shown.
+    items = {i.id: f"§ {i.number} {i.title}" for i in version.record.items if not i.withheld} if version else {}
     may_change = viewer.role in ("admin", "hr") or (viewer.role == "department" and meeting.department_id == viewer.department_id)
     own_party = rules.EMPLOYER if viewer.role != "union" else rules.union_party(viewer.union_id)
     own_status = next((p for p in protocol.parties if p.party == own_party), None)
+    # The sealed copies the reader may open (the seal covers them all; each reader opens its own).
+    sealed = protocol.version is not None and protocol.version.documents
+    fetchable = {d.id for d in await documents.list_documents(viewer, id)} if sealed else set()
     return Template("protocols/review.html", status_code=status_code, context={
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
         "own_status": own_status, "is_union": viewer.role == "union", "outcomes": POSITION_OUTCOMES,
         "can_reopen": viewer.role in ("admin", "hr"), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
         "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
+        "fetchable": fetchable,
     })
 
 

@@ -1,20 +1,17 @@
-"""Pure rules of protocol justering: the states, the parties, who may approve for a party, what a
-reader may see of a frozen record, and the difference between two versions. No web or database
-imports."""
+"""Pure rules of protocol justering: the states, the parties, who may approve for a party, and the
+difference between two versions. No web or database imports. What a reader may see of a frozen
+record is decided by documents.record.for_reader."""
 
 from __future__ import annotations
 
 import difflib
 
-from msgspec import structs
-
-from samverkan.documents.record import ItemRef, MeetingRecord
+from samverkan.documents.record import MeetingRecord
 
 STATE_LABELS = {"draft": "Utkast", "in_review": "Under justering", "approved": "Justerat"}
 VERSION_LABELS = {"in_review": "Under justering", "approved": "Justerad", "superseded": "Ersatt av en ny version",
                   "reopened": "Öppnad igen"}
 EMPLOYER = "employer"
-REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
 
 
 def union_party(union_id: int) -> str:
@@ -52,27 +49,6 @@ def approver_error(party: str, designated_person_id: int | None, person_id: int 
         side = "arbetsgivaren" if party == EMPLOYER else "organisationen"
         return f"Bara den utsedda justeraren för {side} kan justera protokollet."
     return None
-
-
-def _redacted(item: ItemRef) -> ItemRef:
-    return ItemRef(id=item.id, number=item.number, title=REDACTED_TITLE, kind=item.kind, matter=None, text="",
-                   employer_position="", positions=[], closed_on=item.closed_on)
-
-
-def as_seen_by(record: MeetingRecord, role: str, union_id: int | None) -> MeetingRecord:
-    """The record as a reader may see it, as on the meeting page: a union sees items about the
-    matters it is a party to; a department user does not see individärenden."""
-    if role in ("admin", "hr"):
-        return record
-
-    def hidden(item: ItemRef) -> bool:
-        if item.matter is None:
-            return False
-        if role == "union":
-            return union_id not in item.matter.parties
-        return item.matter.personal_data
-
-    return structs.replace(record, items=[_redacted(i) if hidden(i) else i for i in record.items])
 
 
 def record_lines(record: MeetingRecord) -> list[str]:

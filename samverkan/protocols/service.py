@@ -107,16 +107,32 @@ def _version_out(row: dict) -> s.Version:
     )
 
 
+async def _records(meeting_id: int) -> dict[int, rec.MeetingRecord]:
+    """Every version's record, by number."""
+    rows = await ProtocolVersion.select(ProtocolVersion.number, ProtocolVersion.record).where(ProtocolVersion.meeting == meeting_id)
+    return {row["number"]: _decode(row) for row in rows}
+
+
+def _withheld_items(viewer: Viewer, records: dict[int, rec.MeetingRecord]) -> set[tuple[int, int]]:
+    """(version, item) of every item the viewer may not read in that version's record: comments and
+    proposals on them are left out, as the items are left out of the record itself."""
+    return {(number, item.id) for number, record in records.items() for item in rec.for_reader(record, viewer).items
+            if item.withheld}
+
+
 async def get_protocol(viewer: Viewer, meeting_id: int) -> s.Protocol:
     meeting = await meetings.visible_row(viewer, meeting_id)
     versions = await ProtocolVersion.select(
         *[c for c in ProtocolVersion._meta.columns if c._meta.name != "record"]
     ).where(ProtocolVersion.meeting == meeting_id).order_by(ProtocolVersion.number)
     latest = versions[-1] if versions else None
-    record = _decode(await ProtocolVersion.select(ProtocolVersion.record).where(
-        ProtocolVersion.id == latest["id"]).first()) if latest else None
-    comments = await Comment.select().where(Comment.meeting == meeting_id).order_by(Comment.id)
-    proposals = await Proposal.select().where(Proposal.meeting == meeting_id).order_by(Proposal.id)
+    records = await _records(meeting_id)
+    record = records[latest["number"]] if latest else None
+    withheld = _withheld_items(viewer, records)
+    comments = [c for c in await Comment.select().where(Comment.meeting == meeting_id).order_by(Comment.id)
+                if (c["version_number"], c["agenda_item_id"]) not in withheld]
+    proposals = [p for p in await Proposal.select().where(Proposal.meeting == meeting_id).order_by(Proposal.id)
+                 if (p["version_number"], p["agenda_item_id"]) not in withheld]
     return s.Protocol(
         meeting_id=meeting_id, state=meeting["protocol_state"],
         version=_version_out(latest) if latest else None,
@@ -138,7 +154,7 @@ async def get_version(viewer: Viewer, meeting_id: int, number: int) -> s.Version
         raise NotFound(f"Protokollet har ingen version {number}.")
     record = _decode(row)
     return s.VersionDetail(**msgspec.structs.asdict(_version_out(row)), parties=await _parties(row, record),
-                           record=rules.as_seen_by(record, viewer.role, viewer.union_id))
+                           record=rec.for_reader(record, viewer))
 
 
 async def difference(viewer: Viewer, meeting_id: int, old: int, new: int) -> list[tuple[str, str]]:
@@ -155,18 +171,25 @@ async def _due(department_id: int | None, start: dt.date) -> dt.date:
     return applied.due(start).due
 
 
-async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str) -> list[Recipient]:
+async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str, personal_data: bool = False) -> list[Recipient]:
     """Who is told for a party: its justerare's login; without one the party's users (HR on the
-    employer's side), or the union's address."""
+    employer's side), or the union's address. A copy that shows an individärende is not sent to
+    a department user (docs/access.md): HR gets the employer's copy instead."""
     union_id = None if party == rules.EMPLOYER else int(party.split(":")[1])
     person = await _designated_person(meeting["id"], party)
-    users = User.select(User.id, User.email, User.name).where(User.active == True)  # noqa: E712 (SQL)
+
+    def users(*where):
+        readers = [User.role != "department"] if personal_data else []
+        return User.select(User.id, User.email, User.name).where(User.active == True, *readers, *where)  # noqa: E712 (SQL)
+
     if person is not None:
-        found = await users.where(User.person == person)
+        found = await users(User.person == person)
     elif union_id is None:
-        found = await users.where(User.role == "hr")
+        found = await users(User.role == "hr")
     else:
-        found = await users.where(User.trade_union == union_id, User.role == "union")
+        found = await users(User.trade_union == union_id, User.role == "union")
+    if not found and personal_data and union_id is None:
+        found = await users(User.role == "hr")
     if found or union_id is None:
         return [user_recipient(u) for u in found]
     union = await TradeUnion.select(TradeUnion.email, TradeUnion.name).where(TradeUnion.id == union_id).first()
@@ -185,7 +208,7 @@ async def _notify_review(settings: Settings, meeting: dict, version_id: int, num
 
 async def _new_version(viewer: Viewer, meeting: dict, settings: Settings) -> dict:
     """Freeze the meeting as version n + 1, in review, and tell each party's justerare."""
-    _, record, department_id = await documents.meeting_record(meeting["id"], Audience("all"), settings.employer_name)
+    _, record, department_id = await documents.meeting_record(meeting["id"], settings.employer_name)
     latest = await _latest(meeting["id"])
     number = latest["number"] + 1 if latest else 1
     source = msgspec.json.encode(record)
@@ -220,16 +243,24 @@ async def submit(viewer: Viewer, meeting_id: int, settings: Settings) -> s.Proto
 # --- comments and proposals ------------------------------------------------------------------
 
 
-async def _check_item(meeting_id: int, item_id: int | None, field: str = "agenda_item_id") -> None:
-    if item_id is not None and item_id not in {i.id for i in (await meetings.get_meeting(SYSTEM, meeting_id)).agenda}:
-        raise Invalid("Punkten finns inte på mötets dagordning.", field=field)
+def _check_item(viewer: Viewer, record: rec.MeetingRecord, item_id: int | None) -> None:
+    """The item is on the version, and the viewer may read it there: one hidden from the viewer
+    answers as if it were not there (404), like everything else one may not see."""
+    if item_id is None:
+        return
+    item = next((i for i in rec.for_reader(record, viewer).items if i.id == item_id), None)
+    if item is None:
+        raise Invalid("Punkten finns inte på mötets dagordning.", field="agenda_item_id")
+    if item.withheld:
+        raise NotFound(f"Punkten {item_id} finns inte.")
 
 
 async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate) -> s.Protocol:
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
-    party = _viewer_party(viewer, [u.id for u in _decode(version).unions])
-    await _check_item(meeting_id, data.agenda_item_id)
+    record = _decode(version)
+    _check_item(viewer, record, data.agenda_item_id)
+    party = _viewer_party(viewer, [u.id for u in record.unions])
     async with engine().transaction():
         row = (await Comment.insert(Comment(
             meeting=meeting_id, version_number=version["number"], agenda_item_id=data.agenda_item_id, party=party,
@@ -244,12 +275,13 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
     """A union's justerare proposes its own position or protokollsanteckning on an item."""
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
+    record = _decode(version)
+    _check_item(viewer, record, data.agenda_item_id)
     if viewer.role != "union":
         raise Forbidden("Förslag lämnas av organisationernas justerare; arbetsgivaren ändrar protokollet direkt.",
                         field="party")
-    party = _viewer_party(viewer, [u.id for u in _decode(version).unions])
+    party = _viewer_party(viewer, [u.id for u in record.unions])
     await _check_may_act_for(viewer, meeting, party)
-    await _check_item(meeting_id, data.agenda_item_id)
     async with engine().transaction():
         row = (await Proposal.insert(Proposal(
             meeting=meeting_id, version_number=version["number"], agenda_item_id=data.agenda_item_id,
@@ -260,9 +292,10 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
     return await get_protocol(viewer, meeting_id)
 
 
-async def _pending_proposal(meeting_id: int, proposal_id: int, version: dict) -> dict:
+async def _pending_proposal(viewer: Viewer, meeting_id: int, proposal_id: int, version: dict) -> dict:
     row = await Proposal.select().where(Proposal.id == proposal_id, Proposal.meeting == meeting_id).first()
-    if row is None:
+    hidden = _withheld_items(viewer, {version["number"]: _decode(version)})
+    if row is None or (version["number"], row["agenda_item_id"]) in hidden:
         raise NotFound(f"Förslaget {proposal_id} finns inte.")
     if row["state"] != "pending" or row["version_number"] != version["number"]:
         raise Conflict("Förslaget är redan avgjort.", field="proposal")
@@ -275,7 +308,7 @@ async def decide(viewer: Viewer, meeting_id: int, proposal_id: int, accept: bool
     meeting = await meetings.visible_row(viewer, meeting_id)
     meetings.check_may_change(viewer, meeting["department"])
     version = await _current(meeting_id)
-    proposal = await _pending_proposal(meeting_id, proposal_id, version)
+    proposal = await _pending_proposal(viewer, meeting_id, proposal_id, version)
     async with engine().transaction():
         done = await Proposal.update({
             Proposal.state: "accepted" if accept else "rejected", Proposal.decided_by: viewer.user_id or None,
@@ -332,8 +365,10 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
             return  # another request locked it a moment ago
         meeting_id = version["meeting"]
         await meetings.set_protocol_state(meeting_id, "approved")
-        # The final copies, one per party, from the record that is now locked.
-        copies = [await documents.produce(SYSTEM, meeting_id, "protocol", audience, rec.Options(), settings)
+        # The final copies, one per party, from the approved record itself: a matter renamed or a
+        # person's new name since it was sent does not reach them.
+        department_id = await documents.department_of(meeting_id)
+        copies = [await documents.produce_from_record(SYSTEM, record, department_id, "protocol", audience, rec.Options(), settings)
                   for audience in [Audience("department")] + [Audience("union", u.id) for u in record.unions]]
         listed = [{"id": d.id, "audience": d.audience, "sha256": d.sha256} for d in copies]
         seal = storage.sha256((version["record_sha256"] + "".join(d.sha256 for d in copies)).encode())
@@ -347,7 +382,10 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
         meeting = await Meeting.select().where(Meeting.id == meeting_id).first()
         for document in copies:
             party = rules.EMPLOYER if document.audience == "department" else document.audience
-            plan.add(f"p:{version_id}:{party}", "protocol", await _recipients(meeting, record, party), "protocol_approved.txt",
+            # The employer's copy is whole; a union's shows an individärende only to its parties.
+            personal_data = party == rules.EMPLOYER and rec.shows_personal_data(record)
+            recipients = await _recipients(meeting, record, party, personal_data)
+            plan.add(f"p:{version_id}:{party}", "protocol", recipients, "protocol_approved.txt",
                      link=f"/moten/{meeting_id}/protokoll", document_id=document.id, title=record.title,
                      number=version["number"], filename=document.filename, url=f"{settings.base_url}/moten/{meeting_id}/protokoll")
         await plan.save()
