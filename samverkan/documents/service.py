@@ -17,7 +17,7 @@ from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine, insert_new
-from samverkan.documents import kinds, pdf, render, storage
+from samverkan.documents import kinds, pdf, render, storage, worker
 from samverkan.documents import record as rec
 from samverkan.documents import schemas as s
 from samverkan.documents.kinds import Audience
@@ -279,7 +279,7 @@ async def produce(viewer: Viewer, meeting_id: int, kind: str, audience: Audience
         created=dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM),
     )
     try:
-        data = await anyio.to_thread.run_sync(functools.partial(render.render, inputs.template, context, inputs.logo, properties))
+        data = await worker.render(inputs.template, context, inputs.logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[template_name]}».", field="kind") from None
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
@@ -309,7 +309,7 @@ async def render_record(record: rec.MeetingRecord, department_id: int | None) ->
     context = rec.context(record, "protocol", Audience("all"), rec.Options(), letterhead)
     properties = render.Properties(context["title"], record.department or record.employer, record.starts_at)
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+        return await worker.render(template, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="kind") from None
 
@@ -324,7 +324,7 @@ async def render_department_document(name: str, department_id: int, department: 
     context = {**context, "letterhead": letterhead}
     properties = render.Properties(context["title"], department, dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM))
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+        return await worker.render(template, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[name]}».", field="template") from None
 
@@ -454,7 +454,7 @@ async def check_template(name: str, content: bytes) -> None:
     if len(content) > MAX_TEMPLATE_BYTES:
         raise Invalid(f"Mallen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.", field="file")
     try:
-        await anyio.to_thread.run_sync(render.check, content, sample_context(name), default_logo())
+        await worker.check(content, sample_context(name), default_logo())
     except render.TemplateProblem as exc:
         raise Invalid(str(exc), field="file") from None
 
@@ -554,6 +554,6 @@ async def preview_sample(name: str, department_id: int | None, union_id: int | N
     context = dict(sample_context(name), letterhead=letterhead)
     properties = render.Properties(context["title"], sample.department, sample.starts_at)
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, content, context, logo, properties))
+        return await worker.render(content, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="file") from None
