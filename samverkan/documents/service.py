@@ -376,10 +376,11 @@ async def document_file(viewer: Viewer, document_id: int, settings: Settings) ->
 async def document_pdf(viewer: Viewer, document_id: int, settings: Settings) -> tuple[str, bytes]:
     """The document as PDF, made once and kept beside the Word file."""
     document, data = await document_file(viewer, document_id, settings)
-    cached = storage.find(settings.documents_dir, document.sha256, ".pdf")
+    cached = await anyio.to_thread.run_sync(storage.find, settings.documents_dir, document.sha256, ".pdf")
     if cached is None:
         cached = await anyio.to_thread.run_sync(pdf.convert, data, settings.pdf_timeout_seconds)
-        storage.put(settings.documents_dir, cached, ".pdf", digest=document.sha256)
+        # off the event loop: the file is written with fsync
+        await anyio.to_thread.run_sync(functools.partial(storage.put, settings.documents_dir, cached, ".pdf", digest=document.sha256))
     return document.filename.removesuffix(".docx") + ".pdf", cached
 
 
