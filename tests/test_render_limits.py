@@ -16,9 +16,9 @@ import zipfile
 import httpx
 import pytest
 from conftest import settings_with
-from docx import Document
 from meeting_fixtures import staff  # noqa: F401 (fixture)
 from test_browser import ADMIN, demo_server
+from word_files import docx_of as _docx
 
 from samverkan.documents import render, storage, worker
 from samverkan.documents.service import default_template
@@ -28,15 +28,6 @@ from samverkan.documents.tables import WordTemplate
 LIMIT = 3  # seconds, for these tests
 SLOW = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"  # 10^10 empty turns
 GREEDY = "{{ [title] * 900000000 }}"  # 7 GB of list
-
-
-def _docx(*paragraphs: str) -> bytes:
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _with_part(name: str, data: bytes, extra_entries: int = 0) -> bytes:

@@ -11,35 +11,16 @@ import zipfile
 
 import pytest
 from docx import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
 from meeting_fixtures import staff  # noqa: F401 (fixture)
+from word_files import docx_of as _docx
 
 from samverkan.documents import render, storage
 from samverkan.documents.tables import Document as DocumentRow
 from samverkan.documents.tables import WordTemplate
 from samverkan.meetings.tables import Meeting
 
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 HOSTILE_TITLE = 'Möte <w:fldSimple w:instr="INCLUDEPICTURE &quot;http://evil.example/x&quot;"/> om lås'
 PROPERTIES = render.Properties("t", "a", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
-
-
-def _docx(*paragraphs: str, raw: str = "", external: str = "") -> bytes:
-    """A Word file with these paragraphs, then the raw body XML, and a hyperlink to ``external``."""
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if raw:
-        document.element.body.append(parse_xml(f"<w:p {W_NS}>{raw}</w:p>"))
-    if external:
-        rel = document.part.relate_to(external, RT.HYPERLINK, is_external=True)
-        document.element.body.append(parse_xml(
-            f'<w:p {W_NS} {R_NS}><w:hyperlink r:id="{rel}"><w:r><w:t>här</w:t></w:r></w:hyperlink></w:p>'))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _complex_field(*instruction: str) -> str:

@@ -261,7 +261,7 @@ def measure(template: bytes) -> None:
     stated size, so the stated sizes bound what is read here and later."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(template))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise TemplateProblem("Filen är inte ett Word-dokument (.docx).") from None
     with archive:
         entries = archive.infolist()
@@ -289,7 +289,8 @@ _PARAGRAPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
 def _read(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
     try:
         return archive.read(entry)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, RuntimeError) as exc:
+        # RuntimeError: an encrypted entry
         raise TemplateProblem(f"Delen {entry.filename} i mallen går inte att packa upp ({exc}).") from None
 
 
