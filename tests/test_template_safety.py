@@ -38,6 +38,7 @@ REFUSED = [
     (_docx("{{ Markup(title) }}"), "«Markup» är inte tillåtet"),
     (_docx("{{ title|urlize }}"), "«urlize» är inte tillåtet"),
     (_docx("{{ {'a': title}|xmlattr }}"), "«xmlattr» är inte tillåtet"),
+    (_docx("{{ title|tojson }}"), "«tojson» är inte tillåtet"),
     (_docx("{{ title }}", raw='<w:fldSimple w:instr=\'INCLUDEPICTURE "http://evil.example/x" \\d\'><w:r><w:t>x</w:t></w:r></w:fldSimple>'),
      'fältkoden «INCLUDEPICTURE "http://evil.example/x"'),
     (_docx("{{ title }}", raw=_complex_field(" INCLUDE", 'TEXT "http://evil.example/t" ')), 'fältkoden «INCLUDETEXT "http://evil.example/t"»'),

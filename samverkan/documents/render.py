@@ -94,8 +94,9 @@ class _Environment(SandboxedEnvironment):
 
 # StrictUndefined: a misspelt variable is an error at upload, not an empty gap in a protocol.
 _ENV = _Environment(autoescape=True, undefined=StrictUndefined, finalize=_blank_none)
-# Filters whose output is not escaped: XML from them would become part of the document.
-_UNESCAPED_FILTERS = ("safe", "urlize", "xmlattr")
+# Filters whose output is not escaped for XML: markup from them would become part of the document
+# (tojson leaves double quotes as they are, enough to leave an attribute).
+_UNESCAPED_FILTERS = ("safe", "urlize", "xmlattr", "tojson")
 for _name in _UNESCAPED_FILTERS:
     del _ENV.filters[_name]
 
