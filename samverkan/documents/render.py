@@ -37,8 +37,8 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 LEFTOVER_MARKS = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 
-# What a template may hold. The defaults are far below them (9 parts of XML under 1 MB, 200
-# paragraphs); a template that needs more is a mistake or an attack.
+# What a template may hold. The defaults are far below them (18 parts, 400 kB unpacked, at most
+# 123 paragraphs); a template that needs more is a mistake or an attack.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 300
 MAX_XML_BYTES = 5 * 1024 * 1024  # one XML part, unpacked
