@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RISK_MATRIX", "LLLM LMMH LMHV MHVV",
             "The risk level of each likelihood (a row, 1–4) and consequence (a column, 1–4): "
             "L låg, M medel, H hög, V mycket hög."),
+    Setting("RENDER_WORKERS", "2", "Worker processes that fill Word templates, each filling one document at a time (1–16)."),
+    Setting("RENDER_TIMEOUT_SECONDS", "20", "How long filling one document may take before its worker is killed (1–600)."),
+    Setting("RENDER_MEMORY_MB", "512", "The address space of one worker process, in MB (256–8192)."),
 )
 
 
@@ -90,6 +93,9 @@ class Settings:
     documents_dir: Path
     pdf_timeout_seconds: int
     risk_matrix: tuple[str, ...]
+    render_workers: int
+    render_timeout_seconds: int
+    render_memory_mb: int
 
     @property
     def is_postgres(self) -> bool:
@@ -258,6 +264,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         documents_dir=_directory(env, "DOCUMENTS_DIR", data_dir / "documents"),
         pdf_timeout_seconds=_int(env, "PDF_TIMEOUT_SECONDS", 5, 600),
         risk_matrix=_risk_matrix(env),
+        render_workers=_int(env, "RENDER_WORKERS", 1, 16),
+        render_timeout_seconds=_int(env, "RENDER_TIMEOUT_SECONDS", 1, 600),
+        render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
     )
 
 

@@ -10,6 +10,7 @@ import io
 import pytest
 from docx import Document
 from meeting_fixtures import negotiation, staff  # noqa: F401 (fixtures)
+from word_files import docx_of as _docx
 
 from samverkan.documents import kinds, render
 from samverkan.documents.sample import sample_context
@@ -67,15 +68,6 @@ def test_user_text_survives_intact():
     data = render.render(default_template("protocol"), context, None, render.Properties("t", "a", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)))
     text = render.text_of(data)
     assert "Tom & Jerry <b>fet</b> \"citat\" 'apostrof' {{ inte kod }} – åäö ÅÄÖ\nrad två" in text
-
-
-def _docx(*paragraphs: str) -> bytes:
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _with_marker(name: str, marker: str) -> bytes:

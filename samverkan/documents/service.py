@@ -17,7 +17,7 @@ from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine, insert_new
-from samverkan.documents import kinds, pdf, render, storage
+from samverkan.documents import kinds, pdf, render, storage, worker
 from samverkan.documents import record as rec
 from samverkan.documents import schemas as s
 from samverkan.documents.kinds import Audience
@@ -322,7 +322,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
         created=dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM),
     )
     try:
-        data = await anyio.to_thread.run_sync(functools.partial(render.render, inputs.template, context, inputs.logo, properties))
+        data = await worker.render(inputs.template, context, inputs.logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[template_name]}».", field="kind") from None
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
@@ -352,7 +352,7 @@ async def render_record(record: rec.MeetingRecord, department_id: int | None) ->
     context = rec.context(record, "protocol", Audience("all"), rec.Options(), letterhead)
     properties = render.Properties(context["title"], record.department or record.employer, record.starts_at)
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+        return await worker.render(template, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="kind") from None
 
@@ -367,7 +367,7 @@ async def render_department_document(name: str, department_id: int, department: 
     context = {**context, "letterhead": letterhead}
     properties = render.Properties(context["title"], department, dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM))
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, template, context, logo, properties))
+        return await worker.render(template, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[name]}».", field="template") from None
 
@@ -419,10 +419,11 @@ async def document_file(viewer: Viewer, document_id: int, settings: Settings) ->
 async def document_pdf(viewer: Viewer, document_id: int, settings: Settings) -> tuple[str, bytes]:
     """The document as PDF, made once and kept beside the Word file."""
     document, data = await document_file(viewer, document_id, settings)
-    cached = storage.find(settings.documents_dir, document.sha256, ".pdf")
+    cached = await anyio.to_thread.run_sync(storage.find, settings.documents_dir, document.sha256, ".pdf")
     if cached is None:
         cached = await anyio.to_thread.run_sync(pdf.convert, data, settings.pdf_timeout_seconds)
-        storage.put(settings.documents_dir, cached, ".pdf", digest=document.sha256)
+        # off the event loop: the file is written with fsync
+        await anyio.to_thread.run_sync(functools.partial(storage.put, settings.documents_dir, cached, ".pdf", digest=document.sha256))
     return document.filename.removesuffix(".docx") + ".pdf", cached
 
 
@@ -497,7 +498,7 @@ async def check_template(name: str, content: bytes) -> None:
     if len(content) > MAX_TEMPLATE_BYTES:
         raise Invalid(f"Mallen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.", field="file")
     try:
-        await anyio.to_thread.run_sync(render.check, content, sample_context(name), default_logo())
+        await worker.check(content, sample_context(name), default_logo())
     except render.TemplateProblem as exc:
         raise Invalid(str(exc), field="file") from None
 
@@ -599,6 +600,6 @@ async def preview_sample(name: str, department_id: int | None, union_id: int | N
     context = dict(sample_context(name), letterhead=letterhead)
     properties = render.Properties(context["title"], sample.department, sample.starts_at)
     try:
-        return await anyio.to_thread.run_sync(functools.partial(render.render, content, context, logo, properties))
+        return await worker.render(content, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="file") from None
