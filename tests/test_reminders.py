@@ -255,10 +255,10 @@ async def test_health_shows_the_last_sweep_and_pages_warn_when_it_is_old(client,
     assert health["sweep_last_run"].startswith(str(dt.datetime.now(dt.timezone.utc).year))
 
     await login(client, people["hr"].email, people["hr"].password)
-    page_status._stale = (0.0, False)
+    page_status._checked = (0.0, {})
     assert "Påminnelser skickas inte" not in (await client.get("/frister")).text
     await SweepState.update({SweepState.last_finished_at: clock.now() - dt.timedelta(minutes=11)}).where(SweepState.name == "sweep")
-    page_status._stale = (0.0, False)
+    page_status._checked = (0.0, {})
     assert "Påminnelser skickas inte just nu" in (await client.get("/frister")).text
 
 
