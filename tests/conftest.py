@@ -60,7 +60,12 @@ async def separate_database(data_dir: Path, prefix: str) -> AsyncIterator[dict[s
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point the service at a throw-away database before anything imports it."""
+    """Point the service at a throw-away database before anything imports it; with
+    SAMVERKAN_TEST_SHIFT_DAYS, move the clock that many days ahead for the whole run (the servers
+    and commands the tests start inherit the variable and follow)."""
+    from samverkan import clock
+
+    clock.shift_for_tests()
     data_dir = Path(tempfile.mkdtemp(prefix="samverkan-test-"))
     _state["data_dir"] = data_dir
     os.environ["SAMVERKAN_DATA_DIR"] = str(data_dir)
@@ -90,7 +95,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"samverkan database: {'PostgreSQL ' + _state['pg'][1] if 'pg' in _state else 'SQLite'}"
+    shift = os.environ.get("SAMVERKAN_TEST_SHIFT_DAYS")
+    return f"samverkan database: {'PostgreSQL ' + _state['pg'][1] if 'pg' in _state else 'SQLite'}" + (
+        f"; clock moved {shift} days ahead" if shift else "")
 
 
 @pytest.fixture(scope="session")
