@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -262,14 +263,25 @@ class QueryCounter:
 async def smtp():
     """A real SMTP server; digests count as done whatever day the test's clock shows (also past
     midnight), so tests see reminders only."""
-    import datetime as dt
-
     from smtp_server import SmtpServer
     from samverkan.reminders.tables import SweepState
 
     await SweepState.insert(SweepState(name="sweep", digests_on=dt.date(2200, 12, 31)))
     with SmtpServer() as server:
         yield server
+
+
+FROZEN_AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)  # a Tuesday, 10:00 in Stockholm; tests were written then
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at FROZEN_AT for the test, for the service in this process too (every
+    "today" comes from samverkan.clock); move it with frozen.shift(…) or frozen.move_to(…)."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
 
 
 def settings_with(**env):
