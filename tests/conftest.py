@@ -284,6 +284,20 @@ def frozen():
         yield traveller
 
 
+def clock_env() -> dict[str, str]:
+    """For a command that a test with a frozen clock starts: the shift that puts the command's
+    clock on the test's day in Stockholm (it ticks from the real time of day)."""
+    import time
+
+    from time_machine import escape_hatch
+
+    from samverkan import clock
+
+    real = escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
+    real_today = dt.datetime.fromtimestamp(real, clock.STOCKHOLM).date()
+    return {"SAMVERKAN_TEST_SHIFT_DAYS": str((clock.today() - real_today).days)}
+
+
 def settings_with(**env):
     """The settings as the environment gives them, with these variables changed (e.g. the SMTP server's)."""
     import os

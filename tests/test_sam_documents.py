@@ -17,6 +17,8 @@ from samverkan.documents import render
 from samverkan.sam import rules
 from sam_fixtures import assessment, follow_up, safety_rep
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEPARTMENT = "Vård- och omsorgsförvaltningen"  # org's first department
 
