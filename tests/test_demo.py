@@ -9,6 +9,8 @@ import pytest
 from samverkan import clock
 from samverkan.matters.rules import KINDS
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 WORK_ENVIRONMENT = [
     "Arbetsmiljö: riskbedömningar och handlingsplaner",
     "Arbetsmiljö: tillbud och arbetsskador",
