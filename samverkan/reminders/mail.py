@@ -52,7 +52,7 @@ def build(settings: Settings, message: Outgoing) -> EmailMessage:
     email.set_content(message.body)
     if message.attachment:
         name, data = message.attachment
-        name = one_line(name, 200)
+        name = one_line(name, len(name))  # never shortened: the extension must stay
         email.add_attachment(data, maintype=DOCX[0], subtype=DOCX[1], filename=name)
         # filename* (RFC 2231) is the standard; Outlook reads only name= (RFC 2047) and else
         # shows "ATT00001" for a name with å, ä or ö.
@@ -117,10 +117,10 @@ class SmtpMailer(Mailer):
                     sent.append(m.id)
                 except smtplib.SMTPServerDisconnected as exc:
                     # The rest of the batch cannot go on this connection; they are retried.
-                    failed.update({x.id: f"frånkopplad: {exc}" for x in messages if x.id not in sent})
+                    failed.update({x.id: f"frånkopplad: {exc}" for x in messages if x.id not in sent and x.id not in failed})
                     break
-                except (OSError, smtplib.SMTPException) as exc:
-                    failed[m.id] = str(exc)
+                except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: e.g. an address smtplib cannot encode
+                    failed[m.id] = str(exc) or type(exc).__name__
         finally:
             try:
                 conn.quit()
