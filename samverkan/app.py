@@ -53,8 +53,10 @@ log = logging.getLogger(__name__)
 @get("/health", opt=PUBLIC, tags=["System"])
 async def health() -> dict[str, str | int | None]:
     """Liveness and the database: 200 when it answers, 503 when it does not. Also when a sweep
-    last finished (any instance) and how many seconds ago: alert when that grows past 600.
-    (A sweep's error can name the mail server; it is shown to administrators on /utkorg, not here.)"""
+    last finished (any instance) and how many seconds ago: alert when that grows past 600; the
+    last sweep's error (a step that failed, deadlines it could not plan) and how many messages
+    and deadlines are failing: alert when they are not null and 0. (A message's own error can
+    name the mail server; it is shown to administrators on /utkorg, not here.)"""
     from litestar.exceptions import HTTPException
 
     if not await database.ping():
@@ -65,6 +67,7 @@ async def health() -> dict[str, str | int | None]:
         "status": "ok", "database": "ok", "version": __version__,
         "sweep_last_run": finished.isoformat() if finished else None,
         "sweep_age_seconds": int((clock.now() - finished).total_seconds()) if finished else None,
+        "sweep_last_error": (last["last_error"] if last else None) or None, **await reminders.failing_counts(),
     }
 
 
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Every instance migrates at start; the lock makes the others wait, then find nothing to do.
         await database.migrate(settings)
         await database.connect(settings)
+        await reminders.record_unknown_rules()
         ticker = scheduler.start(settings) if settings.scheduler else None
         try:
             yield

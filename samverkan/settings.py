@@ -271,7 +271,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 # Variables with our prefix that are read by the test suite, not by the service.
-_IGNORED = {"SAMVERKAN_TEST_DATABASE_URL"}
+_IGNORED = {"SAMVERKAN_TEST_DATABASE_URL", "SAMVERKAN_TEST_SHIFT_DAYS"}
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

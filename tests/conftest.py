@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -60,7 +61,12 @@ async def separate_database(data_dir: Path, prefix: str) -> AsyncIterator[dict[s
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point the service at a throw-away database before anything imports it."""
+    """Point the service at a throw-away database before anything imports it; with
+    SAMVERKAN_TEST_SHIFT_DAYS, move the clock that many days ahead for the whole run (the servers
+    and commands the tests start inherit the variable and follow)."""
+    from samverkan import clock
+
+    clock.shift_for_tests()
     data_dir = Path(tempfile.mkdtemp(prefix="samverkan-test-"))
     _state["data_dir"] = data_dir
     os.environ["SAMVERKAN_DATA_DIR"] = str(data_dir)
@@ -90,7 +96,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"samverkan database: {'PostgreSQL ' + _state['pg'][1] if 'pg' in _state else 'SQLite'}"
+    shift = os.environ.get("SAMVERKAN_TEST_SHIFT_DAYS")
+    return f"samverkan database: {'PostgreSQL ' + _state['pg'][1] if 'pg' in _state else 'SQLite'}" + (
+        f"; clock moved {shift} days ahead" if shift else "")
 
 
 @pytest.fixture(scope="session")
@@ -253,14 +261,41 @@ class QueryCounter:
 
 @pytest.fixture
 async def smtp():
-    """A real SMTP server; today's digests count as done, so tests see reminders only."""
+    """A real SMTP server; digests count as done whatever day the test's clock shows (also past
+    midnight), so tests see reminders only."""
     from smtp_server import SmtpServer
-    from samverkan import clock
     from samverkan.reminders.tables import SweepState
 
-    await SweepState.insert(SweepState(name="sweep", digests_on=clock.today()))
+    await SweepState.insert(SweepState(name="sweep", digests_on=dt.date(2200, 12, 31)))
     with SmtpServer() as server:
         yield server
+
+
+FROZEN_AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)  # a Tuesday, 10:00 in Stockholm; tests were written then
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at FROZEN_AT for the test, for the service in this process too (every
+    "today" comes from samverkan.clock); move it with frozen.shift(…) or frozen.move_to(…)."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
+
+
+def clock_env() -> dict[str, str]:
+    """For a command that a test with a frozen clock starts: the shift that puts the command's
+    clock on the test's day in Stockholm (it ticks from the real time of day)."""
+    import time
+
+    from time_machine import escape_hatch
+
+    from samverkan import clock
+
+    real = escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
+    real_today = dt.datetime.fromtimestamp(real, clock.STOCKHOLM).date()
+    return {"SAMVERKAN_TEST_SHIFT_DAYS": str((clock.today() - real_today).days)}
 
 
 def settings_with(**env):

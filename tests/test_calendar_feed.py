@@ -11,9 +11,11 @@ import pytest
 from icalendar import Calendar
 
 from samverkan import clock
-from conftest import csrf, login
+from conftest import FROZEN_AT, csrf, login
 
-STARTS = dt.datetime.combine(clock.today() + dt.timedelta(days=3), dt.time(8, 0), tzinfo=dt.timezone.utc)
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
+STARTS = dt.datetime.combine(FROZEN_AT.date() + dt.timedelta(days=3), dt.time(8, 0), tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture

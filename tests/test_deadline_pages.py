@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from samverkan import clock
 from conftest import csrf, login
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 
 async def _matter(client, hr, org, request_days_ago: int, union_id: int) -> dict:

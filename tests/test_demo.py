@@ -9,6 +9,8 @@ import pytest
 from samverkan import clock
 from samverkan.matters.rules import KINDS
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 WORK_ENVIRONMENT = [
     "Arbetsmiljö: riskbedömningar och handlingsplaner",
     "Arbetsmiljö: tillbud och arbetsskador",
@@ -60,13 +62,14 @@ async def test_loading_twice_changes_nothing(client, demo):
     assert sum(len(m.events) for m in await _matters()) == events
 
 
-async def test_loading_on_a_later_day_changes_nothing(client, demo, monkeypatch):
+async def test_loading_on_a_later_day_changes_nothing(client, demo):
     """Dates are relative to the day the year was first loaded, so titles match on a later day."""
+    import time_machine
+
     from samverkan import demo as module
 
-    later = clock.today() + dt.timedelta(days=40)
-    monkeypatch.setattr(clock, "today", lambda: later)
-    assert await module.load() == demo
+    with time_machine.travel(clock.now() + dt.timedelta(days=40), tick=False):
+        assert await module.load() == demo
 
 
 async def test_every_kind_is_there(client, demo):

@@ -7,6 +7,8 @@ import pytest
 
 from samverkan import clock
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 
 @pytest.fixture
 async def hr(callers):

@@ -9,7 +9,9 @@ import socket
 import pytest
 
 from samverkan import clock
-from conftest import settings_with
+from conftest import clock_env, settings_with
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -255,10 +257,10 @@ async def test_health_shows_the_last_sweep_and_pages_warn_when_it_is_old(client,
     assert health["sweep_last_run"].startswith(str(dt.datetime.now(dt.timezone.utc).year))
 
     await login(client, people["hr"].email, people["hr"].password)
-    page_status._stale = (0.0, False)
+    page_status._checked = (0.0, {})
     assert "Påminnelser skickas inte" not in (await client.get("/frister")).text
     await SweepState.update({SweepState.last_finished_at: clock.now() - dt.timedelta(minutes=11)}).where(SweepState.name == "sweep")
-    page_status._stale = (0.0, False)
+    page_status._checked = (0.0, {})
     assert "Påminnelser skickas inte just nu" in (await client.get("/frister")).text
 
 
@@ -270,7 +272,7 @@ async def test_sweep_once_from_the_command_line_sends_what_is_due(client, caller
     people = await callers()
     await _matter_with_meeting_deadline(client, people["hr"], org, request_days_ago=12)
     result = subprocess.run([sys.executable, "-m", "samverkan", "sweep", "--once"], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, **smtp.env()})
+                            env={**os.environ, **smtp.env(), **clock_env()})
     assert result.returncode == 0, result.stderr
     assert "skickade 2, misslyckade 0" in result.stdout
     assert sorted(m["To"] for m in smtp.recorder.messages) == sorted([people["hr"].email, people["department"].email])

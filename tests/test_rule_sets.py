@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from samverkan import clock
 from conftest import csrf, login
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 
 async def _meeting_matter(client, hr, department_id, union_id, held: dt.date) -> tuple[dict, dict]:

@@ -8,7 +8,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import pytest
+
 from samverkan import clock
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 
 def _plus_months(day: dt.date, months: int) -> dt.date:

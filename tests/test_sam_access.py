@@ -13,6 +13,8 @@ import pytest
 from samverkan import clock
 from sam_fixtures import assessment, follow_up, safety_rep
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 KINDS = ("risk-assessments", "actions", "annual-follow-ups", "safety-rep-requests")
 
 

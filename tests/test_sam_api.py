@@ -10,6 +10,8 @@ import pytest
 from samverkan import clock
 from sam_fixtures import assessment, follow_up
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 
 async def _assessment(client, caller, department_id, **extra) -> dict:
     r = await client.post("/api/v1/sam/risk-assessments", json=assessment(department_id, **extra), headers=caller.headers)

@@ -4,7 +4,6 @@ has one; the same bytes for the same record; 404 for those who may not read the 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import re
@@ -17,6 +16,8 @@ from samverkan import clock
 from samverkan.documents import render
 from samverkan.sam import rules
 from sam_fixtures import assessment, follow_up, safety_rep
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEPARTMENT = "Vård- och omsorgsförvaltningen"  # org's first department
@@ -144,13 +145,13 @@ async def test_the_departments_own_letterhead_is_used_when_it_has_one(client, ca
     assert "Lunds kommun\nKommunkontoret" in header and letterhead not in header
 
 
-async def test_the_same_record_gives_the_same_bytes(client, callers, org):
+async def test_the_same_record_gives_the_same_bytes(client, callers, org, frozen):
     people = await callers()
     ra, _ = await _risk_assessment_with_plan(client, people["hr"], org.department_id)
     fu = await _follow_up(client, people["hr"], org.department_id)
     paths = (f"/api/v1/sam/risk-assessments/{ra['id']}/document", f"/api/v1/sam/annual-follow-ups/{fu['id']}/document")
     first = [(await _download(client, people["hr"], path)).content for path in paths]
-    await asyncio.sleep(2.1)  # a zip's timestamps have two seconds' resolution: a clock in the file would show
+    frozen.shift(dt.timedelta(days=1, seconds=3))  # a clock in the file would show (a zip's timestamps: two-second steps)
     second = [(await _download(client, people["department"], path)).content for path in paths]
     assert first == second
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from samverkan import clock
 from conftest import csrf, login
 from sam_fixtures import CHECKLIST, safety_rep
+
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
 
 
 def _risk_form(department_id: int, **extra) -> dict:

@@ -13,6 +13,8 @@ from samverkan import clock
 from conftest import settings_with
 from sam_fixtures import assessment
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 
 def _days_ago(n: int) -> str:
     return (clock.today() - dt.timedelta(days=n)).isoformat()

@@ -56,6 +56,8 @@ from samverkan.orgs import schemas as orgs_schemas
 from samverkan.orgs import service as orgs
 from samverkan.settings import get_settings
 
+clock.shift_for_tests()  # on the same day as the instances when the suite runs with the clock moved
+
 DEADLINES, MATTERS = int(sys.argv[1]), int(sys.argv[2])
 
 

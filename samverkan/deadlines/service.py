@@ -274,10 +274,13 @@ async def recompute_cadence(group_id: int | None) -> None:
 
 
 def _out(row: dict, today: dt.date) -> s.Deadline:
-    rule = catalogue.BY_ID[row["rule_id"]]
+    # A rule no longer in the catalogue (renamed or removed by an upgrade) is shown as such:
+    # the deadline and its date still matter, and one such row must not break every list.
+    rule = catalogue.BY_ID.get(row["rule_id"])
     state = "missed" if row["state"] == "open" and row["due"] < today else row["state"]
     return s.Deadline(
-        id=row["id"], rule=rule.id, title=rule.title, basis=rule.basis, matter_id=row["matter"], union_id=row["trade_union"],
+        id=row["id"], rule=row["rule_id"], title=rule.title if rule else f"Okänd regel ({row['rule_id']})",
+        basis=rule.basis if rule else "", matter_id=row["matter"], union_id=row["trade_union"],
         subject=row["subject"], subject_id=row["subject_id"], department_id=row["department"], label=row["label"] or None,
         link=subjects.link(row["subject"], row["subject_id"], row["matter"]),
         start=row["start"], unadjusted_due=row["unadjusted_due"], due=row["due"], reason=row["reason"] or None, state=state,

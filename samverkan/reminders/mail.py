@@ -11,10 +11,13 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime
 
 from samverkan import clock
+from samverkan.reminders.texts import SUBJECT_LENGTH, one_line
 from samverkan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,20 +35,32 @@ class Outgoing:
 
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+# A header set raw (the attachment's Content-Type below) is written as given: refolding it would
+# turn the RFC 2047 name into RFC 2231 again (and mangles this long content type).
+_POLICY = default_policy.clone(refold_source="none")
 
 
 def build(settings: Settings, message: Outgoing) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_POLICY)
     email["From"] = settings.mail_from
     email["To"] = message.to_address
-    email["Subject"] = message.subject
+    # Again here, not only when planned: a row planned before the check must not stop the batch.
+    email["Subject"] = one_line(message.subject, SUBJECT_LENGTH)
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(clock.now())
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     email.set_content(message.body)
     if message.attachment:
         name, data = message.attachment
+        name = one_line(name, len(name))  # never shortened: the extension must stay
         email.add_attachment(data, maintype=DOCX[0], subtype=DOCX[1], filename=name)
+        # filename* (RFC 2231) is the standard; Outlook reads only name= (RFC 2047) and else
+        # shows "ATT00001" for a name with å, ä or ö.
+        if not name.isascii():
+            part = email.get_payload()[-1]
+            del part["Content-Type"]
+            encoded = Header(name, "utf-8").encode(maxlinelen=70)  # encoded words, one a line
+            part.set_raw("Content-Type", f'{DOCX[0]}/{DOCX[1]};\n name="{encoded}"')
     return email
 
 
@@ -93,14 +108,19 @@ class SmtpMailer(Mailer):
         try:
             for m in messages:
                 try:
-                    conn.send_message(build(self.settings, m))
+                    email = build(self.settings, m)
+                except Exception as exc:  # noqa: BLE001 - one message that cannot be built never stops the others
+                    failed[m.id] = f"kunde inte byggas: {type(exc).__name__}: {exc}"
+                    continue
+                try:
+                    conn.send_message(email)
                     sent.append(m.id)
                 except smtplib.SMTPServerDisconnected as exc:
                     # The rest of the batch cannot go on this connection; they are retried.
-                    failed.update({x.id: f"frånkopplad: {exc}" for x in messages if x.id not in sent})
+                    failed.update({x.id: f"frånkopplad: {exc}" for x in messages if x.id not in sent and x.id not in failed})
                     break
-                except (OSError, smtplib.SMTPException) as exc:
-                    failed[m.id] = str(exc)
+                except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: e.g. an address smtplib cannot encode
+                    failed[m.id] = str(exc) or type(exc).__name__
         finally:
             try:
                 conn.quit()

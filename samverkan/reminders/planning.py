@@ -19,6 +19,8 @@ ESCALATION_WINDOW = dt.timedelta(days=14)
 # Retry delays after failed attempts; the last one repeats until MAX_ATTEMPTS.
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2), dt.timedelta(hours=6))
 MAX_ATTEMPTS = 10
+# A deadline the sweep could not plan is looked at again after 1, 2, 4, then every 7 days.
+FAILURE_BACKOFF_DAYS = (1, 2, 4, 7)
 DIGEST_HOUR = 7  # Europe/Stockholm
 
 
@@ -48,6 +50,10 @@ def stage_now(due: dt.date, today: dt.date) -> tuple[str | None, dt.date | None]
 
 def backoff(attempts: int) -> dt.timedelta:
     return BACKOFF[min(attempts, len(BACKOFF)) - 1] if attempts > 0 else dt.timedelta(0)
+
+
+def failure_backoff(failures: int) -> dt.timedelta:
+    return dt.timedelta(days=FAILURE_BACKOFF_DAYS[min(failures, len(FAILURE_BACKOFF_DAYS)) - 1])
 
 
 def message_id(key: str, domain: str) -> str:

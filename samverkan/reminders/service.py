@@ -17,7 +17,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Awaitable
 from urllib.parse import urlsplit
 
 from piccolo.columns.combination import WhereRaw
@@ -39,8 +39,8 @@ from samverkan.reminders import planning
 from samverkan.reminders import schemas as s
 from samverkan.reminders.audience import MatterFacts, Recipient, audience, user_recipient
 from samverkan.reminders.mail import Mailer, Outgoing, mailer_for
-from samverkan.reminders.tables import OutboxMessage, SweepState
-from samverkan.reminders.texts import render
+from samverkan.reminders.tables import DeadlineFailure, OutboxMessage, SweepState
+from samverkan.reminders.texts import one_line, render
 from samverkan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,9 @@ class Plan:
 
 
 def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str, Any]:
-    rule = catalogue.BY_ID[row["rule_id"]]
+    rule = catalogue.BY_ID.get(row["rule_id"])
+    if rule is None:
+        raise LookupError(f"okänd regel {row['rule_id']!r}")
     if m.id:
         # Mail is less private than the app: an individärende's title stays there.
         concerns = f"i ärende {m.diary_no}" + ("" if m.personal_data or not m.title else f" – {m.title}")
@@ -96,7 +98,7 @@ def deadline_context(row: dict, m: MatterFacts, settings: Settings) -> dict[str,
         concerns = f"för {m.diary_no}"  # a SAM item's or meeting's label
     return {
         "title": rule.title, "basis": rule.basis, "due": row["due"], "reason": row.get("reason") or "",
-        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "short": m.diary_no[:60],
+        "responsible_label": RESPONSIBLE_LABELS[row["responsible"]], "short": one_line(m.diary_no, 60),
         "concerns": concerns, "is_matter": bool(m.id), "safety_rep_request": row["rule_id"] == "AML6-6a-ANSWER",
         "link": settings.base_url + m.link,
     }
@@ -109,8 +111,13 @@ _PLAN_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_
 async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
     """Plan the stage that has come for every open deadline the sweep should look at today,
     then move each deadline's next look forward. Proportional to what is due: the index on
-    (next_reminder_on) WHERE state = 'open' finds them."""
+    (next_reminder_on) WHERE state = 'open' finds them.
+
+    One deadline that cannot be planned (its rule unknown, its text failing) never stops the
+    others: it is recorded in deadline_failure with its error and looked at again after a
+    growing delay."""
     planned = 0
+    failing = {r["deadline"] for r in await DeadlineFailure.select(DeadlineFailure.deadline)}
     while True:
         rows = await Deadline.select(*_PLAN_COLUMNS).where(
             Deadline.state == "open", Deadline.next_reminder_on <= today,
@@ -120,19 +127,62 @@ async def plan_deadline_reminders(settings: Settings, today: dt.date) -> int:
         people = await audience(rows)
         plan = Plan(settings)
         next_look: dict[int, dt.date | None] = {}
+        failures: dict[int, str] = {}
         for row in rows:
-            stage, look = planning.stage_now(row["due"], today)
-            next_look[row["id"]] = look
-            m = people.about(row)
-            d = deadline_context(row, m, settings)
-            key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
-            if stage == "overdue":
-                plan.add(key, "escalation", people.escalation(m), "escalation.txt", row["id"], m.link, d=d)
-            elif stage is not None:
-                plan.add(key, "reminder", people.responsible(m, row["responsible"], row["trade_union"]), "reminder.txt",
-                         row["id"], m.link, d=d, days_left=(row["due"] - today).days)
+            try:
+                stage, look = planning.stage_now(row["due"], today)
+                m = people.about(row)
+                d = deadline_context(row, m, settings)
+                key = f"r:{row['id']}:{stage}:{row['due'].isoformat()}"
+                if stage == "overdue":
+                    plan.add(key, "escalation", people.escalation(m), "escalation.txt", row["id"], m.link, d=d)
+                elif stage is not None:
+                    plan.add(key, "reminder", people.responsible(m, row["responsible"], row["trade_union"]), "reminder.txt",
+                             row["id"], m.link, d=d, days_left=(row["due"] - today).days)
+                next_look[row["id"]] = look
+            except Exception as exc:  # noqa: BLE001 - recorded per deadline, below
+                failures[row["id"]] = f"{type(exc).__name__}: {exc}"
         planned += await plan.save()
+        next_look.update(await _record_failures(failures, today))
+        if recovered := [i for i in next_look if i in failing and i not in failures]:
+            await DeadlineFailure.delete().where(ids_in(DeadlineFailure.deadline, recovered))
         await update_each(Deadline.next_reminder_on, next_look)
+
+
+async def _record_failures(failures: dict[int, str], today: dt.date) -> dict[int, dt.date]:
+    """Each failing deadline's error and count of failures; returns when to look at each again."""
+    if not failures:
+        return {}
+    ids = list(failures)
+    before = {r["deadline"]: r["attempts"] for r in await DeadlineFailure.select(
+        DeadlineFailure.deadline, DeadlineFailure.attempts).where(ids_in(DeadlineFailure.deadline, ids))}
+    again: dict[int, dt.date] = {}
+    for deadline_id, error in failures.items():
+        attempts = before.get(deadline_id, 0) + 1
+        if deadline_id in before:
+            await DeadlineFailure.update({DeadlineFailure.error: error[:2000], DeadlineFailure.attempts: attempts,
+                                          DeadlineFailure.failed_at: clock.now()}).where(DeadlineFailure.deadline == deadline_id)
+        else:
+            await DeadlineFailure.insert(DeadlineFailure(deadline=deadline_id, error=error[:2000], attempts=attempts,
+                                                         failed_at=clock.now())).on_conflict(action="DO NOTHING")
+        again[deadline_id] = today + planning.failure_backoff(attempts)
+        log.error("frist %s kunde inte planeras (gång %s): %s", deadline_id, attempts, error)
+    return again
+
+
+async def record_unknown_rules() -> int:
+    """At start: open deadlines whose rule is not in the catalogue (a rule renamed or removed by
+    an upgrade) are logged and recorded as failing, so /health and the administrators see them
+    at once, not only when the sweep reaches them. Returns how many."""
+    unknown = [r["rule_id"] for r in await Deadline.select(Deadline.rule_id).distinct() if r["rule_id"] not in catalogue.BY_ID]
+    if not unknown:
+        return 0
+    rows = await Deadline.select(Deadline.id, Deadline.rule_id).where(Deadline.rule_id.is_in(unknown), Deadline.state == "open")
+    for r in rows:
+        await DeadlineFailure.insert(DeadlineFailure(deadline=r["id"], error=f"okänd regel {r['rule_id']!r}",
+                                                     failed_at=clock.now())).on_conflict(action="DO NOTHING")
+    log.error("frister med regler som inte finns i katalogen: %s (%s öppna)", ", ".join(sorted(unknown)), len(rows))
+    return len(rows)
 
 
 async def plan_digests(settings: Settings, now: dt.datetime) -> int:
@@ -158,7 +208,7 @@ async def plan_digests(settings: Settings, now: dt.datetime) -> int:
     diary = {m["id"]: m["diary_no"] for m in await Matter.select(Matter.id, Matter.diary_no).where(ids_in(Matter.id, matter_ids))}
 
     def item(d) -> dict[str, Any]:
-        short = diary[d.matter_id] if d.matter_id else (d.label or "")[:60]
+        short = one_line(diary[d.matter_id] if d.matter_id else d.label or "", 60)
         return {"due": d.due, "title": d.title, "short": short, "link": settings.base_url + d.link}
 
     plan = Plan(settings)
@@ -236,12 +286,36 @@ async def _still_wanted(batch: list[dict]) -> set[int]:
     return {m["id"] for m in batch if m["kind"] not in ("reminder", "escalation") or m["deadline"] in open_ids}
 
 
-async def _attachments(settings: Settings, document_ids: list[int]) -> dict[int, tuple[str, bytes]]:
-    """The Word files to send along (a justerat protocol's copy), read and checked by hash."""
+async def _attachments(settings: Settings, document_ids: list[int]) -> dict[int, tuple[str, bytes] | str]:
+    """The Word files to send along (a justerat protocol's copy), read and checked by hash; a
+    file that cannot be read is its error instead, which fails the messages that carry it only."""
     if not document_ids:
         return {}
-    rows = await Document.select(Document.id, Document.filename, Document.sha256).where(Document.id.is_in(document_ids))
-    return {r["id"]: (r["filename"], storage.get(settings.documents_dir, r["sha256"])) for r in rows}
+    files: dict[int, tuple[str, bytes] | str] = {}
+    for r in await Document.select(Document.id, Document.filename, Document.sha256).where(Document.id.is_in(document_ids)):
+        try:
+            files[r["id"]] = (r["filename"], storage.get(settings.documents_dir, r["sha256"]))
+        except Exception as exc:  # noqa: BLE001 - one message's error, below
+            files[r["id"]] = f"bilagan {r['filename']}: {type(exc).__name__}: {exc}"
+    return files
+
+
+async def _send(mailer: Mailer, batch: list[dict], files: dict[int, tuple[str, bytes] | str]) -> tuple[list[int], dict[int, str]]:
+    """Send what can be sent; every message that cannot, whatever the reason, fails alone."""
+    failed: dict[int, str] = {}
+    outgoing: list[Outgoing] = []
+    for m in batch:
+        file = files.get(m["attachment"]) if m["attachment"] else None
+        if isinstance(file, str):
+            failed[m["id"]] = file
+        else:
+            outgoing.append(Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], file))
+    try:
+        sent, not_sent = await mailer.send(outgoing) if outgoing else ([], {})
+    except Exception as exc:  # noqa: BLE001 - a mailer that breaks fails its messages, which are retried later
+        log.exception("utskicket misslyckades")
+        sent, not_sent = [], {o.id: f"{type(exc).__name__}: {exc}" for o in outgoing}
+    return sent, failed | not_sent
 
 
 async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple[int, int]:
@@ -255,10 +329,9 @@ async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple
         if cancelled:
             await OutboxMessage.update({OutboxMessage.state: "cancelled", OutboxMessage.lease_until: None}).where(
                 _still_ours(cancelled))
-        files = await _attachments(settings, [m["attachment"] for m in batch if m["id"] in wanted and m["attachment"]])
-        outgoing = [Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], files.get(m["attachment"]))
-                    for m in batch if m["id"] in wanted]
-        sent, failed = await mailer.send(outgoing) if outgoing else ([], {})
+        batch = [m for m in batch if m["id"] in wanted]
+        files = await _attachments(settings, [m["attachment"] for m in batch if m["attachment"]])
+        sent, failed = await _send(mailer, batch, files)
         if sent:
             await OutboxMessage.update({
                 OutboxMessage.state: "sent", OutboxMessage.sent_at: clock.now(), OutboxMessage.lease_until: None,
@@ -291,24 +364,52 @@ class SweepResult:
 
 
 async def sweep(settings: Settings, mailer: Mailer | None = None, now: dt.datetime | None = None) -> SweepResult:
+    """Plan, then send. Each step runs even when one before it failed (mail already planned is
+    still sent); the errors are recorded in sweep_state.last_error, with the deadlines that could
+    not be planned, and the first step's exception is raised at the end."""
     now = now or clock.now()
     today = now.astimezone(clock.STOCKHOLM).date()
     await SweepState.insert(SweepState(name="sweep")).on_conflict(action="DO NOTHING")
     await SweepState.update({SweepState.last_started_at: clock.now()}).where(SweepState.name == "sweep")
-    try:
-        planned = await plan_deadline_reminders(settings, today)
-        digests = await plan_digests(settings, now)
-        # What was planned just now is due too (now was taken before planning).
-        sent, failed = await deliver(settings, mailer or mailer_for(settings), max(now, clock.now()))
-    except Exception as exc:
-        await SweepState.update({SweepState.last_error: f"{type(exc).__name__}: {exc}"[:2000]}).where(SweepState.name == "sweep")
-        raise
-    await SweepState.update({SweepState.last_finished_at: clock.now(), SweepState.last_error: ""}).where(SweepState.name == "sweep")
+    raised: list[Exception] = []
+    errors: list[str] = []
+
+    async def step(name: str, work: Awaitable[Any], nothing: Any) -> Any:
+        try:
+            return await work
+        except Exception as exc:  # noqa: BLE001 - recorded and raised below, after the other steps ran
+            log.exception("svepet: %s misslyckades", name)
+            raised.append(exc)
+            errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            return nothing
+
+    planned = await step("planering", plan_deadline_reminders(settings, today), 0)
+    digests = await step("sammanfattningar", plan_digests(settings, now), 0)
+    # What was planned just now is due too (now was taken before planning).
+    sent, failed = await step("utskick", deliver(settings, mailer or mailer_for(settings), max(now, clock.now())), (0, 0))
+    failing = await DeadlineFailure.select(DeadlineFailure.deadline, DeadlineFailure.error).order_by(
+        DeadlineFailure.failed_at, ascending=False).limit(1)
+    if failing:
+        count = await DeadlineFailure.count()
+        errors.append(f"{count} frist(er) kunde inte planeras, senast frist {failing[0]['deadline']}: {failing[0]['error']}")
+    done = {SweepState.last_error: "; ".join(errors)[:2000]}
+    if not raised:  # a step that failed as a whole leaves the sweep unfinished: the pages warn after ten minutes
+        done[SweepState.last_finished_at] = clock.now()
+    await SweepState.update(done).where(SweepState.name == "sweep")
+    if raised:
+        raise raised[0]
     return SweepResult(planned, digests, sent, failed)
 
 
 async def last_sweep() -> dict | None:
     return await SweepState.select(SweepState.last_finished_at, SweepState.last_error).where(SweepState.name == "sweep").first()
+
+
+async def failing_counts() -> dict[str, int]:
+    """Messages that failed at least once and are not sent yet, and deadlines the sweep could not plan."""
+    outbox_failing = await OutboxMessage.count().where(
+        WhereRaw("state = 'failed'") | (WhereRaw("state = 'pending'") & (OutboxMessage.attempts > 0)))
+    return {"outbox_failing": outbox_failing, "deadlines_failing": await DeadlineFailure.count()}
 
 
 # --- reading: notifications for their user, the outbox for administrators ----------------

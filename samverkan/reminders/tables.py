@@ -46,3 +46,15 @@ class SweepState(Table, tablename="sweep_state"):
     last_finished_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
     digests_on = Date(null=True, default=None)
+
+
+class DeadlineFailure(Table, tablename="deadline_failure"):
+    """A deadline the sweep could not plan reminders for (e.g. its rule is not in the catalogue):
+    the error, how often it failed, and when last. It is retried with a growing delay; the row
+    goes once the deadline is planned again, and until then /health and the administrators'
+    warning count it."""
+
+    deadline = ForeignKey(Deadline, null=False, unique=True, on_delete=OnDelete.cascade)
+    error = Text(default="")
+    attempts = Integer(default=0)
+    failed_at = Timestamptz(default=TimestamptzNow())

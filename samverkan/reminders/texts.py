@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -13,6 +15,30 @@ from samverkan.paths import templates_dir
 
 def _long_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
+
+
+SUBJECT_LENGTH = 160  # characters; a mail client shows about the first 60 anyway
+_BREAKS = re.compile(r"\s+")
+
+
+def _unfit(c: str) -> bool:
+    # Control characters, line and paragraph separators, lone surrogates, and noncharacters.
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") or 0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE
+
+
+def one_line(text: str, limit: int) -> str:
+    """Text fit for a mail header: control characters (CR and LF among them, which would end the
+    header or make the mail library refuse it) become spaces, runs of spaces one; longer than
+    `limit`, it is cut after the last whole word that fits and ends with "…"."""
+    text = _BREAKS.sub(" ", "".join(" " if _unfit(c) else c for c in text)).strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]  # room for the "…"
+    if not text[limit - 1].isspace():
+        word_start = head.rfind(" ")
+        if word_start > limit // 2:  # a word longer than half the room is cut inside rather than dropped
+            head = head[:word_start]
+    return head.rstrip(" ,;:–-") + "…"
 
 
 _texts: Environment | None = None
@@ -28,4 +54,4 @@ def render(template: str, **context: Any) -> tuple[str, str]:
                              undefined=StrictUndefined, keep_trailing_newline=True)
         _texts.filters["long_date"] = _long_date
     subject, _, body = _texts.get_template(template).render(**context).partition("\n")
-    return subject.strip()[:300], body
+    return one_line(subject, SUBJECT_LENGTH), body

@@ -1,6 +1,7 @@
 """What every page's header shows besides the page itself: the signed-in user's unread
 notifications, and a warning when no sweep has finished for ten minutes (reminders would then
-be silently late, which must never go unnoticed)."""
+be silently late, which must never go unnoticed); administrators are also warned of the last
+sweep's error and of messages and deadlines that keep failing."""
 
 from __future__ import annotations
 
@@ -12,17 +13,20 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from samverkan.reminders import service as reminders
 
-_STALE_CHECK_SECONDS = 30  # the sweep record is read at most this often per instance
-_stale: tuple[float, bool] = (0.0, False)
+_CHECK_SECONDS = 30  # the sweep record is read at most this often per instance
+_checked: tuple[float, dict] = (0.0, {})
 
 
-async def _sweep_is_stale() -> bool:
-    global _stale
-    checked, stale = _stale
-    if time.monotonic() - checked > _STALE_CHECK_SECONDS:
-        stale = await reminders.sweep_is_stale()
-        _stale = (time.monotonic(), stale)
-    return stale
+async def _sweep_status() -> dict:
+    """Whether the sweep is stale, its last error and the failing counts, cached for a while."""
+    global _checked
+    checked, status = _checked
+    if time.monotonic() - checked > _CHECK_SECONDS:
+        last = await reminders.last_sweep()
+        status = {"sweep_stale": await reminders.sweep_is_stale(), "sweep_error": (last or {}).get("last_error") or "",
+                  **await reminders.failing_counts()}
+        _checked = (time.monotonic(), status)
+    return status
 
 
 _NOT_PAGES = re.compile(r"^/(static|api|calendar)/|^/health$|^/schema")
@@ -38,5 +42,9 @@ class PageStatusMiddleware(ASGIMiddleware):
         # A boosted link (hx-boost) gets a whole page with its header; other htmx requests get fragments.
         is_full_page = scope.get("method") == "GET" and (b"hx-request" not in headers or b"hx-boosted" in headers)
         if viewer is not None and is_full_page:
-            scope["page_status"] = {"unread": await reminders.unread_count(viewer), "sweep_stale": await _sweep_is_stale()}
+            status = await _sweep_status()
+            scope["page_status"] = {"unread": await reminders.unread_count(viewer), "sweep_stale": status["sweep_stale"],
+                                    # The errors can name a mail server or a deadline: administrators only.
+                                    **({k: status[k] for k in ("sweep_error", "outbox_failing", "deadlines_failing")}
+                                       if viewer.role == "admin" else {})}
         await next_app(scope, receive, send)
