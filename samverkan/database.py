@@ -17,7 +17,6 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
@@ -25,6 +24,7 @@ from piccolo.table import Table
 
 from samverkan.errors import Conflict
 from samverkan.settings import Settings
+from samverkan.sqlite_engine import PooledSQLiteEngine
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def make_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": settings.database_url})
     # A generous busy timeout: SQLite serialises writers, and a request should wait, not fail.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 def engine() -> Engine:
@@ -88,9 +88,6 @@ async def migrate(settings: Settings) -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     async with _migration_lock(settings):
-        if not settings.is_postgres:
-            # WAL lets readers continue while one request writes.
-            await engine().run_ddl("PRAGMA journal_mode=WAL")
         out = io.StringIO()
         with contextlib.redirect_stdout(out):  # Piccolo prints progress; keep it in the log
             result = await run_forwards(app_name="all")
@@ -105,8 +102,11 @@ async def connect(settings: Settings) -> None:
 
 
 async def disconnect(settings: Settings) -> None:
-    if settings.is_postgres and settings.db_pool_size:
-        await engine().close_connection_pool()
+    if settings.is_postgres:
+        if settings.db_pool_size:
+            await engine().close_connection_pool()
+    else:
+        await engine().close()
 
 
 async def ping() -> bool:
