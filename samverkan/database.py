@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import io
 import logging
+import socket
 import sqlite3
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -116,6 +117,26 @@ async def ping() -> bool:
         log.exception("database ping failed")
         return False
     return True
+
+
+# What a query raises when the database cannot be reached or cannot work right now, as opposed to
+# a fault in the query or the data: the server stopped, restarting or out of connections, the
+# network gone, the SQLite file unopenable, its disk failing or full, its writer busy too long.
+_UNREACHABLE_POSTGRES = (
+    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError,
+)
+_UNREACHABLE_SQLITE = ("unable to open database", "disk I/O error", "database or disk is full", "database is locked")
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    if isinstance(exc, (ConnectionError, socket.gaierror, *_UNREACHABLE_POSTGRES)):
+        return True
+    if isinstance(exc, OSError) and "Connect call failed" in str(exc):  # asyncpg tried several addresses
+        return True
+    if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):  # a pooled connection the server dropped
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(_UNREACHABLE_SQLITE)
 
 
 def _is_unique_violation(exc: BaseException) -> bool:
