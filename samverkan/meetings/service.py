@@ -508,6 +508,9 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
     await _check_matter(viewer, data.matter_id)
     _check_positions(data.positions, (await _union_ids([meeting_id]))[meeting_id])
     async with engine().transaction():
+        # The meeting's row first: on PostgreSQL its lock makes two additions to one meeting take
+        # turns, so the second counts the first's item and takes the next number.
+        await _bump(meeting_id)
         last = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
         row = AgendaItem(
             meeting=meeting_id, number=last + 1, title=data.title.strip(), kind=data.kind, matter=data.matter_id,
@@ -517,7 +520,6 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
         await _write_positions(row.id, data.positions)
         if data.number is not None:
             await _move(meeting_id, row.id, data.number)
-        await _bump(meeting_id)
         added = await _item(meeting_id, row.id)
         await audit.record(viewer, "create", "agenda_item", row.id, after=added)
     return added
