@@ -28,7 +28,7 @@ _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 # passing trouble, not a fault in the request: 503 and when to try again, never "Internt fel".
 _RETRY_AFTER_SECONDS = "5"
 _UNREACHABLE_API = "Databasen kan inte nås just nu. Försök igen om en stund."
-_UNREACHABLE_PAGE = "Tjänsten kan inte nå databasen just nu. Försök igen om en stund; det du skrev har inte sparats."
+_UNREACHABLE_PAGE = "Tjänsten kan inte nå databasen just nu. Försök igen om en stund."
 
 
 def _log_unreachable(request: Request[Any, Any, Any], exc: Exception) -> None:
