@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import os
 import queue
 import sqlite3
 import threading
@@ -55,15 +56,31 @@ class _Connection:
 
     def __init__(self, open_db: Callable[[], sqlite3.Connection], name: str) -> None:
         self._open_db = open_db
+        self._name = name
         self._db: sqlite3.Connection | None = None
         self.pending = 0  # jobs queued or running; approximate (no lock), to pick a reader
+        self._started_in: int | None = None  # the process whose thread serves the queue
+        self._starting = threading.Lock()
         # (job, done); job None closes the connection (without opening it first).
         self._jobs: queue.SimpleQueue[tuple[Job | None, Callable[[Any, BaseException | None], None]]] = queue.SimpleQueue()
-        threading.Thread(target=self._work, name=name, daemon=True).start()
 
-    def _work(self) -> None:
+    def _submit(self, job: Job | None, done: Callable[[Any, BaseException | None], None]) -> None:
+        # The thread starts with the first job, and again in a child process after a fork (a
+        # server that imports the app before forking its workers), which inherits no threads
+        # and must not use a connection its parent opened.
+        if self._started_in != os.getpid():
+            with self._starting:
+                if self._started_in != os.getpid():
+                    self._db = None
+                    self._jobs = queue.SimpleQueue()
+                    threading.Thread(target=self._work, args=(self._jobs,), name=self._name, daemon=True).start()
+                    self._started_in = os.getpid()
+        self.pending += 1
+        self._jobs.put((job, done))
+
+    def _work(self, jobs: queue.SimpleQueue) -> None:
         while True:
-            job, done = self._jobs.get()
+            job, done = jobs.get()
             result, error = None, None
             try:
                 if job is None:
@@ -87,8 +104,7 @@ class _Connection:
             except RuntimeError:  # the caller's loop has closed meanwhile
                 pass
 
-        self.pending += 1
-        self._jobs.put((job, done))
+        self._submit(job, done)
         return await future
 
     async def execute(self, sql: str, args: Any = ()) -> list[dict]:
@@ -105,8 +121,10 @@ class _Connection:
 
     def close_and_wait(self, timeout: float) -> None:
         """For interpreter exit, when no event loop may be left."""
+        if self._started_in != os.getpid():
+            return  # never used in this process: nothing to close
         finished = threading.Event()
-        self._jobs.put((None, lambda *_: finished.set()))
+        self._submit(None, lambda *_: finished.set())
         finished.wait(timeout)
 
 
