@@ -11,13 +11,13 @@ import contextlib
 import fcntl
 import io
 import logging
+import socket
 import sqlite3
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
@@ -25,6 +25,7 @@ from piccolo.table import Table
 
 from samverkan.errors import Conflict
 from samverkan.settings import Settings
+from samverkan.sqlite_engine import PooledSQLiteEngine
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def make_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": settings.database_url})
     # A generous busy timeout: SQLite serialises writers, and a request should wait, not fail.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 def engine() -> Engine:
@@ -88,9 +89,6 @@ async def migrate(settings: Settings) -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     async with _migration_lock(settings):
-        if not settings.is_postgres:
-            # WAL lets readers continue while one request writes.
-            await engine().run_ddl("PRAGMA journal_mode=WAL")
         out = io.StringIO()
         with contextlib.redirect_stdout(out):  # Piccolo prints progress; keep it in the log
             result = await run_forwards(app_name="all")
@@ -105,8 +103,11 @@ async def connect(settings: Settings) -> None:
 
 
 async def disconnect(settings: Settings) -> None:
-    if settings.is_postgres and settings.db_pool_size:
-        await engine().close_connection_pool()
+    if settings.is_postgres:
+        if settings.db_pool_size:
+            await engine().close_connection_pool()
+    else:
+        await engine().close()
 
 
 async def ping() -> bool:
@@ -116,6 +117,26 @@ async def ping() -> bool:
         log.exception("database ping failed")
         return False
     return True
+
+
+# What a query raises when the database cannot be reached or cannot work right now, as opposed to
+# a fault in the query or the data: the server stopped, restarting or out of connections, the
+# network gone, the SQLite file unopenable, its disk failing or full, its writer busy too long.
+_UNREACHABLE_POSTGRES = (
+    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError,
+)
+_UNREACHABLE_SQLITE = ("unable to open database", "disk I/O error", "database or disk is full", "database is locked")
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    if isinstance(exc, (ConnectionError, socket.gaierror, *_UNREACHABLE_POSTGRES)):
+        return True
+    if isinstance(exc, OSError) and "Connect call failed" in str(exc):  # asyncpg tried several addresses
+        return True
+    if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):  # a pooled connection the server dropped
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and str(exc).startswith(_UNREACHABLE_SQLITE)
 
 
 def _is_unique_violation(exc: BaseException) -> bool:

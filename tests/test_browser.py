@@ -102,9 +102,10 @@ async def server() -> AsyncIterator[Server]:
 
 
 @contextlib.asynccontextmanager
-async def demo_server(name: str, **env_changes: str | None) -> AsyncIterator[Server]:
-    """``samverkan serve --demo`` on a free port with a database nobody else uses; the server's
-    ``env`` is kept so that the CLI can reach the same database. A change of None removes the variable."""
+async def demo_server(name: str, demo: bool = True, **env_changes: str | None) -> AsyncIterator[Server]:
+    """``samverkan serve --demo`` (or without ``--demo``: an empty database) on a free port with a
+    database nobody else uses; the server's ``env`` is kept so that the CLI can reach the same
+    database. A change of None removes the variable."""
     workdir = Path(tempfile.mkdtemp(prefix=name.replace("_", "-") + "-"))
     try:
         async with separate_database(workdir, name) as env:
@@ -115,7 +116,7 @@ async def demo_server(name: str, **env_changes: str | None) -> AsyncIterator[Ser
                     env.pop(key, None)
                 else:
                     env[key] = value
-            async with _serve(env, workdir) as running:
+            async with _serve(env, workdir, demo) as running:
                 running.env = env
                 yield running
     finally:
@@ -123,14 +124,14 @@ async def demo_server(name: str, **env_changes: str | None) -> AsyncIterator[Ser
 
 
 @contextlib.asynccontextmanager
-async def _serve(env: dict[str, str], workdir: Path) -> AsyncIterator[Server]:
+async def _serve(env: dict[str, str], workdir: Path, demo: bool) -> AsyncIterator[Server]:
     port = _free_port()
     log = workdir / "server.log"
     process = None
     try:
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "samverkan", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "samverkan", "serve", *(["--demo"] if demo else []), "--host", "127.0.0.1", "--port", str(port)],
                 env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         running = Server(f"http://127.0.0.1:{port}", process, log)

@@ -549,6 +549,8 @@ async def add_item(viewer: Viewer, meeting_id: int, data: s.AgendaItemCreate) ->
     await _check_matter(viewer, data.matter_id)
     _check_positions(data.positions, (await _union_ids([meeting_id]))[meeting_id])
     async with engine().transaction():
+        # The meeting's row first (a conditional UPDATE): on PostgreSQL its lock makes two
+        # additions to one meeting take turns, so the second counts the first's item.
         await _lock_draft(meeting_id, open_only=True)
         last = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
         row = AgendaItem(

@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from samverkan.database import is_unreachable
 from samverkan.errors import ServiceError
 from samverkan.values import explain
 
@@ -23,6 +24,16 @@ _AT = re.compile(r" - at `\$\.?([A-Za-z_][A-Za-z0-9_]*)?[^`]*`$")
 _FIELD_IN_MESSAGE = re.compile(r"(?:field|unknown field) `([A-Za-z_][A-Za-z0-9_]*)`")
 # Litestar's words for an absent parameter: "Missing required query parameter 'from' for path …".
 _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+
+# The database away (stopped, restarting, out of connections, its disk failing) is the service's
+# passing trouble, not a fault in the request: 503 and when to try again, never "Internt fel".
+_RETRY_AFTER_SECONDS = "5"
+_UNREACHABLE_API = "Databasen kan inte nås just nu. Försök igen om en stund."
+_UNREACHABLE_PAGE = "Tjänsten kan inte nå databasen just nu. Försök igen om en stund."
+
+
+def _log_unreachable(request: Request[Any, Any, Any], exc: Exception) -> None:
+    log.warning("database unreachable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
 
 
 def field_of(message: str) -> str | None:
@@ -68,6 +79,10 @@ def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]
             headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(exc, RecursionError):  # JSON nested deeper than the decoder goes
         status, detail = 400, "The JSON body is nested too deeply."
+    elif is_unreachable(exc):
+        _log_unreachable(request, exc)
+        status, detail = 503, _UNREACHABLE_API
+        headers["Retry-After"] = _RETRY_AFTER_SECONDS
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internt fel. Det är loggat."
@@ -92,6 +107,10 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
                   405: "Sidan kan inte nås på det sättet."}.get(status, exc.detail)
         if status == 403 and "csrf" in str(exc.detail).lower():
             detail = "Formuläret hade gått ut. Ladda om sidan och försök igen."
+    elif is_unreachable(exc):
+        _log_unreachable(request, exc)
+        return Template("error.html", context={"status": 503, "detail": _UNREACHABLE_PAGE}, status_code=503,
+                        headers={"Retry-After": _RETRY_AFTER_SECONDS})
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Något gick fel hos oss. Felet är loggat."
