@@ -43,7 +43,7 @@ from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.csrf import CsrfMiddleware
 from samverkan.web.errors import handle_error
-from samverkan.web.hardening import HardeningMiddleware
+from samverkan.web.hardening import HardeningMiddleware, protective_headers
 from samverkan.web.page_status import PageStatusMiddleware
 from samverkan.web.templating import template_config
 
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # CSRF after authentication: the token is bound to the session cookie (web/csrf.py).
         middleware=[HardeningMiddleware(settings), AuthenticationMiddleware(), CsrfMiddleware(settings), PageStatusMiddleware()],
         exception_handlers={Exception: handle_error},
+        before_send=[protective_headers(settings)],
         template_config=template_config(settings),
         openapi_config=OpenAPIConfig(
             title="samverkan",

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from conftest import csrf, login
+from samverkan.web.hardening import CSP
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ async def test_protective_headers(client, make_caller):
     await login(client, hr.email, hr.password)
     page = await client.get("/konto")
     assert page.headers["x-frame-options"] == "DENY"
-    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert page.headers["content-security-policy"] == CSP
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["cache-control"] == "no-store"
     static = await client.get("/static/app.css")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Awaitable, Callable
 
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -94,7 +95,6 @@ def _forwarded(scope: Scope, proxies: tuple[Network, ...]) -> None:
 class HardeningMiddleware(ASGIMiddleware):
     def __init__(self, settings: Settings) -> None:
         self.proxies = settings.trusted_proxies
-        self.headers = _HEADERS + ([(b"strict-transport-security", HSTS.encode())] if settings.cookie_secure else [])
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         _forwarded(scope, self.proxies)
@@ -108,21 +108,26 @@ class HardeningMiddleware(ASGIMiddleware):
             if _nul_in_body(body, content_type):
                 raise Invalid(NUL_MESSAGE)
             receive = _replay(body, receive)
-        page = not scope["path"].startswith(("/static/", "/api/", "/schema"))
-        csp = (_SCHEMA_CSP if scope["path"].startswith("/schema") else CSP).encode()
+        await next_app(scope, receive, send)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in [*self.headers, (b"content-security-policy", csp)] if k not in present]
-                if page and b"cache-control" not in present:
-                    headers.append((b"cache-control", b"no-store"))
-                message = {**message, "headers": headers}
-            await send(message)
 
-        await next_app(scope, receive, send_with_headers)
+def protective_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A before-send hook, so that every answer has them, also a 404 or 405 from the router."""
+    common = _HEADERS + ([(b"strict-transport-security", HSTS.encode())] if settings.cookie_secure else [])
 
+    async def add(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        path = scope.get("path", "")
+        csp = (_SCHEMA_CSP if path.startswith("/schema") else CSP).encode()
+        headers = list(message.get("headers", []))
+        present = {k.lower() for k, _ in headers}
+        headers += [(k, v) for k, v in [*common, (b"content-security-policy", csp)] if k not in present]
+        if not path.startswith(("/static/", "/api/", "/schema")) and b"cache-control" not in present:
+            headers.append((b"cache-control", b"no-store"))
+        message["headers"] = headers
+
+    return add
 
 async def _read_body(receive: Receive) -> bytes:
     chunks = []
