@@ -117,11 +117,10 @@ async def test_union_without_notice_address_from_the_page(client, make_caller):
 async def test_saving_a_form_keeps_links_to_inactive_records(client, make_caller, org):
     from samverkan.orgs import schemas as s
     from samverkan.orgs import service
-    from samverkan.orgs.tables import TradeUnion
 
     group = await service.create_group(s.GroupCreate(name="FSG", level="department", department_id=org.department_id,
                                                      union_ids=[org.union_id, org.other_union_id]))
-    await service.deactivate(TradeUnion, org.other_union_id)
+    await service.deactivate("union", org.other_union_id)
     hr = await make_caller("hr")
     await login(client, hr.email, hr.password)
     form = await client.get(f"/samverkansgrupper/{group.id}")

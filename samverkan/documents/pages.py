@@ -17,7 +17,6 @@ from samverkan.documents.render import DOCX_MEDIA_TYPE
 from samverkan.errors import Invalid, ServiceError
 from samverkan.meetings.schemas import Meeting
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 from samverkan.web.params import RecordId
 
@@ -35,7 +34,7 @@ def _audience_label(audience: str, unions: dict[int, str]) -> str:
 async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
     """What the meeting page shows of documents."""
     viewer = request.user
-    unions = dict(await orgs.choices(TradeUnion))
+    unions = dict(await orgs.choices("union"))
     union_view = viewer.role not in service.STAFF
     if union_view:
         audiences = [(f"union:{viewer.union_id}", _audience_label(f"union:{viewer.union_id}", unions))] \
@@ -89,7 +88,7 @@ async def create_document(request: Request, id: RecordId) -> Template | Redirect
 
 async def _preview_page(request: Request, id: int, message: str | None = None, status_code: int = 200) -> Template:
     document, body = await service.document_file(request.user, id, request.app.state.settings)
-    unions = dict(await orgs.choices(TradeUnion))
+    unions = dict(await orgs.choices("union"))
     return Template("documents/preview.html", status_code=status_code, context={
         "document": document, "kind_label": kinds.KINDS[document.kind].label,
         "audience_label": _audience_label(document.audience, unions), "html": preview.to_html(body),
@@ -139,8 +138,8 @@ def _parse_scope(value: str) -> tuple[int | None, int | None]:
 
 async def _templates_page(request: Request, errors: dict | None = None, message: str | None = None,
                           values: dict | None = None, status_code: int = 200) -> Template:
-    departments = await orgs.choices(Department)
-    unions = await orgs.choices(TradeUnion)
+    departments = await orgs.choices("department")
+    unions = await orgs.choices("union")
     names = {**{("department", i): n for i, n in departments}, **{("union", i): n for i, n in unions}}
     templates = await service.list_templates()
     return Template("documents/templates.html", status_code=status_code, context={

@@ -19,7 +19,6 @@ from samverkan.matters import rules
 from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import PageRequest
 from samverkan.sam import service as sam
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
@@ -29,7 +28,7 @@ PAGE_SIZE = 50
 
 
 async def _names() -> dict[str, dict[int, str]]:
-    return {"department": dict(await orgs.choices(Department)), "union": dict(await orgs.choices(TradeUnion))}
+    return {"department": dict(await orgs.choices("department")), "union": dict(await orgs.choices("union"))}
 
 
 def _can_change(request: Request) -> bool:

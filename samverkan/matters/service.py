@@ -436,3 +436,12 @@ async def delete_event(viewer: Viewer, matter_id: int, event_id: int, reason: st
 
 async def list_events(viewer: Viewer, matter_id: int) -> list[s.Event]:
     return (await get_matter(viewer, matter_id)).events
+
+
+async def headings(ids: list[int]) -> dict[int, dict]:
+    """Id, diary number and title of the given matters, for a list that links to them (the list
+    itself is already scoped to the viewer)."""
+    if not ids:
+        return {}
+    rows = await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id.is_in(ids))
+    return {r["id"]: r for r in rows}

@@ -13,9 +13,8 @@ from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import ServiceError
-from samverkan.meetings.tables import Meeting
+from samverkan.meetings import service as meetings
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
 from samverkan.sam import rules
 from samverkan.sam import schemas as s
@@ -31,7 +30,7 @@ ALL = PageRequest(limit=500)
 async def _departments(request: Request) -> dict[int, str]:
     """The departments whose SAM the viewer reads, by name."""
     readable = await service.readable(request.user)
-    return {id: name for id, name in await orgs.choices(Department) if readable is None or id in readable}
+    return {id: name for id, name in await orgs.choices("department") if readable is None or id in readable}
 
 
 async def _comments(request: Request, subject: str, id: int) -> dict[str, Any]:
@@ -207,8 +206,7 @@ async def _meetings(department_id: Any) -> list[tuple[int, str]]:
     """Held meetings of the department's groups, for 'treated in which meeting'."""
     if not isinstance(department_id, int):
         return []
-    rows = await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
-        Meeting.department == department_id, Meeting.status == "held").order_by(Meeting.starts_at, ascending=False).limit(100)
+    rows = await meetings.held_in_department(department_id)
     return [(r["id"], f"{r['starts_at'].astimezone(clock.STOCKHOLM):%Y-%m-%d} {r['title']}") for r in rows]
 
 
