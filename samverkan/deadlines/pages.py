@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN, SIGNED_IN
 from samverkan.deadlines import catalogue, rulesets
@@ -43,7 +44,7 @@ async def dashboard(request: Request) -> Template:
 async def rules_page(request: Request) -> Template:
     return Template("deadlines/rules.html", context={
         "sets": await service.rule_sets(), "departments": dict(await orgs.choices("department")), "units": UNIT_LABELS,
-        "is_admin": request.user.role == "admin",
+        "is_admin": rights.is_admin(request.user),
     })
 
 

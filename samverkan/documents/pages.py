@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan.accounts.access import ADMIN, SIGNED_IN
 from samverkan.documents import kinds, pdf, preview, service
 from samverkan.documents import schemas as s
@@ -35,7 +36,7 @@ async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
     """What the meeting page shows of documents."""
     viewer = request.user
     unions = dict(await orgs.choices("union"))
-    union_view = viewer.role not in service.STAFF
+    union_view = not rights.is_employer(viewer)
     if union_view:
         audiences = [(f"union:{viewer.union_id}", _audience_label(f"union:{viewer.union_id}", unions))] \
             if viewer.union_id in meeting.union_ids else []

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN_OR_HR, EMPLOYER, SIGNED_IN
 from samverkan.deadlines import service as deadlines
@@ -32,7 +33,7 @@ async def _names() -> dict[str, dict[int, str]]:
 
 
 def _can_change(request: Request) -> bool:
-    return request.user.role in EMPLOYER.roles
+    return rights.is_employer(request.user)
 
 
 @get("/arenden", guards=[SIGNED_IN], name="matters")
@@ -114,7 +115,7 @@ async def _page(request: Request, matter: s.Matter, errors: dict | None = None, 
         "matter": matter, "names": await _names(), "can_change": _can_change(request), "errors": errors or {},
         "deadlines": await deadlines.matter_deadlines(request.user, matter.id),
         "risk_assessments": (await sam.list_risk_assessments(request.user, matter_id=matter.id)).items,
-        "can_waive": request.user.role in {"admin", "hr"},
+        "can_waive": rights.sees_all(request.user),
         "values": values or {"date": clock.today().isoformat()}, "event_types": _event_types_for(matter.kind),
     }, status_code=status)
 

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -21,7 +22,6 @@ from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
 from samverkan.settings import get_settings
 
-EMPLOYER_ROLES = {"admin", "hr"}
 
 
 # --- who sees what -----------------------------------------------------------
@@ -29,12 +29,12 @@ EMPLOYER_ROLES = {"admin", "hr"}
 
 def scope(viewer: Viewer) -> list[Any]:
     """Conditions that limit matters to what the viewer may see; part of every query."""
-    if viewer.role in EMPLOYER_ROLES:
+    if rights.sees_all(viewer):
         return []
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         # Individärenden are for HR and the named parties only.
         return [Matter.department == viewer.department_id, Matter.personal_data == False]  # noqa: E712
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         return [is_party(viewer.union_id)]
     return [Matter.id == -1]
 
@@ -47,9 +47,7 @@ def is_party(union_id: int) -> WhereRaw:
 
 
 def _check_may_change(viewer: Viewer, department_id: int) -> None:
-    if viewer.role in EMPLOYER_ROLES:
-        return
-    if viewer.role == "department" and viewer.department_id == department_id:
+    if rights.may_change_department(viewer, department_id):
         return
     raise Forbidden("Du får inte ändra ärenden för den här förvaltningen.")
 
@@ -168,7 +166,7 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
     _check_may_change(viewer, data.department_id)
     await _check_department(data.department_id)
     await _check_parties(data.union_ids)
-    if data.personal_data and viewer.role not in EMPLOYER_ROLES:
+    if data.personal_data and not rights.sees_all(viewer):
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     title = data.title.strip()
     for attempt in range(5):
@@ -212,7 +210,7 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
     if "department_id" in fields:
         _check_may_change(viewer, fields["department_id"])
         await _check_department(fields["department_id"])
-    if fields.get("personal_data") and viewer.role not in EMPLOYER_ROLES:
+    if fields.get("personal_data") and not rights.sees_all(viewer):
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     events = await _facts(id)
     kind = fields.get("kind", current["kind"])
@@ -308,7 +306,7 @@ async def _recompute(matter_id: int) -> rules.Hold:
 
 
 async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | None, outcome: str | None, note: str) -> None:
-    if type == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+    if type == "exception_recorded" and not rights.sees_all(viewer):
         raise Forbidden("Undantag från förhandlingsskyldigheten registreras av HR.", field="type")
     party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter["id"])]
     try:
@@ -392,7 +390,7 @@ def _snapshot(row: dict) -> dict:
 
 
 def _check_may_touch(viewer: Viewer, row: dict) -> None:
-    if row["type"] == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+    if row["type"] == "exception_recorded" and not rights.sees_all(viewer):
         raise Forbidden("Undantag från förhandlingsskyldigheten ändras och tas bort av HR.", field="type")
 
 

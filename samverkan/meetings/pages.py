@@ -12,6 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.pages import section as documents_section
@@ -29,10 +30,9 @@ PAGE_SIZE = 50
 
 
 def _can_change(request: Request, meeting: Any = None) -> bool:
-    viewer = request.user
-    if viewer.role in {"admin", "hr"}:
-        return True
-    return viewer.role == "department" and (meeting is None or meeting.department_id == viewer.department_id)
+    if meeting is None:
+        return rights.is_employer(request.user)
+    return rights.may_change_department(request.user, meeting.department_id)
 
 
 def _is_htmx(request: Request) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
@@ -363,11 +364,11 @@ async def sam_departments(viewer: Any) -> list[int] | None:
     HR and admin read all; a department user their own; a union user who is a skyddsombud the
     departments they cover: their own department and those of the groups they sit in (a
     huvudskyddsombud without a department covers every department). Other union users none."""
-    if viewer.role in ("admin", "hr"):
+    if rights.sees_all(viewer):
         return None
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         return [viewer.department_id] if viewer.department_id else []
-    if viewer.role != "union" or viewer.person_id is None:
+    if not rights.is_union(viewer) or viewer.person_id is None:
         return []
     person = await Person.select().where(Person.id == viewer.person_id, Person.active == True).first()  # noqa: E712
     if person is None or not (person["is_safety_rep"] or person["is_chief_safety_rep"]):

@@ -102,7 +102,7 @@ async def _keep_inactive_links(register: Register, choices: dict[str, list], val
 
 
 def _can_edit(register: Register, request: Request) -> bool:
-    return request.user is not None and request.user.role in register.editors.roles
+    return register.editors.admits(request.user)
 
 
 def routes(register: Register) -> list[Any]:
