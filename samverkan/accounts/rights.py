@@ -15,10 +15,14 @@ these predicates; the route guards (``accounts.access``) admit by role before a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from samverkan.accounts.service import Viewer
+
+class Viewer(Protocol):
+    """What the rights read of ``accounts.service.Viewer`` (not imported: that module queries tables)."""
+
+    role: str
+    department_id: int | None
 
 ADMIN, HR, DEPARTMENT, UNION = "admin", "hr", "department", "union"
 CENTRAL = frozenset({ADMIN, HR})
