@@ -8,7 +8,6 @@ from typing import AsyncIterator
 
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
-from litestar.config.csrf import CSRFConfig
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -42,8 +41,9 @@ from samverkan.sam.api import SAM_API
 from samverkan.sam.pages import SAM_PAGES
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
+from samverkan.web.csrf import CsrfMiddleware
 from samverkan.web.errors import handle_error
-from samverkan.web.hardening import HardeningMiddleware
+from samverkan.web.hardening import HardeningMiddleware, protective_headers
 from samverkan.web.page_status import PageStatusMiddleware
 from samverkan.web.templating import template_config
 
@@ -102,16 +102,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[health, api, pages, static, *FEED_PAGES],
         lifespan=[lifespan],
-        middleware=[HardeningMiddleware(), AuthenticationMiddleware(), PageStatusMiddleware()],
+        # CSRF after authentication: the token is bound to the session cookie (web/csrf.py).
+        middleware=[HardeningMiddleware(settings), AuthenticationMiddleware(), CsrfMiddleware(settings), PageStatusMiddleware()],
         exception_handlers={Exception: handle_error},
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.cookie_secure,
-            cookie_httponly=True,  # nothing reads it from script: the token is rendered into each page
-            cookie_samesite="lax",
-            # The API authenticates with bearer tokens only, never cookies, so CSRF cannot reach it.
-            exclude=["^/api/", "^/health$", "^/schema", "^/calendar/"],
-        ),
+        before_send=[protective_headers(settings)],
         template_config=template_config(settings),
         openapi_config=OpenAPIConfig(
             title="samverkan",

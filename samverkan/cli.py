@@ -88,7 +88,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("Obs: inloggningen kräver HTTPS utom på localhost (eller SAMVERKAN_COOKIE_SECURE=false bakom en HTTPS-proxy).")
     uvicorn.run(
         "samverkan.app:create_app", factory=True, host=args.host, port=args.port, reload=args.reload,
-        log_level=settings.log_level.lower(), proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        proxy_headers=False,  # the app reads X-Forwarded-* itself, from SAMVERKAN_TRUSTED_PROXIES only
     )
     return 0
 

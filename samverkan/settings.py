@@ -7,6 +7,7 @@ can be checked against it (a test fails when a setting is undocumented).
 from __future__ import annotations
 
 import logging
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DB_POOL_SIZE", "10", "PostgreSQL connections per instance (0–100); 0 opens one per query."),
     Setting("LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING or ERROR."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "The service's public address, for links in e-mail and calendar feeds."),
+    Setting("TRUSTED_PROXIES", "",
+            "Comma-separated addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed; unset: none, the connecting address is the client."),
     Setting("SMTP_HOST", "", "Mail server for reminders; unset: mail is written to the log instead of sent."),
     Setting("SMTP_PORT", "587", "Mail server port (1–65535)."),
     Setting("SMTP_SECURITY", "starttls", "starttls, tls (implicit TLS, usually port 465) or none."),
@@ -81,6 +85,7 @@ class Settings:
     db_pool_size: int
     log_level: str
     base_url: str
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     smtp_host: str
     smtp_port: int
     smtp_security: str
@@ -175,6 +180,16 @@ def _base_url(env: Mapping[str, str]) -> str:
     return raw
 
 
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for part in filter(None, (p.strip() for p in _text(env, "TRUSTED_PROXIES").split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: expected IP addresses or networks such as 10.0.0.0/8, got {part!r}") from None
+    return tuple(networks)
+
+
 def _mail_from(env: Mapping[str, str]) -> str:
     raw = _text(env, "MAIL_FROM")
     if raw.count("@") != 1 or any(c.isspace() for c in raw):
@@ -252,6 +267,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         db_pool_size=_int(env, "DB_POOL_SIZE", 0, 100),
         log_level=_choice(env, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
         base_url=_base_url(env),
+        trusted_proxies=_trusted_proxies(env),
         smtp_host=_text(env, "SMTP_HOST"),
         smtp_port=_int(env, "SMTP_PORT", 1, 65535),
         smtp_security=_choice(env, "SMTP_SECURITY", ("STARTTLS", "TLS", "NONE")).lower(),

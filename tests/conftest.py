@@ -228,7 +228,13 @@ async def login(client, email: str, password: str) -> None:
 
 
 def csrf(client) -> str:
-    return client.cookies.get("csrftoken")
+    """The token a page carries: bound to the session cookie once signed in (web/csrf.py), else the
+    anonymous double-submit cookie's."""
+    from samverkan.settings import get_settings
+    from samverkan.web.csrf import session_token
+
+    session = client.cookies.get("samverkan_session")
+    return session_token(get_settings().secret_key, session) if session else client.cookies.get("csrftoken")
 
 
 class QueryCounter:

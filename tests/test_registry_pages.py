@@ -115,9 +115,8 @@ async def test_group_form_with_unions(client, make_caller, org):
 
 async def test_list_search_and_inactive(client, make_caller, org):
     from samverkan.orgs import service
-    from samverkan.orgs.tables import Department
 
-    await service.deactivate(Department, org.other_department_id)
+    await service.deactivate("department", org.other_department_id)
     await _as(client, make_caller, "union", org)
     listing = await client.get("/forvaltningar")
     assert "Vård- och omsorgsförvaltningen" in listing.text and "Kommunkontoret" not in listing.text

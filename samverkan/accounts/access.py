@@ -1,4 +1,5 @@
 """Who may call what. Every route handler declares one of these guards, or ``opt={"public": True}``.
+A guard admits by role; what a viewer may see and change inside a route is ``accounts.rights``.
 
 A test walks every route and fails when one declares neither.
 """
@@ -29,8 +30,11 @@ class Allow:
         viewer: Viewer | None = connection.scope.get("user")
         if viewer is None:
             raise NotAuthorizedException("Du behöver logga in.")
-        if viewer.role not in self.roles:
+        if not self.admits(viewer):
             raise PermissionDeniedException("Din roll får inte göra det här.")
+
+    def admits(self, viewer: Viewer | None) -> bool:
+        return viewer is not None and viewer.role in self.roles
 
     def __repr__(self) -> str:
         return f"Allow({', '.join(sorted(self.roles))})"

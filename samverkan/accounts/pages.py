@@ -15,7 +15,6 @@ from samverkan.accounts.service import LoginFailed, LoginThrottled
 from samverkan.accounts.schemas import ApiTokenCreate, UserCreate, UserUpdate
 from samverkan.feeds import service as feeds
 from samverkan.orgs.pages import departments_and_unions
-from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.auth import SESSION_COOKIE
 from samverkan.web.registry_pages import Column, Field, Register, routes
 from samverkan.web.templating import ROLE_LABELS, local_time
@@ -149,8 +148,8 @@ USERS = Register(
         Field("email", "E-post (inloggning)", kind="email", required=True, maxlength=254, hint="Ange en giltig e-postadress."),
         Field("role", "Roll", kind="select", required=True, maxlength=None,
               help="Förvaltning: knyts till en förvaltning. Fackförbund: knyts till ett fackförbund."),
-        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source=Department),
-        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True, source=TradeUnion),
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source="department"),
+        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True, source="union"),
         Field("password", "Nytt lösenord", kind="password", maxlength=None,
               help="Minst 10 tecken. Lämna tomt för att behålla lösenordet (eller, för en ny användare, bara API-nycklar)."),
         Field("active", "Aktiv", kind="checkbox", maxlength=None),

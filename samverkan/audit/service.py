@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator
 import msgspec
 from piccolo.querystring import QueryString
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.audit import chain
 from samverkan.audit import schemas as s
@@ -105,7 +106,7 @@ def _filters(entity: str | None, entity_id: int | None, actor_id: int | None, fr
 
 
 def _admin_only(viewer: Viewer) -> None:
-    if viewer.role != "admin":
+    if not rights.is_admin(viewer):
         raise Forbidden("Loggen är till för administratörer.")
 
 

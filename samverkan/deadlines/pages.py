@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN, SIGNED_IN
 from samverkan.deadlines import catalogue, rulesets
@@ -16,9 +17,8 @@ from samverkan.deadlines import schemas as s
 from samverkan.deadlines import service
 from samverkan.deadlines.calendar import UNITS
 from samverkan.errors import ServiceError
-from samverkan.matters.tables import Matter
+from samverkan.matters import service as matter_service
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
 from samverkan.web.forms import FormErrors, convert, optional_int, text
 
@@ -36,16 +36,15 @@ async def dashboard(request: Request) -> Template:
         ("Går ut inom 30 dagar", await service.list_deadlines(
             request.user, state="open", due_after=today + dt.timedelta(days=7), due_before=today + dt.timedelta(days=31), page=window)),
     ]
-    matter_ids = list({d.matter_id for _, page in groups for d in page.items if d.matter_id}) or [-1]
-    matters = {m["id"]: m for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id.is_in(matter_ids))}
+    matters = await matter_service.headings(list({d.matter_id for _, page in groups for d in page.items if d.matter_id}))
     return Template("deadlines/dashboard.html", context={"groups": groups, "matters": matters, "today": today})
 
 
 @get("/regler", guards=[SIGNED_IN], name="rules")
 async def rules_page(request: Request) -> Template:
     return Template("deadlines/rules.html", context={
-        "sets": await service.rule_sets(), "departments": dict(await orgs.choices(Department)), "units": UNIT_LABELS,
-        "is_admin": request.user.role == "admin",
+        "sets": await service.rule_sets(), "departments": dict(await orgs.choices("department")), "units": UNIT_LABELS,
+        "is_admin": rights.is_admin(request.user),
     })
 
 
@@ -64,7 +63,7 @@ async def _editor(values: dict, rows: list[dict], ticked: list[str], errors: dic
                   status: int = 200) -> Template:
     return Template("deadlines/rule_set_form.html", context={
         "values": values, "rows": rows, "ticked": ticked, "errors": errors, "moves": moves,
-        "rules": catalogue.BY_ID, "departments": await orgs.choices(Department), "units": UNIT_LABELS,
+        "rules": catalogue.BY_ID, "departments": await orgs.choices("department"), "units": UNIT_LABELS,
     }, status_code=status)
 
 
@@ -116,7 +115,7 @@ async def create_rule_set(request: Request) -> Template:
         if form.get("action") == "save":
             created = await service.create_rule_set(request.user, data)
             return Template("deadlines/rule_set_saved.html", context={
-                "created": created, "departments": dict(await orgs.choices(Department)), "units": UNIT_LABELS,
+                "created": created, "departments": dict(await orgs.choices("department")), "units": UNIT_LABELS,
             })
         moves = await service.preview_rule_set(request.user, data)
     except ServiceError as exc:

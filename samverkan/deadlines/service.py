@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -157,7 +158,7 @@ async def create_rule_set(viewer: Viewer, data: s.RuleSetCreate) -> s.RuleSetCre
 
 
 def _admin_only(viewer: Viewer) -> None:
-    if viewer.role != "admin":
+    if not rights.is_admin(viewer):
         raise Forbidden("Bara en administratör kan ändra regeluppsättningar.")
 
 
@@ -344,7 +345,7 @@ NOT_OPEN = "Bara en öppen frist kan efterges."
 
 
 async def waive(viewer: Viewer, deadline_id: int, reason: str) -> s.Deadline:
-    if viewer.role not in ("admin", "hr"):
+    if not rights.sees_all(viewer):
         raise Forbidden("Bara HR kan efterge en frist.")
     where = [Deadline.id == deadline_id, await _visible(viewer)]
     row = await Deadline.select().where(*[w for w in where if w is not None]).first()

@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan.accounts.access import ADMIN, SIGNED_IN
 from samverkan.documents import kinds, pdf, preview, service
 from samverkan.documents import schemas as s
@@ -17,7 +18,6 @@ from samverkan.documents.render import DOCX_MEDIA_TYPE
 from samverkan.errors import Invalid, ServiceError
 from samverkan.meetings.schemas import Meeting
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 from samverkan.web.params import RecordId
 
@@ -35,8 +35,8 @@ def _audience_label(audience: str, unions: dict[int, str]) -> str:
 async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
     """What the meeting page shows of documents."""
     viewer = request.user
-    unions = dict(await orgs.choices(TradeUnion))
-    union_view = viewer.role not in service.STAFF
+    unions = dict(await orgs.choices("union"))
+    union_view = not rights.is_employer(viewer)
     if union_view:
         audiences = [(f"union:{viewer.union_id}", _audience_label(f"union:{viewer.union_id}", unions))] \
             if viewer.union_id in meeting.union_ids else []
@@ -89,7 +89,7 @@ async def create_document(request: Request, id: RecordId) -> Template | Redirect
 
 async def _preview_page(request: Request, id: int, message: str | None = None, status_code: int = 200) -> Template:
     document, body = await service.document_file(request.user, id, request.app.state.settings)
-    unions = dict(await orgs.choices(TradeUnion))
+    unions = dict(await orgs.choices("union"))
     return Template("documents/preview.html", status_code=status_code, context={
         "document": document, "kind_label": kinds.KINDS[document.kind].label,
         "audience_label": _audience_label(document.audience, unions), "html": preview.to_html(body),
@@ -139,8 +139,8 @@ def _parse_scope(value: str) -> tuple[int | None, int | None]:
 
 async def _templates_page(request: Request, errors: dict | None = None, message: str | None = None,
                           values: dict | None = None, status_code: int = 200) -> Template:
-    departments = await orgs.choices(Department)
-    unions = await orgs.choices(TradeUnion)
+    departments = await orgs.choices("department")
+    unions = await orgs.choices("union")
     names = {**{("department", i): n for i, n in departments}, **{("union", i): n for i, n in unions}}
     templates = await service.list_templates()
     return Template("documents/templates.html", status_code=status_code, context={

@@ -13,6 +13,7 @@ import anyio
 import msgspec
 from piccolo.columns.combination import Or
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -34,7 +35,6 @@ from samverkan.paths import templates_dir
 from samverkan.settings import Settings
 from samverkan.values import refused
 
-STAFF = {"admin", "hr", "department"}  # a department user only ever sees its own department's meetings
 UNION_KINDS = {"protocol", "extract"}  # kallelser and frånträdesbesked are the employer's letters
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_LOGO_BYTES = 1024 * 1024
@@ -62,7 +62,7 @@ def _audience(viewer: Viewer, meeting: MeetingOut, value: str) -> Audience:
         raise Invalid('Ange "department", "all" eller "union:<id>".', field="audience")
     if audience.kind == "union" and audience.union_id not in meeting.union_ids:
         raise Invalid("Organisationen är inte part i mötet.", field="audience")
-    if viewer.role not in STAFF and audience != Audience("union", viewer.union_id):
+    if not rights.is_employer(viewer) and audience != Audience("union", viewer.union_id):
         raise Forbidden("Du kan bara ta fram din egen organisations exemplar.", field="audience")
     return audience
 
@@ -85,9 +85,9 @@ async def _fetchable_rows(viewer: Viewer, rows: list[dict]) -> list[dict]:
     """Union users fetch their own union's copies and the common ones that hide nothing from them;
     the employer side all, except that a department user does not get an individärende (as on
     the meeting page)."""
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         return [r for r in rows if not r["restricted"]]
-    if viewer.role in STAFF:
+    if rights.is_employer(viewer):
         return rows
     common = await _common_copies_for(viewer.union_id, rows)
     return [r for r in rows if r["audience"] == f"union:{viewer.union_id}" or r["id"] in common]
@@ -309,7 +309,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
     if kind == "extract" and any(i.withheld for i in inputs.record.items if i.id == options.item_id):
         raise Invalid("Punkten tas inte upp i det här exemplaret.", field="item_id")
     restricted = rec.shows_personal_data(inputs.record, options.item_id)
-    if restricted and viewer.role == "department":
+    if restricted and rights.is_department(viewer):
         raise Forbidden(PERSONAL_DATA, field="audience")
     if inputs.existing:
         return _document(inputs.existing)
@@ -385,7 +385,7 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
     reason = kinds.kind_error(data.kind, meeting.kind)
     if reason:
         raise Invalid(reason, field="kind")
-    if viewer.role not in STAFF and data.kind not in UNION_KINDS:
+    if not rights.is_employer(viewer) and data.kind not in UNION_KINDS:
         raise Forbidden("Kallelser och frånträdesbesked skickas av arbetsgivaren.", field="kind")
     audience = _audience(viewer, meeting, data.audience)
     return await produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
@@ -394,9 +394,9 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
 async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
     await meetings.visible_row(viewer, meeting_id)
     where = [Document.meeting == meeting_id]
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         where.append(Document.restricted == False)  # noqa: E712 (SQL, not Python)
-    elif viewer.role not in STAFF:
+    elif not rights.is_employer(viewer):
         where.append(Or(Document.audience == "all", Document.audience == f"union:{viewer.union_id}"))
     rows = await Document.select().where(*where).order_by(Document.id, ascending=False)
     return [_document(r) for r in await _fetchable_rows(viewer, rows)]
@@ -434,9 +434,9 @@ async def document_zip(viewer: Viewer, meeting_id: int, kind: str, settings: Set
                                                        if kind == "extract" else None)
     if reason:
         raise Invalid(reason, field="kind")
-    if viewer.role not in STAFF and kind not in UNION_KINDS:
+    if not rights.is_employer(viewer) and kind not in UNION_KINDS:
         raise Forbidden("Kallelser och frånträdesbesked skickas av arbetsgivaren.", field="kind")
-    if viewer.role in STAFF:
+    if rights.is_employer(viewer):
         audiences = [Audience("department")] + [Audience("union", u) for u in meeting.union_ids]
     elif viewer.union_id in meeting.union_ids:
         audiences = [Audience("union", viewer.union_id)]

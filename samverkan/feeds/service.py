@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.database import engine, write_unique
@@ -109,7 +110,7 @@ async def _deadline_events(viewer: Viewer, base_url: str, host: str, stamp: dt.d
     open_ = await deadlines.list_deadlines(viewer, state="open", due_after=today - LOOK_BACK, page=page)
     missed = await deadlines.list_deadlines(viewer, state="missed", due_after=today - LOOK_BACK - dt.timedelta(days=1), page=page)
     items = [*missed.items, *open_.items]
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         # A union sees the matters it is a party to; of those, the deadlines of other unions are
         # not its concern.
         items = [d for d in items if d.union_id in (None, viewer.union_id)]

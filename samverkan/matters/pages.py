@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN_OR_HR, EMPLOYER, SIGNED_IN
 from samverkan.deadlines import service as deadlines
@@ -19,7 +20,6 @@ from samverkan.matters import rules
 from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import PageRequest
 from samverkan.sam import service as sam
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
@@ -29,11 +29,11 @@ PAGE_SIZE = 50
 
 
 async def _names() -> dict[str, dict[int, str]]:
-    return {"department": dict(await orgs.choices(Department)), "union": dict(await orgs.choices(TradeUnion))}
+    return {"department": dict(await orgs.choices("department")), "union": dict(await orgs.choices("union"))}
 
 
 def _can_change(request: Request) -> bool:
-    return request.user.role in EMPLOYER.roles
+    return rights.is_employer(request.user)
 
 
 @get("/arenden", guards=[SIGNED_IN], name="matters")
@@ -115,7 +115,7 @@ async def _page(request: Request, matter: s.Matter, errors: dict | None = None, 
         "matter": matter, "names": await _names(), "can_change": _can_change(request), "errors": errors or {},
         "deadlines": await deadlines.matter_deadlines(request.user, matter.id),
         "risk_assessments": (await sam.list_risk_assessments(request.user, matter_id=matter.id)).items,
-        "can_waive": request.user.role in {"admin", "hr"},
+        "can_waive": rights.sees_all(request.user),
         "values": values or {"date": clock.today().isoformat()}, "event_types": _event_types_for(matter.kind),
     }, status_code=status)
 

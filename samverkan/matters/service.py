@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -20,7 +21,6 @@ from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
 from samverkan.settings import get_settings
 
-EMPLOYER_ROLES = {"admin", "hr"}
 
 
 # --- who sees what -----------------------------------------------------------
@@ -28,12 +28,12 @@ EMPLOYER_ROLES = {"admin", "hr"}
 
 def scope(viewer: Viewer) -> list[Any]:
     """Conditions that limit matters to what the viewer may see; part of every query."""
-    if viewer.role in EMPLOYER_ROLES:
+    if rights.sees_all(viewer):
         return []
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         # Individärenden are for HR and the named parties only.
         return [Matter.department == viewer.department_id, Matter.personal_data == False]  # noqa: E712
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         return [is_party(viewer.union_id)]
     return [Matter.id == -1]
 
@@ -46,9 +46,7 @@ def is_party(union_id: int) -> WhereRaw:
 
 
 def _check_may_change(viewer: Viewer, department_id: int) -> None:
-    if viewer.role in EMPLOYER_ROLES:
-        return
-    if viewer.role == "department" and viewer.department_id == department_id:
+    if rights.may_change_department(viewer, department_id):
         return
     raise Forbidden("Du får inte ändra ärenden för den här förvaltningen.")
 
@@ -215,7 +213,7 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
     _check_may_change(viewer, data.department_id)
     await _check_department(data.department_id)
     await _check_parties(data.union_ids)
-    if data.personal_data and viewer.role not in EMPLOYER_ROLES:
+    if data.personal_data and not rights.sees_all(viewer):
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     title = data.title.strip()
     by_hand = data.diary_no.strip() if data.diary_no is not None else None
@@ -258,7 +256,7 @@ async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Mat
     if "department_id" in fields:
         _check_may_change(viewer, fields["department_id"])
         await _check_department(fields["department_id"])
-    if fields.get("personal_data") and viewer.role not in EMPLOYER_ROLES:
+    if fields.get("personal_data") and not rights.sees_all(viewer):
         raise Forbidden("Individärenden registreras av HR.", field="personal_data")
     events = await _facts(id)
     kind = fields.get("kind", current["kind"])
@@ -356,7 +354,7 @@ async def _recompute(matter_id: int) -> rules.Hold:
 
 
 async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | None, outcome: str | None, note: str) -> None:
-    if type == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+    if type == "exception_recorded" and not rights.sees_all(viewer):
         raise Forbidden("Undantag från förhandlingsskyldigheten registreras av HR.", field="type")
     party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter["id"])]
     try:
@@ -459,7 +457,7 @@ def _snapshot(row: dict) -> dict:
 
 
 def _check_may_touch(viewer: Viewer, row: dict) -> None:
-    if row["type"] == "exception_recorded" and viewer.role not in EMPLOYER_ROLES:
+    if row["type"] == "exception_recorded" and not rights.sees_all(viewer):
         raise Forbidden("Undantag från förhandlingsskyldigheten ändras och tas bort av HR.", field="type")
 
 
@@ -503,3 +501,12 @@ async def delete_event(viewer: Viewer, matter_id: int, event_id: int, reason: st
 
 async def list_events(viewer: Viewer, matter_id: int) -> list[s.Event]:
     return (await get_matter(viewer, matter_id)).events
+
+
+async def headings(ids: list[int]) -> dict[int, dict]:
+    """Id, diary number and title of the given matters, for a list that links to them (the list
+    itself is already scoped to the viewer)."""
+    if not ids:
+        return {}
+    rows = await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.id.is_in(ids))
+    return {r["id"]: r for r in rows}

@@ -12,6 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.pages import section as documents_section
@@ -21,7 +22,6 @@ from samverkan.meetings import rules
 from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.pagination import PageRequest
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
@@ -30,10 +30,9 @@ PAGE_SIZE = 50
 
 
 def _can_change(request: Request, meeting: Any = None) -> bool:
-    viewer = request.user
-    if viewer.role in {"admin", "hr"}:
-        return True
-    return viewer.role == "department" and (meeting is None or meeting.department_id == viewer.department_id)
+    if meeting is None:
+        return rights.is_employer(request.user)
+    return rights.may_change_department(request.user, meeting.department_id)
 
 
 def _is_htmx(request: Request) -> bool:
@@ -53,7 +52,7 @@ async def meeting_list(request: Request, visa: FromQuery[str | None] = None, gru
         request.user, from_=None if past else today, to=today - dt.timedelta(days=1) if past else None,
         group_id=group_id, descending=past, page=PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE),
     )
-    groups = await orgs.choices(CollaborationGroup)
+    groups = await orgs.choices("group")
     return Template("meetings/list.html", context={
         "page": page, "past": past, "group_id": group_id, "groups": groups,
         "group_names": dict(groups), "can_change": _can_change(request),
@@ -80,8 +79,8 @@ def _local(day: str, time: str) -> str:
 
 async def _new_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
     return Template("meetings/form.html", context={
-        "values": values, "errors": errors, "groups": await orgs.choices(CollaborationGroup),
-        "departments": await orgs.choices(Department),
+        "values": values, "errors": errors, "groups": await orgs.choices("group"),
+        "departments": await orgs.choices("department"),
     }, status_code=status)
 
 
@@ -115,8 +114,8 @@ def _time_fields(errors: dict[str, str]) -> dict[str, str]:
 
 
 async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
-    unions = dict(await orgs.choices(TradeUnion))
-    people_rows = await Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name)
+    unions = dict(await orgs.choices("union"))
+    people_rows = await orgs.people()
     people = {p["id"]: p for p in people_rows}
     candidates = [
         (p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})")
@@ -133,8 +132,8 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         "matters": matter_choices,
         "can_change": _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft",
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
-        "group_name": dict(await orgs.choices(CollaborationGroup)).get(meeting.group_id),
-        "department_name": dict(await orgs.choices(Department)).get(meeting.department_id),
+        "group_name": dict(await orgs.choices("group")).get(meeting.group_id),
+        "department_name": dict(await orgs.choices("department")).get(meeting.department_id),
         **await documents_section(request, meeting),
     }
 

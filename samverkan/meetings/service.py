@@ -8,6 +8,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -33,7 +34,6 @@ from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
 
-EMPLOYER_ROLES = {"admin", "hr"}
 
 
 # --- who sees what -----------------------------------------------------------
@@ -41,11 +41,11 @@ EMPLOYER_ROLES = {"admin", "hr"}
 
 def scope(viewer: Viewer) -> list[Any]:
     """Conditions that limit meetings to what the viewer may see; part of every query."""
-    if viewer.role in EMPLOYER_ROLES:
+    if rights.sees_all(viewer):
         return []
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         return [Meeting.department == viewer.department_id]
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         return [is_party(viewer.union_id)]
     return [Meeting.id == -1]
 
@@ -74,7 +74,7 @@ def _check_draft(meeting: dict) -> None:
 
 
 def check_may_change(viewer: Viewer, department_id: int | None) -> None:
-    if viewer.role in EMPLOYER_ROLES or (viewer.role == "department" and department_id == viewer.department_id):
+    if rights.may_change_department(viewer, department_id):
         return
     raise Forbidden("Du får inte ändra möten för den här förvaltningen.")
 
@@ -102,7 +102,7 @@ async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.Agend
     items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
     linked = {i["matter"] for i in items if i["matter"] is not None}
     hidden: set[int] = set()
-    if viewer is not None and linked and viewer.role not in EMPLOYER_ROLES:
+    if viewer is not None and linked and not rights.sees_all(viewer):
         visible = {m["id"] for m in await Matter.select(Matter.id).where(Matter.id.is_in(list(linked)), *matters.scope(viewer))}
         hidden = linked - visible
     positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
@@ -711,3 +711,10 @@ async def set_standard_agenda(viewer: Viewer, group_id: int, data: s.StandardAge
             ])
         await audit.record(viewer, "update", "standard_agenda", group_id, before=before, after=data)
     return await get_standard_agenda(group_id)
+
+
+async def held_in_department(department_id: int) -> list[dict]:
+    """The department's held meetings, newest first (at most 100): id, title and start."""
+    return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
+        (Meeting.department == department_id) & (Meeting.status == "held")
+    ).order_by(Meeting.starts_at, ascending=False).limit(100)

@@ -10,7 +10,6 @@ from litestar.params import FromQuery, JSONBody
 from samverkan.accounts.access import ADMIN, ADMIN_OR_HR, SIGNED_IN
 from samverkan.orgs import schemas as s
 from samverkan.orgs import service
-from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
 
@@ -40,7 +39,7 @@ class DepartmentController(Controller):
 
     @post("/{id:int}/deactivate", guards=[ADMIN], status_code=200)
     async def deactivate_department(self, id: RecordId) -> s.Department:
-        return await service.deactivate(Department, id)
+        return await service.deactivate("department", id)
 
 
 class UnionController(Controller):
@@ -68,7 +67,7 @@ class UnionController(Controller):
 
     @post("/{id:int}/deactivate", guards=[ADMIN], status_code=200)
     async def deactivate_union(self, id: RecordId) -> s.Union:
-        return await service.deactivate(TradeUnion, id)
+        return await service.deactivate("union", id)
 
 
 class PersonController(Controller):
@@ -98,7 +97,7 @@ class PersonController(Controller):
 
     @post("/{id:int}/deactivate", guards=[ADMIN_OR_HR], status_code=200)
     async def deactivate_person(self, id: RecordId) -> s.Person:
-        return await service.deactivate(Person, id)
+        return await service.deactivate("person", id)
 
 
 class GroupController(Controller):
@@ -126,7 +125,7 @@ class GroupController(Controller):
 
     @post("/{id:int}/deactivate", guards=[ADMIN_OR_HR], status_code=200)
     async def deactivate_group(self, id: RecordId) -> s.Group:
-        return await service.deactivate(CollaborationGroup, id)
+        return await service.deactivate("group", id)
 
 
 CONTROLLERS = [DepartmentController, UnionController, PersonController, GroupController]

@@ -7,7 +7,6 @@ from functools import partial
 from samverkan.accounts.access import ADMIN, ADMIN_OR_HR
 from samverkan.orgs import schemas as s
 from samverkan.orgs import service
-from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.web.registry_pages import Column, Field, Register, routes
 
 ACTIVE_LABEL = {True: "Aktiv", False: "Inaktiv"}
@@ -20,8 +19,8 @@ PERSON_ROLE_LABELS = {
 
 
 async def departments_and_unions() -> dict:
-    departments = await service.choices(Department)
-    unions = await service.choices(TradeUnion)
+    departments = await service.choices("department")
+    unions = await service.choices("union")
     return {
         "choices": {"department_id": departments, "union_id": unions, "union_ids": unions},
         "names": {"department": dict(departments), "union": dict(unions)},
@@ -34,7 +33,7 @@ async def _no_lookups() -> dict:
 
 async def _group_lookups() -> dict:
     lookups = await departments_and_unions()
-    lookups["choices"]["member_ids"] = await service.choices(Person)
+    lookups["choices"]["member_ids"] = await service.choices("person")
     lookups["choices"]["level"] = list(LEVEL_LABELS.items())
     return lookups
 
@@ -68,7 +67,7 @@ DEPARTMENTS = Register(
         ACTIVE,
     ],
     list=service.list_departments, get=service.get_department, create=service.create_department,
-    update=service.update_department, deactivate=partial(service.deactivate, Department),
+    update=service.update_department, deactivate=partial(service.deactivate, "department"),
     create_type=s.DepartmentCreate, update_type=s.DepartmentUpdate, lookups=_no_lookups,
 )
 
@@ -87,7 +86,7 @@ UNIONS = Register(
         ACTIVE,
     ],
     list=service.list_unions, get=service.get_union, create=service.create_union, update=service.update_union,
-    deactivate=partial(service.deactivate, TradeUnion), create_type=s.UnionCreate, update_type=s.UnionUpdate,
+    deactivate=partial(service.deactivate, "union"), create_type=s.UnionCreate, update_type=s.UnionUpdate,
     lookups=_no_lookups,
 )
 
@@ -105,14 +104,14 @@ PEOPLE = Register(
         Field("email", "E-post", kind="email", maxlength=254, hint="Ange en giltig e-postadress."),
         Field("title", "Titel"),
         Field("side", "Sida", kind="select", required=True, maxlength=None),
-        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source=Department),
-        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True, source=TradeUnion,
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source="department"),
+        Field("union_id", "Fackförbund", kind="select", maxlength=None, int_choices=True, source="union",
               help="Krävs för personer på den fackliga sidan."),
         Field("roles", "Roller", kind="checkboxes", maxlength=None),
         ACTIVE,
     ],
     list=service.list_people, get=service.get_person, create=service.create_person, update=service.update_person,
-    deactivate=partial(service.deactivate, Person), create_type=s.PersonCreate, update_type=s.PersonUpdate,
+    deactivate=partial(service.deactivate, "person"), create_type=s.PersonCreate, update_type=s.PersonUpdate,
     lookups=_person_lookups,
 )
 
@@ -127,18 +126,18 @@ GROUPS = Register(
     fields=[
         NAME,
         Field("level", "Nivå", kind="select", required=True, maxlength=None),
-        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source=Department,
+        Field("department_id", "Förvaltning", kind="select", maxlength=None, int_choices=True, source="department",
               help="Krävs utom för den centrala gruppen."),
         Field("safety_committee", "Gruppen är också skyddskommitté", kind="checkbox", maxlength=None),
         Field("cadence_months", "Mötesintervall (månader)", kind="number", maxlength=None,
               help="Högst så här många månader mellan mötena, 1–12."),
-        Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True, source=TradeUnion),
-        Field("member_ids", "Ledamöter", kind="multiselect", maxlength=None, int_choices=True, source=Person,
+        Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True, source="union"),
+        Field("member_ids", "Ledamöter", kind="multiselect", maxlength=None, int_choices=True, source="person",
               help="Håll ned Ctrl (Cmd på Mac) för att välja flera."),
         ACTIVE,
     ],
     list=service.list_groups, get=service.get_group, create=service.create_group, update=service.update_group,
-    deactivate=partial(service.deactivate, CollaborationGroup), create_type=s.GroupCreate, update_type=s.GroupUpdate,
+    deactivate=partial(service.deactivate, "group"), create_type=s.GroupCreate, update_type=s.GroupUpdate,
     lookups=_group_lookups,
 )
 

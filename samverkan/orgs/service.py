@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.database import engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
@@ -328,14 +329,14 @@ async def update_group(id: int, patch: s.GroupUpdate) -> s.Group:
 
 # --- any registry record ----------------------------------------------------
 
-_READERS = {
-    Department: get_department, TradeUnion: get_union, Person: get_person, CollaborationGroup: get_group,
-}
+# The registers by name, so that pages and handlers need not know the tables.
+TABLES: dict[str, Any] = {"department": Department, "union": TradeUnion, "person": Person, "group": CollaborationGroup}
+_READERS = {"department": get_department, "union": get_union, "person": get_person, "group": get_group}
 
 
-async def deactivate(table: Any, id: int) -> Any:
+async def deactivate(register: str, id: int) -> Any:
     """Records others refer to are deactivated, never deleted; PATCH active=true brings one back."""
-    read = _READERS[table]
+    read, table = _READERS[register], TABLES[register]
     await read(id)  # 404 if missing
     await table.update({table.active: False, table.updated_at: clock.now()}).where(table.id == id)
     return await read(id)
@@ -344,8 +345,15 @@ async def deactivate(table: Any, id: int) -> Any:
 # --- lookups used by pages and the CLI ------------------------------------
 
 
-async def choices(table: Any) -> list[tuple[int, str]]:
-    """(id, name) of every active row, for select boxes."""
+async def names(register: str, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of the given rows, active or not."""
+    table = TABLES[register]
+    return [(r["id"], r["name"]) for r in await table.select(table.id, table.name).where(table.id.is_in(ids))]
+
+
+async def choices(register: str) -> list[tuple[int, str]]:
+    """(id, name) of every active row of a register ("department", "union", "person", "group"), for select boxes."""
+    table = TABLES[register]
     rows = await table.select(table.id, table.name).where(table.active == True).order_by(table.name)  # noqa: E712
     return [(r["id"], r["name"]) for r in rows]
 
@@ -356,11 +364,11 @@ async def sam_departments(viewer: Any) -> list[int] | None:
     HR and admin read all; a department user their own; a union user who is a skyddsombud the
     departments they cover: their own department and those of the groups they sit in (a
     huvudskyddsombud without a department covers every department). Other union users none."""
-    if viewer.role in ("admin", "hr"):
+    if rights.sees_all(viewer):
         return None
-    if viewer.role == "department":
+    if rights.is_department(viewer):
         return [viewer.department_id] if viewer.department_id else []
-    if viewer.role != "union" or viewer.person_id is None:
+    if not rights.is_union(viewer) or viewer.person_id is None:
         return []
     person = await Person.select().where(Person.id == viewer.person_id, Person.active == True).first()  # noqa: E712
     if person is None or not (person["is_safety_rep"] or person["is_chief_safety_rep"]):
@@ -369,3 +377,8 @@ async def sam_departments(viewer: Any) -> list[int] | None:
         return [d["id"] for d in await Department.select(Department.id)]
     groups = await GroupMember.select(GroupMember.group.department.as_alias("department")).where(GroupMember.person == person["id"])
     return sorted({d for d in [person["department"], *(g["department"] for g in groups)] if d is not None})
+
+
+async def people() -> list[dict]:
+    """Every person by name: id, name, side and union, for choosing participants."""
+    return await Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name)

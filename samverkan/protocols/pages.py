@@ -13,6 +13,7 @@ from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN, ADMIN_OR_HR, EMPLOYER, SIGNED_IN
 from samverkan.audit import service as audit
@@ -36,7 +37,7 @@ PAGE_SIZE = 100
 @get("/att-justera", guards=[SIGNED_IN], name="to-approve")
 async def waiting_page(request: Request) -> Template:
     return Template("protocols/waiting.html", context={
-        "waiting": await service.waiting(request.user), "union_view": request.user.role == "union",
+        "waiting": await service.waiting(request.user), "union_view": rights.is_union(request.user),
         "today": clock.today(),
     })
 
@@ -54,16 +55,16 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
     # The items of the version as the reader may see it (docs/access.md): one may comment and
     # propose only on those, and the comments on the others are not shown.
     items = {i.id: f"§ {i.number} {i.title}" for i in version.record.items if not i.withheld} if version else {}
-    may_change = viewer.role in ("admin", "hr") or (viewer.role == "department" and meeting.department_id == viewer.department_id)
-    own_party = rules.EMPLOYER if viewer.role != "union" else rules.union_party(viewer.union_id)
+    may_change = rights.may_change_department(viewer, meeting.department_id)
+    own_party = rules.EMPLOYER if not rights.is_union(viewer) else rules.union_party(viewer.union_id)
     own_status = next((p for p in protocol.parties if p.party == own_party), None)
     # The sealed copies the reader may open (the seal covers them all; each reader opens its own).
     sealed = protocol.version is not None and protocol.version.documents
     fetchable = {d.id for d in await documents.list_documents(viewer, id)} if sealed else set()
     return Template("protocols/review.html", status_code=status_code, context={
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
-        "own_status": own_status, "is_union": viewer.role == "union", "outcomes": POSITION_OUTCOMES,
-        "can_reopen": viewer.role in ("admin", "hr"), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
+        "own_status": own_status, "is_union": rights.is_union(viewer), "outcomes": POSITION_OUTCOMES,
+        "can_reopen": rights.sees_all(viewer), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
         "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
         "fetchable": fetchable,
     })

@@ -9,6 +9,7 @@ import json
 
 import msgspec
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
@@ -34,7 +35,6 @@ from samverkan.reminders.audience import Recipient, user_recipient
 from samverkan.reminders.service import Plan
 from samverkan.settings import Settings
 
-EMPLOYER_SIDE = {"admin", "hr", "department"}
 SYSTEM = Viewer(0, "", "samverkan", "admin", None, None, None, "system")
 
 
@@ -56,7 +56,7 @@ async def _current(meeting_id: int, states: tuple[str, ...] = ("in_review",)) ->
 
 
 def _viewer_party(viewer: Viewer, union_ids: list[int]) -> str:
-    if viewer.role in EMPLOYER_SIDE:
+    if rights.is_employer(viewer):
         return rules.EMPLOYER
     if viewer.union_id in union_ids:
         return rules.union_party(viewer.union_id)
@@ -277,7 +277,7 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
     version = await _current(meeting_id)
     record = _decode(version)
     _check_item(viewer, record, data.agenda_item_id)
-    if viewer.role != "union":
+    if not rights.is_union(viewer):
         raise Forbidden("Förslag lämnas av organisationernas justerare; arbetsgivaren ändrar protokollet direkt.",
                         field="party")
     party = _viewer_party(viewer, [u.id for u in record.unions])
@@ -394,7 +394,7 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
 async def reopen(viewer: Viewer, meeting_id: int, reason: str) -> s.Protocol:
     """HR or an administrator opens a sent or approved protocol again, with the reason; the
     next version must be approved by every party anew. Earlier versions stay as they were."""
-    if viewer.role not in ("admin", "hr"):
+    if not rights.sees_all(viewer):
         raise Forbidden("Bara HR eller en administratör kan öppna ett protokoll igen.")
     if not reason.strip():
         raise Invalid("Ange varför protokollet öppnas igen.", field="reason")
@@ -426,7 +426,7 @@ async def waiting(viewer: Viewer) -> list[s.Waiting]:
             continue
         record = _decode(row)
         pending = [p for p in await _parties(row, record) if p.approved_at is None]
-        if viewer.role == "union" and rules.union_party(viewer.union_id) not in {p.party for p in pending}:
+        if rights.is_union(viewer) and rules.union_party(viewer.union_id) not in {p.party for p in pending}:
             continue
         out.append(s.Waiting(meeting_id=row["meeting"], title=record.title, starts_at=visible[row["meeting"]]["starts_at"],
                              number=row["number"], due=row["due"], pending=pending))

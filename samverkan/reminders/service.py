@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from piccolo.columns.combination import WhereRaw
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
@@ -443,7 +444,7 @@ async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:
 
 
 def _admin_only(viewer: Viewer) -> None:
-    if viewer.role != "admin":
+    if not rights.is_admin(viewer):
         raise Forbidden("Bara en administratör ser utkorgen.")
 
 

@@ -9,12 +9,12 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import ServiceError
 from samverkan.orgs import service as orgs
-from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
 from samverkan.sam import rules
 from samverkan.sam import schemas as s
@@ -30,7 +30,7 @@ ALL = PageRequest(limit=500)
 async def _departments(request: Request) -> dict[int, str]:
     """The departments whose SAM the viewer reads, by name."""
     readable = await service.readable(request.user)
-    return {id: name for id, name in await orgs.choices(Department) if readable is None or id in readable}
+    return {id: name for id, name in await orgs.choices("department") if readable is None or id in readable}
 
 
 async def _comments(request: Request, subject: str, id: int) -> dict[str, Any]:
@@ -65,7 +65,7 @@ async def overview(request: Request, forvaltning: FromQuery[str | None] = None) 
             actions=(await service.list_actions(request.user, department_id=chosen, state="open", page=ALL)).items,
             follow_ups=(await service.list_follow_ups(request.user, department_id=chosen, page=ALL)).items,
             requests=(await service.list_requests(request.user, department_id=chosen, page=ALL)).items,
-            can_change=service.may_change(request.user, chosen), is_union=request.user.role == "union",
+            can_change=service.may_change(request.user, chosen), is_union=rights.is_union(request.user),
         )
     return Template("sam/overview.html", context=context)
 
@@ -280,7 +280,7 @@ async def _request_form(request: Request, values: dict, errors: dict, status: in
 
 @get("/sam/begaran/ny", guards=[SIGNED_IN], name="sam-request-new")
 async def new_request(request: Request, forvaltning: FromQuery[str | None] = None) -> Template:
-    name = request.user.name if request.user.role == "union" else ""
+    name = request.user.name if rights.is_union(request.user) else ""
     return await _request_form(request, {"department_id": filter_id(forvaltning) or request.user.department_id,
                                          "received_on": clock.today().isoformat(), "safety_rep_name": name}, {})
 

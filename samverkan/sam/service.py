@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -52,13 +53,13 @@ async def _check_read(viewer: Viewer, department_id: int, what: str) -> None:
 
 
 def may_change(viewer: Viewer, department_id: int) -> bool:
-    return viewer.role in ("admin", "hr") or (viewer.role == "department" and viewer.department_id == department_id)
+    return rights.may_change_department(viewer, department_id)
 
 
 def check_may_change(viewer: Viewer, department_id: int) -> None:
     if may_change(viewer, department_id):
         return
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         raise Forbidden("Skyddsombud läser och kommenterar arbetsmiljöarbetet men ändrar det inte.")
     raise Forbidden("Du får inte ändra arbetsmiljöarbetet för den här förvaltningen.")
 
@@ -455,7 +456,7 @@ async def get_request(viewer: Viewer, id: int) -> s.SafetyRepRequest:
 
 async def create_request(viewer: Viewer, data: s.SafetyRepRequestCreate) -> s.SafetyRepRequest:
     await _check_department(data.department_id)
-    if viewer.role == "union":
+    if rights.is_union(viewer):
         # A skyddsombud registers their own request, in a department they cover.
         departments = await readable(viewer)
         if departments is not None and data.department_id not in departments:
@@ -469,11 +470,11 @@ async def create_request(viewer: Viewer, data: s.SafetyRepRequestCreate) -> s.Sa
         raise Invalid("Begäran kan inte ha kommit in i framtiden.", field="received_on")
     if data.answer_by is not None and data.answer_by < data.received_on:
         raise Invalid("Svarsdagen kan inte vara före dagen då begäran kom in.", field="answer_by")
-    union_id = data.union_id if data.union_id is not None else (viewer.union_id if viewer.role == "union" else None)
+    union_id = data.union_id if data.union_id is not None else (viewer.union_id if rights.is_union(viewer) else None)
     async with engine().transaction():
         row = (await SafetyRepRequest.insert(SafetyRepRequest(
             department=data.department_id, unit=data.unit.strip(), title=data.title.strip(), description=data.description.strip(),
-            safety_rep=data.safety_rep_id if data.safety_rep_id is not None else (viewer.person_id if viewer.role == "union" else None),
+            safety_rep=data.safety_rep_id if data.safety_rep_id is not None else (viewer.person_id if rights.is_union(viewer) else None),
             safety_rep_name=data.safety_rep_name.strip(), trade_union=union_id, received_on=data.received_on,
             answer_by=data.answer_by, created_by=viewer.user_id,
         )).returning(SafetyRepRequest.id))[0]

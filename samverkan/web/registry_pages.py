@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from samverkan.accounts.access import SIGNED_IN, Allow
 from samverkan.errors import ServiceError
+from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest
 from samverkan.web.params import PageNumber, RecordId, SearchText
 from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
@@ -34,7 +35,7 @@ class Field:
     help: str = ""
     hint: str | None = None  # shown when the value has the wrong form
     int_choices: bool = False  # choices are ids
-    source: Any = None  # the table of those ids: a linked record that is inactive is still shown
+    source: str | None = None  # the register of those ids (orgs.service.TABLES): a linked inactive record is still shown
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,12 @@ async def _keep_inactive_links(register: Register, choices: dict[str, list], val
         known = {key for key, _ in choices.get(f.name, [])}
         missing = [i for i in ids if isinstance(i, int) and i not in known]
         if missing:
-            rows = await f.source.select(f.source.id, f.source.name).where(f.source.id.is_in(missing))
-            choices[f.name] = [*choices.get(f.name, []), *((r["id"], f"{r['name']} (inaktiv)") for r in rows)]
+            rows = await orgs.names(f.source, missing)
+            choices[f.name] = [*choices.get(f.name, []), *((id, f"{name} (inaktiv)") for id, name in rows)]
 
 
 def _can_edit(register: Register, request: Request) -> bool:
-    return request.user is not None and request.user.role in register.editors.roles
+    return register.editors.admits(request.user)
 
 
 def routes(register: Register) -> list[Any]:

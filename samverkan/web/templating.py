@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from samverkan.accounts import rights
 from samverkan.clock import STOCKHOLM
 from samverkan.paths import templates_dir
 from samverkan.settings import Settings
@@ -71,5 +72,6 @@ def template_config(settings: Settings) -> TemplateConfig:
     env.filters["extract_pair"] = lambda key, mapping: (key, mapping.get(key, key))
     env.globals["employer_name"] = settings.employer_name
     env.globals["role_labels"] = ROLE_LABELS
+    env.globals["rights"] = rights  # templates ask rights.is_admin(viewer), not viewer.role
     env.globals["labels"] = _domain_labels()
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
