@@ -18,7 +18,7 @@ class Notification(Struct, kw_only=True):
 
 class OutboxMessage(Struct, kw_only=True):
     id: int
-    kind: Literal["reminder", "escalation", "digest", "rule_change"]
+    kind: Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol"]
     to_address: str
     subject: str
     state: Literal["pending", "sending", "sent", "failed", "cancelled"]

@@ -22,7 +22,7 @@ Element = Literal["participation", "policy", "routines", "task_distribution", "k
 Answer = Literal["yes", "partly", "no"]
 
 
-class Participant(Input):
+class SamParticipant(Input):
     name: Name
     role: Role
     person_id: Id | None = None
@@ -50,7 +50,7 @@ class RiskAssessmentCreate(Input):
     title: Title
     date: dt.date
     reason: Reason
-    participants: Annotated[list[Participant], Meta(min_length=1, max_length=100)]
+    participants: Annotated[list[SamParticipant], Meta(min_length=1, max_length=100)]
     risks: Annotated[list[RiskCreate], Meta(max_length=200)]
     unit: Annotated[str, Meta(max_length=200)] = ""
     matter_id: Id | None = None
@@ -66,7 +66,7 @@ class RiskAssessment(Struct, kw_only=True):
     reason: Reason
     matter_id: int | None
     description: str
-    participants: list[Participant]
+    participants: list[SamParticipant]
     risks: list[Risk]
     created_at: dt.datetime
 
@@ -188,11 +188,11 @@ class SafetyRepRequest(Struct, kw_only=True):
     overdue: bool  # no answer by answer_due: the skyddsombud may turn to Arbetsmiljöverket
 
 
-class CommentCreate(Input):
+class SamCommentCreate(Input):
     text: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")]
 
 
-class Comment(Struct, kw_only=True):
+class SamComment(Struct, kw_only=True):
     id: int
     author: str
     text: str

@@ -8,11 +8,12 @@ The document is checked against the live service by tests/test_openapi_contract.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import Parameter
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
@@ -53,13 +54,31 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
 
 # A file download: the bytes, with their media type, and the name in Content-Disposition.
 Binary = Annotated[bytes, Parameter(schema_extra={"format": OpenAPIFormat.BINARY})]
-_DISPOSITION = ResponseHeader(name="Content-Disposition", documentation_only=True,
+_DISPOSITION = ResponseHeader(name="Content-Disposition", value="attachment", documentation_only=True,
                               description="`attachment` with the file name, also as RFC 5987 `filename*` (UTF-8).")
 
 
 def download(media_type: str, what: str) -> dict[str, Any]:
     """Decorator arguments of an operation that answers with a file of ``media_type``."""
     return {"media_type": media_type, "response_description": what, "response_headers": [_DISPOSITION]}
+
+
+def multipart(required: list[str], **fields: Schema) -> type[Operation]:
+    """The ``operation_class`` of a handler that reads a multipart form itself (Litestar cannot see
+    its fields): the operation gets a multipart/form-data request body with ``fields``."""
+    body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+        schema=Schema(type=OpenAPIType.OBJECT, properties=fields, required=required or None))})
+
+    @dataclass
+    class MultipartOperation(Operation):
+        def __post_init__(self) -> None:
+            self.request_body = body
+
+    return MultipartOperation
+
+
+def file_field(description: str) -> Schema:
+    return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description=description)
 
 
 class TimeOfDayPlugin(OpenAPISchemaPlugin):
