@@ -70,7 +70,7 @@ async def reject(request: Request, id: RecordId, pid: RecordId, data: JSONBody[s
 
 @post("/meetings/{id:int}/protocol/approve", guards=[SIGNED_IN], tags=TAGS, status_code=200,
       summary="Approve (justera) the version in review for the caller's own party",
-      description="Only the party's designated justerare, or without one someone of the party's side. When every party "
+      description="Who: the party's designated justerare, or without one someone of the party's side. When every party "
                   "has approved the protocol locks, and the final copies are made and sent to each party. Approving "
                   "again changes nothing; no version in review is 409.",
       responses=errors(403, 404, 409))

@@ -66,7 +66,7 @@ def download(media_type: str, what: str) -> dict[str, Any]:
 def multipart(required: list[str], **fields: Schema) -> type[Operation]:
     """The ``operation_class`` of a handler that reads a multipart form itself (Litestar cannot see
     its fields): the operation gets a multipart/form-data request body with ``fields``."""
-    body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+    body = RequestBody(required=bool(required), content={"multipart/form-data": OpenAPIMediaType(
         schema=Schema(type=OpenAPIType.OBJECT, properties=fields, required=required or None))})
 
     @dataclass
@@ -82,15 +82,16 @@ def file_field(description: str) -> Schema:
 
 
 class TimeOfDayPlugin(OpenAPISchemaPlugin):
-    """Litestar 2.25 describes a ``datetime.time`` as a duration; it is a time of day."""
+    """Litestar 2.25 describes a ``datetime.time`` as a duration; it is a time of day. (Not JSON
+    Schema's ``format: time`` either: that needs an offset, and ours are local times without one.)"""
 
     @staticmethod
     def is_plugin_supported_type(value: Any) -> bool:
         return value is dt.time
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
-        return Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.TIME,
-                      description="A time of day, HH:MM:SS (seconds required).")
+        return Schema(type=OpenAPIType.STRING, pattern=r"^\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$",
+                      description="A time of day, HH:MM:SS (seconds required), local time.")
 
 
 class DescribedStructPlugin(StructSchemaPlugin):
