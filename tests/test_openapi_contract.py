@@ -26,7 +26,7 @@ import yaml
 from test_browser import demo_server
 
 SEED = 20261204
-EXAMPLES = 10  # per operation and phase; both roles together take about two minutes per engine
+EXAMPLES = 10  # per operation; both roles together take about two minutes per engine
 ADMIN = "admin@lund.example"
 UNION = "vision@lund.example"
 # Revoking tokens is left out: the fuzzer would revoke its own (tests/test_api_tokens.py covers it).
@@ -124,12 +124,12 @@ def _cli(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _schemathesis(base_url: str, token: str, phases: str, report: Path, env: dict[str, str]) -> None:
+def _schemathesis(base_url: str, token: str, report: Path, env: dict[str, str]) -> None:
     """`st run` as the CLI runs it; the cassette records every request, answer and check."""
     command = [
         sys.executable, "-c", "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())",
         "run", f"{base_url}/schema/openapi.json", "--header", f"Authorization: Bearer {token}",
-        "--seed", str(SEED), "--max-examples", str(EXAMPLES), "--phases", phases, "--checks", "all",
+        "--seed", str(SEED), "--max-examples", str(EXAMPLES), "--phases", "fuzzing,stateful", "--checks", "all",
         "--workers", "2", "--exclude-path", EXCLUDED, "--report", "vcr", "--report-vcr-path", str(report), "--no-color",
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
@@ -192,12 +192,13 @@ async def test_the_live_service_keeps_to_its_document(tmp_path):
         async with httpx.AsyncClient() as http:
             spec_paths = list((await http.get(server.url("/schema/openapi.json"))).json()["paths"])
         lines, unexpected, seen_known = [], [], set()
-        # The administrator reaches every operation: every phase. The union user mostly meets 403 and
-        # its scope: fuzzing and stateful runs, without the boundary-value (coverage) phase.
-        for email, phases in ((ADMIN, "coverage,fuzzing,stateful"), (UNION, "fuzzing,stateful")):
+        # Random examples (valid and invalid) per operation, then chains of calls that reuse what
+        # earlier answers returned. The boundary-value phase (coverage) is left to the full probe in
+        # docs/api.md: it sends thousands more requests, too slow for every CI run on two engines.
+        for email in (ADMIN, UNION):
             token = await asyncio.to_thread(_cli, server.env, "token", "create", email, "--label", "schemathesis")
             report = tmp_path / f"{email.split('@')[0]}.yaml"
-            await asyncio.to_thread(_schemathesis, server.base_url, token, phases, report, server.env)
+            await asyncio.to_thread(_schemathesis, server.base_url, token, report, server.env)
             requests, statuses, failures = _read(report, spec_paths)
             by_check = collections.Counter(f.check for f in failures)
             lines.append(f"{email}: {requests} requests; statuses {dict(sorted(statuses.items()))}; "
