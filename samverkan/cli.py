@@ -19,6 +19,7 @@ import msgspec
 from samverkan import database
 from samverkan.errors import ServiceError
 from samverkan.settings import SettingsError, get_settings
+from samverkan.values import check_day, explain
 
 
 def _fail(message: str) -> int:
@@ -138,10 +139,13 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     from samverkan.accounts import service
+    from samverkan.accounts.schemas import ApiTokenCreate
+
+    data = msgspec.convert({"label": args.label}, ApiTokenCreate)
 
     async def run() -> str:
         await _ready()
-        token, _ = await service.create_token(await service.find_user_id(args.email), args.label)
+        token, _ = await service.create_token(await service.find_user_id(args.email), data.label)
         return token
 
     token = asyncio.run(run())
@@ -158,7 +162,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         start = dt.date.fromisoformat(args.date)
     except ValueError:
         return _fail(f"from: {args.date!r} är inget giltigt datum (ÅÅÅÅ-MM-DD)")
-    result = service.calculate(args.rule, start)
+    result = service.calculate(args.rule, check_day(start, "from"))
     if args.json:
         print(msgspec.json.encode(result).decode())
     else:
@@ -281,6 +285,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServiceError as exc:
         return _fail(f"{exc.field}: {exc.detail}" if exc.field else exc.detail)
     except msgspec.ValidationError as exc:
-        return _fail(str(exc))
+        return _fail(explain(str(exc)))
     except (OSError, ConnectionError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         return _fail(f"databasen: {exc}")

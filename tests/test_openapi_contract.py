@@ -132,7 +132,9 @@ def _schemathesis(base_url: str, token: str, report: Path, env: dict[str, str]) 
         "--seed", str(SEED), "--max-examples", str(EXAMPLES), "--phases", "fuzzing,stateful", "--checks", "all",
         "--workers", "2", "--exclude-path", EXCLUDED, "--report", "vcr", "--report-vcr-path", str(report), "--no-color",
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    # In the report's directory: schemathesis keeps a cache of earlier failures in its working directory,
+    # which would replay them and make runs depend on each other.
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd=report.parent)
     if not report.is_file():
         pytest.fail(f"schemathesis wrote no report (exit {done.returncode}):\n{done.stdout[-5000:]}\n{done.stderr[-5000:]}")
 

@@ -12,14 +12,14 @@ from litestar.response import Redirect, Template
 from samverkan.accounts import service
 from samverkan.accounts.access import ADMIN, PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
-from samverkan.accounts.schemas import UserCreate, UserUpdate
+from samverkan.accounts.schemas import ApiTokenCreate, UserCreate, UserUpdate
 from samverkan.feeds import service as feeds
 from samverkan.orgs.pages import departments_and_unions
 from samverkan.orgs.tables import Department, TradeUnion
 from samverkan.web.auth import SESSION_COOKIE
 from samverkan.web.registry_pages import Column, Field, Register, routes
 from samverkan.web.templating import ROLE_LABELS, local_time
-from samverkan.web.forms import text
+from samverkan.web.forms import FormErrors, convert, text
 from samverkan.web.params import RecordId
 
 
@@ -83,7 +83,8 @@ async def home() -> Template:
 
 
 async def _account(
-    request: Request, new_token: str | None = None, new_feed_url: str | None = None, status: int = 200
+    request: Request, new_token: str | None = None, new_feed_url: str | None = None, status: int = 200,
+    errors: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         "accounts/account.html",
@@ -93,6 +94,7 @@ async def _account(
             "new_token": new_token,
             "feed_created_at": await feeds.feed_created_at(request.user.user_id),
             "new_feed_url": new_feed_url,
+            "errors": errors or {},
         },
         status_code=status,
     )
@@ -106,7 +108,11 @@ async def account(request: Request) -> Template:
 @post("/konto/nycklar", guards=[SIGNED_IN], name="token-create")
 async def create_token(request: Request) -> Template:
     form = await request.form()
-    token, _ = await service.create_token(request.user.user_id, text(form.get("label"))[:100])
+    try:
+        data = convert({"label": text(form.get("label"))}, ApiTokenCreate)
+    except FormErrors as exc:
+        return await _account(request, status=422, errors=exc.errors)
+    token, _ = await service.create_token(request.user.user_id, data.label)
     # Shown on this one response only; it is stored as a hash.
     return await _account(request, new_token=token, status=201)
 

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from samverkan.orgs.schemas import Email, Id, Input, Name
+from samverkan.values import LINE, OneLine
 
 Role = Literal["admin", "hr", "department", "union"]
-Password = Annotated[str, Meta(min_length=10, max_length=200)]
+Password = Annotated[str, Meta(min_length=10, max_length=200, pattern=LINE)]  # spaces are fine, control characters not
 
 
 class User(Struct, kw_only=True):
@@ -57,7 +58,7 @@ class ApiToken(Struct, kw_only=True):
 
 
 class ApiTokenCreate(Input):
-    label: Annotated[str, Meta(max_length=100)] = ""
+    label: OneLine(100) = ""
 
 
 class ApiTokenCreated(Struct, kw_only=True):

@@ -14,6 +14,7 @@ from samverkan.audit import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
 from samverkan.web.params import FilterId, Limit, Offset
+from samverkan.values import check_day
 
 Entity = Annotated[str | None, QueryParameter(max_length=40, description="e.g. matter, meeting, agenda_item, protocol")]
 From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (Europe/Stockholm).")]
@@ -27,7 +28,8 @@ To = Annotated[dt.date | None, QueryParameter(description="Last day, inclusive."
      responses=errors(403))
 async def audit_entries(request: Request, entity: Entity = None, entity_id: FilterId = None, actor_id: FilterId = None,
                         from_: From = None, to: To = None, limit: Limit = 50, offset: Offset = 0) -> Page[s.AuditEntry]:
-    return await service.entries(request.user, entity, entity_id, actor_id, from_, to, PageRequest(limit, offset))
+    return await service.entries(request.user, entity, entity_id, actor_id, check_day(from_, "from"), check_day(to, "to"),
+                                 PageRequest(limit, offset))
 
 
 AUDIT_API = [audit_entries]

@@ -14,6 +14,7 @@ from samverkan.deadlines import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
 from samverkan.web.params import FilterId, Limit, Offset, RecordId
+from samverkan.values import check_day
 
 RuleId = Annotated[str, QueryParameter(name="rule", max_length=40, description="A rule id, e.g. MBL16-MEET-LOCAL.")]
 From = Annotated[dt.date, QueryParameter(name="from", description="The day the period starts from (YYYY-MM-DD).")]
@@ -29,7 +30,7 @@ class DeadlineController(Controller):
         """The end day of a time limit under `rule` that starts on `from`, moved to a working day where the
         rule says so, with the reason in Swedish. Stores nothing; an unknown rule is 404 on `rule`.
         Who: every signed-in role."""
-        return service.calculate(rule_id, from_)
+        return service.calculate(rule_id, check_day(from_, "from"))
 
     @get("/rules", guards=[SIGNED_IN], summary="The rule sets and their rules", responses=errors())
     async def list_rules(self) -> list[s.RuleSet]:
@@ -61,7 +62,8 @@ class DeadlineController(Controller):
         `due_after`, `department_id`, `union_id`, `matter_id`, `responsible`.
         Who: every signed-in role, within the matters' scope."""
         return await service.list_deadlines(
-            request.user, state=state_, due_before=due_before, due_after=due_after, department_id=department_id,
+            request.user, state=state_, due_before=check_day(due_before, "due_before"),
+            due_after=check_day(due_after, "due_after"), department_id=department_id,
             union_id=union_id, matter_id=matter_id, responsible=responsible, page=PageRequest(limit, offset),
         )
 

@@ -20,7 +20,7 @@ from samverkan.matters.tables import Matter
 from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import Department
 from samverkan.pagination import PageRequest
-from samverkan.web.forms import optional_int, text
+from samverkan.web.forms import FormErrors, convert, optional_int, text
 
 UNIT_LABELS = {"days": "dagar", "weeks": "veckor", "months": "månader", "years": "år", "working_days": "arbetsdagar"}
 GROUP_LIMIT = 200
@@ -104,10 +104,14 @@ async def create_rule_set(request: Request) -> Template:
             errors[f"{row['rule']}.unit"] = "Välj en enhet."
         else:
             changes.append(s.RuleChange(rule=row["rule"], length=length, unit=row["unit"], adjust_to_working_day=row["adjust"]))
+    if not errors:
+        try:
+            data = convert({"name": values["name"][:200], "effective_from": effective_from, "rules": changes,
+                            "department_id": values["department_id"], "note": values["note"][:2000]}, s.RuleSetCreate)
+        except FormErrors as exc:
+            errors.update(exc.errors)
     if errors:
         return await _editor(values, rows, ticked, errors, status=422)
-    data = s.RuleSetCreate(name=values["name"][:200], effective_from=effective_from, rules=changes,
-                           department_id=values["department_id"], note=values["note"][:2000])
     try:
         if form.get("action") == "save":
             created = await service.create_rule_set(request.user, data)

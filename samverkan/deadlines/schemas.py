@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
+from samverkan.values import Checked, MultiLine, OneLine
+
 Unit = Literal["days", "weeks", "months", "years", "working_days"]
 
 
@@ -33,19 +35,19 @@ class RuleSet(Struct, kw_only=True):
     note: str | None = None
 
 
-class RuleChange(Struct, kw_only=True, forbid_unknown_fields=True):
-    rule: Annotated[str, Meta(max_length=40)]
+class RuleChange(Checked, kw_only=True, forbid_unknown_fields=True):
+    rule: OneLine(40)
     length: int
     unit: Unit
     adjust_to_working_day: bool = False
 
 
-class RuleSetCreate(Struct, kw_only=True, forbid_unknown_fields=True):
-    name: Annotated[str, Meta(max_length=200)]
+class RuleSetCreate(Checked, kw_only=True, forbid_unknown_fields=True):
+    name: OneLine(200)
     effective_from: dt.date
     rules: Annotated[list[RuleChange], Meta(max_length=50)]
     department_id: Annotated[int, Meta(ge=1, le=2**31 - 1)] | None = None
-    note: Annotated[str, Meta(max_length=2_000)] = ""
+    note: MultiLine(2_000) = ""
 
 
 class Move(Struct, kw_only=True):
@@ -102,5 +104,5 @@ class Deadline(Struct, kw_only=True):
     link: str = ""  # the page of what it is about
 
 
-class DeadlineWaive(Struct, kw_only=True, forbid_unknown_fields=True):
-    reason: Annotated[str, Meta(min_length=1, max_length=2_000, pattern=r"\S")]
+class DeadlineWaive(Checked, kw_only=True, forbid_unknown_fields=True):
+    reason: OneLine(2_000, filled=True)

@@ -8,17 +8,18 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 from samverkan.orgs.schemas import Id, Input
+from samverkan.values import OneLine
 
 DocumentKind = Literal["notice", "agenda", "protocol", "extract", "withdrawal_notice"]
 TemplateName = Literal["notice", "agenda", "protocol", "samverkan_protocol", "extract", "withdrawal_notice", "risk_assessment",
                        "annual_follow_up"]
-AttachmentTitle = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
+AttachmentTitle = OneLine(300, filled=True)
 
 
 class DocumentCreate(Input):
     kind: DocumentKind
     # "department" (the employer's copy), "union:<id>" (that union's copy) or "all" (the common copy)
-    audience: Annotated[str, Meta(max_length=30)] = "department"
+    audience: OneLine(30) = "department"
     date: dt.date | None = None  # the day a notice or frånträdesbesked is sent; default today
     attachments: Annotated[list[AttachmentTitle], Meta(max_length=30)] = []  # bilagor of a kallelse
     item_id: Id | None = None  # the agenda item of a protokollsutdrag

@@ -32,6 +32,7 @@ from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
 from samverkan.paths import templates_dir
 from samverkan.settings import Settings
+from samverkan.values import refused
 
 STAFF = {"admin", "hr", "department"}  # a department user only ever sees its own department's meetings
 UNION_KINDS = {"protocol", "extract"}  # kallelser and frånträdesbesked are the employer's letters
@@ -514,6 +515,8 @@ async def set_letterhead(viewer: Viewer, department_id: int | None, union_id: in
     await _check_scope_exists(department_id, union_id)
     if len(text) > 2000 or text.count("\n") > 8:
         raise Invalid("Brevhuvudet får ha högst 8 rader och 2000 tecken.", field="text")
+    if refused(text, multi_line=True):  # a multipart form is no Struct: the text type's rule, by hand
+        raise Invalid("Brevhuvudet får inte innehålla kontrolltecken (bara radbrytningar).", field="text")
     logo_type = ""
     if logo is not None:
         if len(logo) > MAX_LOGO_BYTES:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from samverkan.orgs.schemas import Id, Input
+from samverkan.values import MultiLine, OneLine
 
 MatterKind = Literal[
     "primary_negotiation", "negotiation_on_request", "negotiation_13", "central_negotiation", "contracting_out",
@@ -19,11 +20,11 @@ EventType = Literal[
     "protocol_approved",
 ]
 Outcome = Literal["agreement", "disagreement"]
-Title = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
-LongText = Annotated[str, Meta(max_length=20_000)]
-DiaryNo = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"\S")]
+Title = OneLine(300, filled=True)
+LongText = MultiLine(20_000)
+DiaryNo = OneLine(40, filled=True)
 UnionIds = Annotated[list[Id], Meta(max_length=50)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2_000, pattern=r"\S")]
+Reason = OneLine(2_000, filled=True)
 
 
 class Party(Struct, kw_only=True):

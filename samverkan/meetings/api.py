@@ -14,6 +14,7 @@ from samverkan.meetings import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
 from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
+from samverkan.values import check_day
 
 From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (starts_at, Europe/Stockholm).")]
 To = Annotated[dt.date | None, QueryParameter(description="Last day, inclusive.")]
@@ -35,7 +36,7 @@ class MeetingController(Controller):
         `department_id`, `group_id`, `union_id` (a party), `status`.
         Who: every signed-in role, within its scope."""
         return await service.list_meetings(
-            request.user, q=q, from_=from_, to=to, department_id=department_id, group_id=group_id,
+            request.user, q=q, from_=check_day(from_, "from"), to=check_day(to, "to"), department_id=department_id, group_id=group_id,
             union_id=union_id, status=status, page=PageRequest(limit, offset),
         )
 

@@ -9,14 +9,15 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from samverkan.matters.schemas import LongText, Title
 from samverkan.orgs.schemas import Id, Input
+from samverkan.values import Checked, MultiLine, OneLine
 
 MeetingKind = Literal["negotiation", "samverkan", "information", "safety_committee", "workplace_meeting"]
 MeetingStatus = Literal["planned", "called", "held", "cancelled"]
 AgendaKind = Literal["formalities", "information", "samverkan", "negotiation", "work_environment", "other"]
 ParticipantRole = Literal["ordinary", "substitute", "co_opted", "safety_rep", "expert"]
 PositionOutcome = Literal["agreement", "disagreement", "informed"]
-Place = Annotated[str, Meta(max_length=300)]
-Note = Annotated[str, Meta(max_length=20_000)]
+Place = OneLine(300)
+Note = MultiLine(20_000)
 
 
 class Approver(Struct, kw_only=True):
@@ -35,7 +36,7 @@ class Participant(Struct, kw_only=True):
     present: bool | None
 
 
-class Position(Struct, kw_only=True, forbid_unknown_fields=True):
+class Position(Checked, kw_only=True, forbid_unknown_fields=True):
     union_id: Id
     outcome: PositionOutcome | None = None
     note: Note = ""  # protokollsanteckning
@@ -160,7 +161,7 @@ class AgendaItemClose(Input):
     date: dt.date | None = None  # default: the meeting's date
 
 
-class StandardAgendaEntry(Struct, kw_only=True, forbid_unknown_fields=True):
+class StandardAgendaEntry(Checked, kw_only=True, forbid_unknown_fields=True):
     title: Title
     kind: AgendaKind
 

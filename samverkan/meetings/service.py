@@ -425,8 +425,10 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
     meeting = await visible_row(viewer, meeting_id)
     _check_editable(viewer, meeting)
     before = await _participant_row(meeting_id, participant_id)
+    if not (changed := changes(data)):  # nothing to change: an UPDATE without SET would be a 500
+        return _participant(before)
     async with engine().transaction():
-        await Participant.update(changes(data)).where(Participant.id == participant_id)
+        await Participant.update(changed).where(Participant.id == participant_id)
         await _bump(meeting_id)
         after = await _participant_row(meeting_id, participant_id)
         await audit.record(viewer, "update", "participant", participant_id, before=before, after=after)

@@ -7,14 +7,17 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-# "\S" (searched anywhere): a value of only spaces counts as empty.
-Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
-ShortText = Annotated[str, Meta(max_length=200)]
+from samverkan.values import END, NEVER, Checked, OneLine
+
+# Free text: see samverkan/values.py (no control characters; "filled": not only spaces).
+Name = OneLine(200, filled=True)
+ShortText = OneLine(200)
 # Codes and prefixes are stored in upper case (KK, KS), so "kk" and "KK" are the same code.
-Code = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9ÅÄÖåäö_-]+$")]
-DiaryPrefix = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zÅÄÖåäö0-9]+$")]
-Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-OptionalEmail = Annotated[str, Meta(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Code = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9ÅÄÖåäö_-]+" + END)]
+DiaryPrefix = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-zÅÄÖåäö0-9]+" + END)]
+_ADDRESS = f"[^@\\s{NEVER}]+@[^@\\s{NEVER}]+\\.[^@\\s{NEVER}]+{END}"
+Email = Annotated[str, Meta(max_length=254, pattern=f"^{_ADDRESS}")]
+OptionalEmail = Annotated[str, Meta(max_length=254, pattern=f"^(?:{_ADDRESS}|{END})")]
 Id = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 
 Side = Literal["employer", "union"]
@@ -31,8 +34,8 @@ PERSON_ROLE_COLUMNS: dict[str, str] = {
 }
 
 
-class Input(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base for request bodies: unknown fields are an error, not silently dropped."""
+class Input(Checked, forbid_unknown_fields=True, kw_only=True):
+    """Base for request bodies: unknown fields are an error, not silently dropped; dates are checked."""
 
 
 class Department(Struct, kw_only=True):
@@ -69,7 +72,7 @@ class Union(Struct, kw_only=True):
 class UnionCreate(Input):
     name: Name
     federation: ShortText = ""
-    confederation: Annotated[str, Meta(max_length=50)] = ""
+    confederation: OneLine(50) = ""
     email: OptionalEmail | None = ""  # None or "": no notice address
     active: bool = True
 
@@ -77,7 +80,7 @@ class UnionCreate(Input):
 class UnionUpdate(Input):
     name: Name | UnsetType = UNSET
     federation: ShortText | UnsetType = UNSET
-    confederation: Annotated[str, Meta(max_length=50)] | UnsetType = UNSET
+    confederation: OneLine(50) | UnsetType = UNSET
     email: OptionalEmail | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 

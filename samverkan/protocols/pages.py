@@ -27,6 +27,7 @@ from samverkan.protocols import schemas as s
 from samverkan.protocols import service
 from samverkan.web.forms import FormErrors, convert, optional_int, service_errors, text
 from samverkan.web.params import FilterId, PageNumber, RecordId
+from samverkan.values import check_day
 
 VersionQuery = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PAGE_SIZE = 100
@@ -107,7 +108,8 @@ async def accept(request: Request, id: RecordId, pid: RecordId) -> Template | Re
 @post("/moten/{id:int}/protokoll/forslag/{pid:int}/avsla", guards=[EMPLOYER], name="protocol-reject")
 async def reject(request: Request, id: RecordId, pid: RecordId) -> Template | Redirect:
     form = await request.form()
-    return await _act(request, id, lambda: service.decide(request.user, id, pid, False, text(form.get("reason")),
+    values = {"reason": text(form.get("reason"))}
+    return await _act(request, id, lambda: service.decide(request.user, id, pid, False, convert(values, s.ProposalDecision).reason,
                                                           request.app.state.settings))
 
 
@@ -119,7 +121,8 @@ async def approve(request: Request, id: RecordId) -> Template | Redirect:
 @post("/moten/{id:int}/protokoll/oppna", guards=[ADMIN_OR_HR], name="protocol-reopen")
 async def reopen(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
-    return await _act(request, id, lambda: service.reopen(request.user, id, text(form.get("reason"))))
+    values = {"reason": text(form.get("reason"))}
+    return await _act(request, id, lambda: service.reopen(request.user, id, convert(values, s.Reopen).reason))
 
 
 @get("/moten/{id:int}/protokoll/jamfor", guards=[SIGNED_IN], name="protocol-compare")
@@ -139,6 +142,7 @@ Day = Annotated[dt.date | None, QueryParameter()]
 @get("/logg", guards=[ADMIN], name="audit")
 async def audit_page(request: Request, typ: Entity = None, post_id: FilterId = None, fran: Day = None, till: Day = None,
                      sida: PageNumber = 1) -> Template:
+    fran, till = check_day(fran, "fran"), check_day(till, "till")
     page = await audit.entries(request.user, typ or None, post_id, None, fran, till, PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
     return Template("protocols/audit.html", context={
         "page": page, "typ": typ or "", "post_id": post_id, "fran": fran, "till": till, "sida": sida,
@@ -152,6 +156,7 @@ async def audit_csv(request: Request, typ: Entity = None, post_id: FilterId = No
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["id", "tid", "vem", "vem_id", "handling", "typ", "post", "före", "efter", "hash"])
     offset = 0
+    fran, till = check_day(fran, "fran"), check_day(till, "till")
     while True:
         page = await audit.entries(request.user, typ or None, post_id, None, fran, till, PageRequest(500, offset))
         for e in page.items:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from msgspec import Meta, Struct
+from msgspec import Struct
 
 from samverkan.documents.record import MeetingRecord
 from samverkan.meetings.schemas import Note, PositionOutcome
 from samverkan.orgs.schemas import Id, Input
+from samverkan.values import MultiLine, OneLine
 
-Text = Annotated[str, Meta(min_length=1, max_length=5000, pattern=r"\S")]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000, pattern=r"\S")]
+Text = MultiLine(5000, filled=True)
+Reason = OneLine(2000, filled=True)
 
 
 class PartyStatus(Struct, kw_only=True):
@@ -96,7 +97,7 @@ class ProposalCreate(Input):
 
 
 class ProposalDecision(Input):
-    reason: Annotated[str, Meta(max_length=2000)] = ""
+    reason: OneLine(2000) = ""
 
 
 class Reopen(Input):

@@ -8,10 +8,13 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from samverkan.orgs.schemas import Id, Input
+from samverkan.values import MultiLine, OneLine
 
-Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
-Title = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
-Text = Annotated[str, Meta(max_length=10_000)]
+Name = OneLine(200, filled=True)
+Title = OneLine(300, filled=True)
+Text = MultiLine(10_000)
+Unit = OneLine(200)
+What = OneLine(5_000, filled=True)  # what an action or improvement is
 Grade = Annotated[int, Meta(ge=1, le=4)]  # likelihood or consequence, 1–4
 Level = Literal["low", "medium", "high", "very_high"]
 Status = Literal["planned", "in_progress", "done", "cancelled"]
@@ -29,7 +32,7 @@ class SamParticipant(Input):
 
 
 class RiskCreate(Input):
-    description: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")]
+    description: MultiLine(5_000, filled=True)
     likelihood: Grade
     consequence: Grade
     measures: Text = ""  # taken at once
@@ -52,7 +55,7 @@ class RiskAssessmentCreate(Input):
     reason: Reason
     participants: Annotated[list[SamParticipant], Meta(min_length=1, max_length=100)]
     risks: Annotated[list[RiskCreate], Meta(max_length=200)]
-    unit: Annotated[str, Meta(max_length=200)] = ""
+    unit: Unit = ""
     matter_id: Id | None = None
     description: Text = ""
 
@@ -72,7 +75,7 @@ class RiskAssessment(Struct, kw_only=True):
 
 
 class ActionCreate(Input):
-    what: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")]
+    what: What
     responsible: Name
     due: dt.date
     risk_assessment_id: Id | None = None  # one of these two says where the action comes from
@@ -81,7 +84,7 @@ class ActionCreate(Input):
 
 
 class ActionUpdate(Input):
-    what: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")] | UnsetType = UNSET
+    what: What | UnsetType = UNSET
     responsible: Name | UnsetType = UNSET
     due: dt.date | UnsetType = UNSET
     status: Status | UnsetType = UNSET
@@ -113,7 +116,7 @@ class ChecklistAnswer(Input):
 
 
 class Improvement(Input):
-    what: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")]
+    what: What
     responsible: Name
     due: dt.date
 
@@ -154,14 +157,14 @@ class SafetyRepRequestCreate(Input):
     received_on: dt.date
     safety_rep_name: Name
     description: Text = ""
-    unit: Annotated[str, Meta(max_length=200)] = ""
+    unit: Unit = ""
     safety_rep_id: Id | None = None
     union_id: Id | None = None
     answer_by: dt.date | None = None  # the reasonable date the skyddsombud set
 
 
 class SafetyRepRequestAnswer(Input):
-    answer: Annotated[str, Meta(min_length=1, max_length=10_000, pattern=r"\S")]
+    answer: MultiLine(10_000, filled=True)
     answered_on: dt.date
 
 
@@ -189,7 +192,7 @@ class SafetyRepRequest(Struct, kw_only=True):
 
 
 class SamCommentCreate(Input):
-    text: Annotated[str, Meta(min_length=1, max_length=5_000, pattern=r"\S")]
+    text: MultiLine(5_000, filled=True)
 
 
 class SamComment(Struct, kw_only=True):

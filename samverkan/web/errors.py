@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from samverkan.errors import ServiceError
+from samverkan.values import explain
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,11 @@ def _validation_detail(exc: ValidationException) -> tuple[str, str | None]:
             source = item.get("source")
             if source in {"query", "path", "header", "cookie"} and key:
                 # A parameter named after a Python keyword ("from") is declared as "from_".
-                return message, str(key).removesuffix("_")
+                return explain(message), str(key).removesuffix("_")
             field = field_of(message)
             if field is None and key and key != "data":
                 field = str(key)
-            return _AT.sub("", message) if field else message, field
+            return explain(_AT.sub("", message)) if field else message, field
     return exc.detail, None
 
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from samverkan import values as rules
 from samverkan.errors import Invalid, ServiceError
 from samverkan.web.hardening import NUL_MESSAGE
 from samverkan.web.errors import field_of
@@ -21,9 +22,40 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-def _swedish(message: str, hint: str | None) -> str:
-    # The "\\S" pattern is how a Name says "not only spaces".
-    if "missing required field" in message or "length >= 1" in message or "regex '\\\\S'" in message:
+# msgspec says where a value was wrong as "... - at `$.risks[0].description`".
+_PATH = re.compile(r" - at `\$((?:\.\w+|\[\d+\])*)`$")
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+
+
+def _value_at(values: Any, message: str) -> Any:
+    """The posted value msgspec complains about, or None when it cannot be told."""
+    match = _PATH.search(message)
+    for name, index in _STEP.findall(match.group(1)) if match else []:
+        try:
+            values = values[name] if name else values[int(index)]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return values if match else None
+
+
+def _text_problem(message: str, value: Any) -> str | None:
+    """The Swedish reason when one of the text types of samverkan/values.py refused the value."""
+    pattern = rules.pattern_in(message)
+    if pattern is None:
+        return None
+    if pattern in rules.FILLED and isinstance(value, str) and not value.strip():
+        return "Fältet måste fyllas i."
+    if pattern in rules.MULTI_LINE:
+        return "Får inte innehålla kontrolltecken (bara tabb och radbrytning är tillåtna)."
+    return "Får inte innehålla radbrytning, tabb eller andra kontrolltecken."
+
+
+def _swedish(message: str, hint: str | None, value: Any = None) -> str:
+    if problem := _text_problem(message, value):
+        return problem
+    if rules.DATE_RANGE in message:
+        return f"Datumet måste ligga mellan {rules.FIRST_DAY.year} och {rules.LAST_DAY.year}."
+    if "missing required field" in message or "length >= 1" in message:
         return "Fältet måste fyllas i."
     if match := re.search(r"length <= (\d+)", message):
         return f"Högst {match.group(1)} tecken."
@@ -52,7 +84,7 @@ def convert(values: dict[str, Any], type_: type[T], hints: dict[str, str] | None
         return msgspec.convert(values, type_, strict=False)
     except msgspec.ValidationError as exc:
         field = field_of(str(exc)) or "_"
-        raise FormErrors({field: _swedish(str(exc), (hints or {}).get(field))}) from None
+        raise FormErrors({field: _swedish(str(exc), (hints or {}).get(field), _value_at(values, str(exc)))}) from None
 
 
 def service_errors(exc: ServiceError) -> FormErrors:
@@ -76,10 +108,11 @@ def filter_id(value: str | None) -> int | None:
 def text(value: object) -> str:
     """A form value as text; a file part where text was expected counts as empty.
 
-    A NUL is refused here too: the hardening middleware reads JSON and urlencoded bodies, but a
-    form may also come as multipart."""
+    Browsers send a textarea's line breaks as CR LF; the text types take LF only (see
+    samverkan/values.py). A NUL is refused here too: the hardening middleware reads JSON and
+    urlencoded bodies, but a form may also come as multipart."""
     if not isinstance(value, str):
         return ""
     if "\x00" in value:
         raise Invalid(NUL_MESSAGE)
-    return value
+    return value.replace("\r\n", "\n")

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from litestar.params import PathParameter, QueryParameter
 
+from samverkan.values import LINE
+
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Rows per page (1–500).")]
 Offset = Annotated[int, QueryParameter(ge=0, le=10_000_000, description="Rows to skip.")]
 PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000)]
-SearchText = Annotated[str | None, QueryParameter(max_length=200, description="Words that must all occur.")]
+SearchText = Annotated[str | None, QueryParameter(max_length=200, pattern=LINE, description="Words that must all occur.")]
 # Ids are 32-bit serials; a larger number must be a 404, not an overflow in the driver.
 RecordId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 # An id used as a filter; out of range is a 400 naming the parameter, not an overflow on PostgreSQL.
