@@ -96,6 +96,13 @@ async def test_the_document_describes_every_operation(client):
     assert '"duration"' not in json.dumps(spec)
     assert schemas["Event"]["properties"]["time"]["oneOf"][0]["pattern"].startswith("^\\d{2}:\\d{2}:\\d{2}")
     assert "justering" in schemas["OutboxMessage"]["properties"]["kind"]["enum"]
+    # Every schema and every field says what it is (msgspec Meta(description=…) and the Struct's docstring),
+    # except the frozen meeting record of a protocol version (samverkan/documents/record.py), not yet described.
+    record = {"MeetingRecord", "ApproverRef", "ItemRef", "MatterRef", "ParticipantRef", "PersonRef", "PositionRef", "UnionRef"}
+    undescribed = [f"{name}.{field}" for name, schema in schemas.items() if name not in record
+                   for field, property_ in (schema.get("properties") or {}).items() if not property_.get("description")]
+    assert not undescribed
+    assert not [name for name, schema in schemas.items() if name not in record and not schema.get("description")]
 
 
 async def test_downloads_are_declared_with_their_media_types(client):
