@@ -26,7 +26,7 @@ import yaml
 from test_browser import demo_server
 
 SEED = 20261204
-EXAMPLES = 10  # per operation; both roles together take about two minutes per engine
+EXAMPLES = 10  # per operation: about 1,200 requests per role (minutes on a busy machine)
 ADMIN = "admin@lund.example"
 UNION = "vision@lund.example"
 # Revoking tokens is left out: the fuzzer would revoke its own (tests/test_api_tokens.py covers it).
