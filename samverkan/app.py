@@ -10,6 +10,7 @@ from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
@@ -44,13 +45,15 @@ from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.csrf import CsrfMiddleware
 from samverkan.web.errors import handle_error
 from samverkan.web.hardening import HardeningMiddleware, protective_headers
+from samverkan.web.openapi import SCHEMA_PLUGINS, Error
 from samverkan.web.page_status import PageStatusMiddleware
 from samverkan.web.templating import template_config
 
 log = logging.getLogger(__name__)
 
 
-@get("/health", opt=PUBLIC, tags=["System"])
+@get("/health", opt=PUBLIC, tags=["System"], summary="Is the service up, and is the reminder sweep running?",
+     security=[], responses={503: ResponseSpec(Error, description="The database does not answer.", generate_examples=False)})
 async def health() -> dict[str, str | int | None]:
     """Liveness and the database: 200 when it answers, 503 when it does not. Also when a sweep
     last finished (any instance) and how many seconds ago: alert when that grows past 600; the
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[health, api, pages, static, *FEED_PAGES],
         lifespan=[lifespan],
+        plugins=SCHEMA_PLUGINS,
         # CSRF after authentication: the token is bound to the session cookie (web/csrf.py).
         middleware=[HardeningMiddleware(settings), AuthenticationMiddleware(), CsrfMiddleware(settings), PageStatusMiddleware()],
         exception_handlers={Exception: handle_error},
@@ -110,7 +114,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="samverkan",
             version=__version__,
+            description="The JSON API of samverkan: registers, matters, meetings, deadlines, protocols, documents "
+                        "and SAM. Every call under /api/v1 needs an API token (`Authorization: Bearer svk_…`) and acts "
+                        "with its user's role; conventions, errors and who may call what are in docs/api.md.",
             path="/schema",
+            use_handler_docstrings=True,
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API token")}
             ),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 from piccolo.columns import Column
 from piccolo.table import Table
 
@@ -14,8 +14,10 @@ T = TypeVar("T")
 
 
 class Page(Struct, Generic[T]):
-    items: list[T]
-    total: int
+    """One page of a list."""
+
+    items: Annotated[list[T], Meta(description="The records on this page, in the list's order.")]
+    total: Annotated[int, Meta(description="How many records match, on every page together.")]
 
 
 @dataclass(frozen=True)

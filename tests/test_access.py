@@ -240,7 +240,7 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
 
     assessment = await sam.create_risk_assessment(system, ss.RiskAssessmentCreate(
         department_id=org.department_id, title="Riskbedömning", date=dt.date(2026, 3, 2), reason="routine",
-        participants=[ss.Participant(name="Per Holm", role="manager")],
+        participants=[ss.SamParticipant(name="Per Holm", role="manager")],
         risks=[ss.RiskCreate(description="Risk", likelihood=2, consequence=3)]), client.app.state.settings)
     action = await sam.create_action(system, ss.ActionCreate(what="Åtgärd", responsible="Per Holm", due=dt.date(2026, 4, 1),
                                                              risk_assessment_id=assessment.id))

@@ -36,15 +36,20 @@ def _input_structs() -> list[type]:
     return sorted(found, key=lambda c: (c.__module__, c.__name__))
 
 
+def _bare(info: msgspec.inspect.Type) -> msgspec.inspect.Type:
+    """The type under a field's Meta(description=…)."""
+    return info.type if isinstance(info, msgspec.inspect.Metadata) else info
+
+
 def _text_fields() -> list[tuple[type, str, object]]:
     """Every (Struct, field, type) of every input Struct whose type holds a string."""
     fields = []
     for cls in _input_structs():
         hints = typing.get_type_hints(cls, include_extras=True)
         for name in cls.__struct_fields__:
-            info = msgspec.inspect.type_info(hints[name])
+            info = _bare(msgspec.inspect.type_info(hints[name]))
             members = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
-            if any(isinstance(m, msgspec.inspect.StrType) for m in members):
+            if any(isinstance(_bare(m), msgspec.inspect.StrType) for m in members):
                 fields.append((cls, name, hints[name]))
     return fields
 
@@ -53,6 +58,7 @@ MULTI_LINE_FIELDS = {
     "MatterCreate.description", "MatterUpdate.description", "EventCreate.note", "EventUpdate.note",
     "AgendaItemCreate.text", "AgendaItemCreate.employer_position", "AgendaItemUpdate.text", "AgendaItemUpdate.employer_position",
     "Position.note", "Position.reservation", "ProposalCreate.note", "ProposalCreate.reservation", "CommentCreate.text",
+    "SamCommentCreate.text",
     "RuleSetCreate.note", "RiskCreate.description", "RiskCreate.measures", "RiskAssessmentCreate.description",
     "ActionUpdate.follow_up", "ChecklistAnswer.comment", "AnnualFollowUpCreate.participants", "AnnualFollowUpCreate.summary",
     "AnnualFollowUpUpdate.participants", "AnnualFollowUpUpdate.summary", "SafetyRepRequestCreate.description",

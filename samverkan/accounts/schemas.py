@@ -15,16 +15,22 @@ Password = Annotated[str, Meta(min_length=10, max_length=200, pattern=LINE)]  # 
 
 
 class User(Struct, kw_only=True):
-    id: int
-    email: str
-    name: str
-    role: Role
-    department_id: int | None
-    union_id: int | None
-    person_id: int | None
-    active: bool
-    has_password: bool
-    last_login_at: dt.datetime | None
+    """A login: a person who may sign in, with one role."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    email: Annotated[str, Meta(description="The login's e-mail address (lower case).")]
+    name: Annotated[str, Meta(description="The user's name.")]
+    role: Annotated[Role, Meta(description="admin, hr, department or union: what the user may do (docs/access.md).")]
+    department_id: Annotated[int | None, Meta(description="A department user's department; null for other roles.")]
+    union_id: Annotated[int | None, Meta(description="A union user's union; null for other roles.")]
+    person_id: Annotated[int | None, Meta(
+        description="The registry person with the same e-mail address when the login was made, or null.")]
+    active: Annotated[bool, Meta(
+        description="False when the login is deactivated: it can no longer sign in, its tokens stop working.")]
+    has_password: Annotated[bool, Meta(
+        description="Whether a password is set (false: sign-in only via another route).")]
+    last_login_at: Annotated[dt.datetime | None, Meta(
+        description="When the user last signed in to the pages, or null.")]
 
 
 class UserCreate(Input):
@@ -49,20 +55,26 @@ class UserUpdate(Input):
 
 
 class ApiToken(Struct, kw_only=True):
-    id: int
-    label: str
-    hint: str
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
-    revoked_at: dt.datetime | None
+    """An API token, without the secret: only its hint."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    label: Annotated[str, Meta(description="What the token is for, as its owner named it.")]
+    hint: Annotated[str, Meta(description="The token's first 10 characters, to tell tokens apart.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
+    last_used_at: Annotated[dt.datetime | None, Meta(
+        description="When it was last used (updated at most once a minute), or null.")]
+    revoked_at: Annotated[dt.datetime | None, Meta(description="When it was revoked, or null while it works.")]
 
 
 class ApiTokenCreate(Input):
-    label: OneLine(100) = ""
+    """The body that creates a API token."""
+
+    label: Annotated[OneLine(100), Meta(description="What the token is for (up to 100 characters); may be empty.")] = ""
 
 
 class ApiTokenCreated(Struct, kw_only=True):
     """The only time the token itself is shown."""
 
-    token: str
-    record: ApiToken
+    token: Annotated[str, Meta(
+        description="The token itself (svk_…): send it as `Authorization: Bearer …`. Shown once.")]
+    record: Annotated[ApiToken, Meta(description="The stored token, as lists show it.")]

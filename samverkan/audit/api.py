@@ -12,6 +12,7 @@ from samverkan.accounts.access import ADMIN
 from samverkan.audit import schemas as s
 from samverkan.audit import service
 from samverkan.pagination import Page, PageRequest
+from samverkan.web.openapi import errors
 from samverkan.web.params import FilterId, Limit, Offset
 from samverkan.values import check_day
 
@@ -22,7 +23,9 @@ To = Annotated[dt.date | None, QueryParameter(description="Last day, inclusive."
 
 @get("/audit", guards=[ADMIN], tags=["Audit"], summary="The audit trail, newest first",
      description="Who changed what, when, with the record before and after. Append-only and hash-chained; "
-                 "`samverkan audit verify` checks the chain.")
+                 "`samverkan audit verify` checks the chain. Filters: `entity`, `entity_id`, `actor_id`, `from`, `to` "
+                 "(days in Sweden). Who: admin.",
+     responses=errors(403))
 async def audit_entries(request: Request, entity: Entity = None, entity_id: FilterId = None, actor_id: FilterId = None,
                         from_: From = None, to: To = None, limit: Limit = 50, offset: Offset = 0) -> Page[s.AuditEntry]:
     return await service.entries(request.user, entity, entity_id, actor_id, check_day(from_, "from"), check_day(to, "to"),

@@ -13,66 +13,88 @@ Unit = Literal["days", "weeks", "months", "years", "working_days"]
 
 
 class Rule(Struct, kw_only=True):
-    id: str
-    title: str
-    basis: str
-    trigger: str
-    length: int
-    unit: Unit
-    direction: Literal["after", "before"]
-    adjust_to_working_day: bool
-    statutory: bool
-    local: bool  # a default of the local agreement that a rule set may change
+    """A time-limit rule of the catalogue or of a local rule set."""
+
+    id: Annotated[str, Meta(description="The rule's id, e.g. MBL16-MEET-LOCAL.")]
+    title: Annotated[str, Meta(description="What must be done by when.")]
+    basis: Annotated[str, Meta(description="The statute or agreement it comes from.")]
+    trigger: Annotated[str, Meta(description="What starts the period.")]
+    length: Annotated[int, Meta(description="How long the period is, in `unit`.")]
+    unit: Annotated[Unit, Meta(description="days, weeks, months, years or working_days.")]
+    direction: Annotated[Literal["after", "before"], Meta(
+        description="after the trigger, or before it (a time counted back).")]
+    adjust_to_working_day: Annotated[bool, Meta(
+        description="Whether an end on a non-working day moves to the next working day.")]
+    statutory: Annotated[bool, Meta(description="A rule of law, which no rule set may change.")]
+    local: Annotated[bool, Meta(description="A default of the local agreement that a rule set may change.")]
 
 
 class RuleSet(Struct, kw_only=True):
-    id: str  # "mbl" for the built-in catalogue, else the version's number
-    name: str
-    department_id: int | None  # None: the whole municipality
-    effective_from: dt.date
-    read_only: bool
-    rules: list[Rule]  # a local version lists only the rules it changes
-    note: str | None = None
+    """The built-in catalogue or a local version of the agreement rules."""
+
+    id: Annotated[str, Meta(description="\"mbl\" for the built-in catalogue, else the version's number.")]
+    name: Annotated[str, Meta(description="The version's name, e.g. the agreement's.")]
+    department_id: Annotated[int | None, Meta(
+        description="The department it applies to; null: the whole municipality.")]
+    effective_from: Annotated[dt.date, Meta(description="It applies to deadlines that start on or after this day.")]
+    read_only: Annotated[bool, Meta(description="True for the built-in catalogue.")]
+    rules: Annotated[list[Rule], Meta(description="The rules; a local version lists only those it changes.")]
+    note: Annotated[str | None, Meta(description="A note on the version.")] = None
 
 
 class RuleChange(Checked, kw_only=True, forbid_unknown_fields=True):
-    rule: OneLine(40)
-    length: int
-    unit: Unit
-    adjust_to_working_day: bool = False
+    """One rule a rule-set version changes."""
+
+    rule: Annotated[OneLine(40), Meta(description="An agreement rule of the catalogue.")]
+    length: Annotated[int, Meta(description="The new length (1–1000).")]
+    unit: Annotated[Unit, Meta(description="days, weeks, months, years or working_days.")]
+    adjust_to_working_day: Annotated[bool, Meta(
+        description="Whether an end on a non-working day moves to the next working day.")] = False
 
 
 class RuleSetCreate(Checked, kw_only=True, forbid_unknown_fields=True):
-    name: OneLine(200)
-    effective_from: dt.date
-    rules: Annotated[list[RuleChange], Meta(max_length=50)]
-    department_id: Annotated[int, Meta(ge=1, le=2**31 - 1)] | None = None
-    note: MultiLine(2_000) = ""
+    """The body that saves (or previews) a new rule-set version."""
+
+    name: Annotated[OneLine(200), Meta(description="The version's name, e.g. the agreement's.")]
+    effective_from: Annotated[dt.date, Meta(description="It applies to deadlines that start on or after this day.")]
+    rules: Annotated[list[RuleChange], Meta(max_length=50, description="The rules it changes, once each.")]
+    department_id: Annotated[int, Meta(ge=1, le=2**31 - 1, 
+        description="An active department it applies to; null: the whole municipality.")] | None = None
+    note: Annotated[MultiLine(2_000), Meta(description="A note on the version.")] = ""
 
 
 class Move(Struct, kw_only=True):
-    deadline_id: int
-    matter_id: int | None
-    diary_no: str  # or, for a SAM deadline, what it is about
-    rule: str
-    title: str
-    old_due: dt.date
-    new_due: dt.date
-    link: str
+    """An open deadline that a new rule-set version moves."""
+
+    deadline_id: Annotated[int, Meta(description="The deadline.")]
+    matter_id: Annotated[int | None, Meta(description="Its matter, or null for a SAM deadline.")]
+    diary_no: Annotated[str, Meta(description="The matter's diary number, or for a SAM deadline what it is about.")]
+    rule: Annotated[str, Meta(description="The rule's id.")]
+    title: Annotated[str, Meta(description="The deadline's title.")]
+    old_due: Annotated[dt.date, Meta(description="The last day before the change.")]
+    new_due: Annotated[dt.date, Meta(description="The last day after it.")]
+    link: Annotated[str, Meta(description="The page of what it is about.")]
 
 
 class RuleSetCreated(Struct, kw_only=True):
-    rule_set: RuleSet
-    moved: list[Move]
-    notified: int  # e-mails planned to the responsible people
+    """A saved rule-set version and what it moved."""
+
+    rule_set: Annotated[RuleSet, Meta(description="The new version.")]
+    moved: Annotated[list[Move], Meta(description="The open deadlines it moved.")]
+    notified: Annotated[int, Meta(description="How many e-mails were planned to the people responsible.")]
 
 
 class Calculation(Struct, kw_only=True):
-    rule: str
-    from_: dt.date = field(name="from")  # "from" on the wire; a Python keyword here
-    unadjusted_due: dt.date
-    due: dt.date
-    reason: str | None
+    """When a time limit ends."""
+
+    rule: Annotated[str, Meta(description="The rule's id.")]
+    # "from" on the wire; a Python keyword here
+    from_: Annotated[dt.date, Meta(description="The day the period starts from.")] = field(name="from")
+    unadjusted_due: Annotated[dt.date, Meta(
+        description="The end day under Lag (1930:173) 1 §, before any move to a working day.")]
+    due: Annotated[dt.date, Meta(description="The day the time limit really ends.")]
+    reason: Annotated[str | None, Meta(
+        description="Why `due` differs from `unadjusted_due`, in Swedish; null when they are the same.")]
 
 
 def rule_out(rule) -> Rule:
@@ -82,27 +104,36 @@ def rule_out(rule) -> Rule:
 
 
 class Deadline(Struct, kw_only=True):
-    id: int
-    rule: str
-    title: str
-    basis: str
-    matter_id: int | None  # None: a deadline of a SAM item or a meeting (subject, subject_id)
-    union_id: int | None
-    start: dt.date
-    unadjusted_due: dt.date
-    due: dt.date
-    reason: str | None
-    state: Literal["open", "met", "missed", "waived", "superseded"]
-    responsible: Literal["employer", "union", "claimant"]
-    met_on: dt.date | None
-    waived_reason: str | None
-    rule_set_id: int | None = None  # the local rule-set version that set the length; None: the built-in rule
-    subject: Literal["matter", "sam_action", "annual_follow_up", "safety_rep_request", "meeting"] = "matter"
-    subject_id: int | None = None
-    department_id: int | None = None
-    label: str | None = None  # what a SAM or meeting deadline is about
-    link: str = ""  # the page of what it is about
+    """A time limit (frist) that a matter's event or a SAM item started."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    rule: Annotated[str, Meta(description="The rule's id.")]
+    title: Annotated[str, Meta(description="What must be done by when.")]
+    basis: Annotated[str, Meta(description="The statute or agreement.")]
+    matter_id: Annotated[int | None, Meta(
+        description="The matter, or null for a deadline of a SAM item or a meeting (see `subject`).")]
+    union_id: Annotated[int | None, Meta(description="The union it concerns, or null.")]
+    start: Annotated[dt.date, Meta(description="The day the period started.")]
+    unadjusted_due: Annotated[dt.date, Meta(description="The end day before any move to a working day.")]
+    due: Annotated[dt.date, Meta(description="The last day.")]
+    reason: Annotated[str | None, Meta(description="Why `due` differs from `unadjusted_due`, or null.")]
+    state: Annotated[Literal["open", "met", "missed", "waived", "superseded"], Meta(
+        description="open, met, missed (open and past due), waived or superseded.")]
+    responsible: Annotated[Literal["employer", "union", "claimant"], Meta(
+        description="Who must act: employer, union or claimant.")]
+    met_on: Annotated[dt.date | None, Meta(description="When it was met, or null.")]
+    waived_reason: Annotated[str | None, Meta(description="Why it was waived, or null.")]
+    rule_set_id: Annotated[int | None, Meta(
+        description="The local rule-set version that set the length; null: the built-in rule.")] = None
+    subject: Annotated[Literal["matter", "sam_action", "annual_follow_up", "safety_rep_request", "meeting"], Meta(description=(
+        "What the deadline is about: matter, sam_action, annual_follow_up, safety_rep_request or meeting."))] = "matter"
+    subject_id: Annotated[int | None, Meta(description="The id of that record.")] = None
+    department_id: Annotated[int | None, Meta(description="The department, or null.")] = None
+    label: Annotated[str | None, Meta(description="What a SAM or meeting deadline is about, or null.")] = None
+    link: Annotated[str, Meta(description="The page of what it is about.")] = ""
 
 
 class DeadlineWaive(Checked, kw_only=True, forbid_unknown_fields=True):
-    reason: OneLine(2_000, filled=True)
+    """The body that waives a deadline."""
+
+    reason: Annotated[OneLine(2_000, filled=True), Meta(description="Why the deadline no longer applies.")]

@@ -100,15 +100,15 @@ class SamYear:
         """Not after the anchor (nor, therefore, after today)."""
         return min(day, self.anchor)
 
-    def who(self, email: str, role: str) -> s.Participant:
-        return s.Participant(name=self.names[email], role=role, person_id=self.b.person(email))
+    def who(self, email: str, role: str) -> s.SamParticipant:
+        return s.SamParticipant(name=self.names[email], role=role, person_id=self.b.person(email))
 
     @staticmethod
-    def other(name: str, role: str) -> s.Participant:
-        return s.Participant(name=name, role=role)
+    def other(name: str, role: str) -> s.SamParticipant:
+        return s.SamParticipant(name=name, role=role)
 
     async def assessment(self, department: str, title: str, *, unit: str, day: dt.date, reason: str,
-                         participants: list[s.Participant], risks: list[s.RiskCreate], description: str,
+                         participants: list[s.SamParticipant], risks: list[s.RiskCreate], description: str,
                          matter: str | None = None) -> s.RiskAssessment | None:
         """None if the department has an assessment with the title already."""
         department_id = self.b.reg.departments[department]
@@ -181,7 +181,7 @@ class SamYear:
 
     async def comment(self, viewer: Viewer, subject: str, id: int, text: str, day: dt.date, hour: int = 10) -> None:
         """A comment, dated the day it was written rather than the day the demo ran."""
-        comments = await sam.add_comment(viewer, subject, id, s.CommentCreate(text=text))
+        comments = await sam.add_comment(viewer, subject, id, s.SamCommentCreate(text=text))
         await SamComment.update({SamComment.created_at: at(self.past(day), hour)}).where(SamComment.id == comments[-1].id)
 
     async def _held_fsg(self) -> dict[dt.date, int]:

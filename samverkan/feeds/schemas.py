@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from msgspec import Struct
+from typing import Annotated
+
+from msgspec import Meta, Struct
 
 
 class CalendarFeedCreated(Struct, kw_only=True):
-    url: str  # the secret address, shown once: only its hash is stored
+    """A new calendar address."""
+
+    url: Annotated[str, Meta(
+        description="The iCalendar address to subscribe to; shown only this once (only its hash is stored).")]

@@ -39,96 +39,139 @@ class Input(Checked, forbid_unknown_fields=True, kw_only=True):
 
 
 class Department(Struct, kw_only=True):
-    id: int
-    name: str
-    code: str
-    diary_prefix: str
-    active: bool
+    """A department (förvaltning) of the municipality."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    name: Annotated[str, Meta(description="The department's name.")]
+    code: Annotated[str, Meta(description="A short code, unique, stored in upper case (e.g. VOF).")]
+    diary_prefix: Annotated[str, Meta(description="The prefix of its matters' diary numbers (e.g. VO → VO 2026/0001).")]
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")]
 
 
 class DepartmentCreate(Input):
-    name: Name
-    code: Code
-    diary_prefix: DiaryPrefix
-    active: bool = True
+    """The body that creates a department."""
+
+    name: Annotated[Name, Meta(description="The department's name.")]
+    code: Annotated[Code, Meta(description="A short code, unique, stored in upper case (e.g. VOF).")]
+    diary_prefix: Annotated[DiaryPrefix, Meta(
+        description="The prefix of its matters' diary numbers (e.g. VO → VO 2026/0001).")]
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")] = True
 
 
 class DepartmentUpdate(Input):
-    name: Name | UnsetType = UNSET
-    code: Code | UnsetType = UNSET
-    diary_prefix: DiaryPrefix | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+    """The body that changes a department: only the fields sent change."""
+
+    name: Annotated[Name, Meta(description="The department's name.")] | UnsetType = UNSET
+    code: Annotated[Code, Meta(
+        description="A short code, unique, stored in upper case (e.g. VOF).")] | UnsetType = UNSET
+    diary_prefix: Annotated[DiaryPrefix, Meta(
+        description="The prefix of its matters' diary numbers (e.g. VO → VO 2026/0001).")] | UnsetType = UNSET
+    active: Annotated[bool, Meta(
+        description="False when deactivated; registers are never deleted.")] | UnsetType = UNSET
 
 
 class Union(Struct, kw_only=True):
-    id: int
-    name: str
-    federation: str
-    confederation: str
-    email: str
-    active: bool
+    """A trade union (fackförbund), a party to negotiations."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    name: Annotated[str, Meta(description="The union's name, unique (e.g. Vision).")]
+    federation: Annotated[str, Meta(
+        description="The national federation (förbund), e.g. Svenska Kommunalarbetareförbundet.")]
+    confederation: Annotated[str, Meta(description="The confederation (LO, TCO, Saco), or empty.")]
+    email: Annotated[str, Meta(description="The union's own e-mail address for notices; empty or null: none.")]
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")]
 
 
 class UnionCreate(Input):
-    name: Name
-    federation: ShortText = ""
-    confederation: OneLine(50) = ""
-    email: OptionalEmail | None = ""  # None or "": no notice address
-    active: bool = True
+    """The body that creates a union."""
+
+    name: Annotated[Name, Meta(description="The union's name, unique (e.g. Vision).")]
+    federation: Annotated[ShortText, Meta(
+        description="The national federation (förbund), e.g. Svenska Kommunalarbetareförbundet.")] = ""
+    confederation: Annotated[OneLine(50), Meta(description="The confederation (LO, TCO, Saco), or empty.")] = ""
+    email: Annotated[OptionalEmail | None, Meta(description="The union's own e-mail address for notices; empty or null: none.")] = ""
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")] = True
 
 
 class UnionUpdate(Input):
-    name: Name | UnsetType = UNSET
-    federation: ShortText | UnsetType = UNSET
-    confederation: OneLine(50) | UnsetType = UNSET
-    email: OptionalEmail | None | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+    """The body that changes a union: only the fields sent change."""
+
+    name: Annotated[Name, Meta(description="The union's name, unique (e.g. Vision).")] | UnsetType = UNSET
+    federation: Annotated[ShortText, Meta(
+        description="The national federation (förbund), e.g. Svenska Kommunalarbetareförbundet.")] | UnsetType = UNSET
+    confederation: Annotated[OneLine(50), Meta(
+        description="The confederation (LO, TCO, Saco), or empty.")] | UnsetType = UNSET
+    email: Annotated[OptionalEmail, Meta(
+        description="The union's own e-mail address for notices; empty or null: none.")] | None | UnsetType = UNSET
+    active: Annotated[bool, Meta(
+        description="False when deactivated; registers are never deleted.")] | UnsetType = UNSET
 
 
 class Person(Struct, kw_only=True):
-    id: int
-    name: str
-    email: str | None
-    title: str
-    side: Side
-    department_id: int | None
-    union_id: int | None
-    roles: list[PersonRole]
-    active: bool
+    """A person in the registry: on the employer side or a union's."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    name: Annotated[str, Meta(description="Full name.")]
+    email: Annotated[str | None, Meta(description="E-mail address (stored in lower case), unique; null or empty when unknown.")]
+    title: Annotated[str, Meta(description="Job title, or empty.")]
+    side: Annotated[Side, Meta(description="`employer` or `union`.")]
+    department_id: Annotated[int | None, Meta(description="The department the person works in, or null.")]
+    union_id: Annotated[int | None, Meta(
+        description="The union the person represents: required on the union side, null on the employer side.")]
+    roles: Annotated[list[PersonRole], Meta(
+        description="What the person is in co-determination: hr, manager, safety_rep, chief_safety_rep, union_rep.")]
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")]
 
 
 class PersonCreate(Input):
-    name: Name
-    side: Side
-    email: Email | None = None
-    title: ShortText = ""
-    department_id: Id | None = None
-    union_id: Id | None = None
-    roles: Annotated[list[PersonRole], Meta(max_length=5)] = []
-    active: bool = True
+    """The body that creates a person."""
+
+    name: Annotated[Name, Meta(description="Full name.")]
+    side: Annotated[Side, Meta(description="`employer` or `union`.")]
+    email: Annotated[Email | None, Meta(
+        description="E-mail address (stored in lower case), unique; empty when unknown.")] = None
+    title: Annotated[ShortText, Meta(description="Job title, or empty.")] = ""
+    department_id: Annotated[Id | None, Meta(description="The department the person works in, or null.")] = None
+    union_id: Annotated[Id | None, Meta(
+        description="The union the person represents: required on the union side, null on the employer side.")] = None
+    roles: Annotated[list[PersonRole], Meta(max_length=5, description=(
+        "What the person is in co-determination: hr, manager, safety_rep, chief_safety_rep, union_rep."))] = []
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")] = True
 
 
 class PersonUpdate(Input):
-    name: Name | UnsetType = UNSET
-    side: Side | UnsetType = UNSET
-    email: Email | None | UnsetType = UNSET
-    title: ShortText | UnsetType = UNSET
-    department_id: Id | None | UnsetType = UNSET
-    union_id: Id | None | UnsetType = UNSET
-    roles: Annotated[list[PersonRole], Meta(max_length=5)] | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+    """The body that changes a person: only the fields sent change."""
+
+    name: Annotated[Name, Meta(description="Full name.")] | UnsetType = UNSET
+    side: Annotated[Side, Meta(description="`employer` or `union`.")] | UnsetType = UNSET
+    email: Annotated[Email, Meta(
+        description="E-mail address (stored in lower case), unique; empty when unknown.")] | None | UnsetType = UNSET
+    title: Annotated[ShortText, Meta(description="Job title, or empty.")] | UnsetType = UNSET
+    department_id: Annotated[Id, Meta(
+        description="The department the person works in, or null.")] | None | UnsetType = UNSET
+    union_id: Annotated[Id, Meta(description=(
+        "The union the person represents: required on the union side, null on the employer side."))] | None | UnsetType = UNSET
+    roles: Annotated[list[PersonRole], Meta(max_length=5, description=(
+        "What the person is in co-determination: hr, manager, safety_rep, chief_safety_rep, union_rep."))] | UnsetType = UNSET
+    active: Annotated[bool, Meta(
+        description="False when deactivated; registers are never deleted.")] | UnsetType = UNSET
 
 
 class Group(Struct, kw_only=True):
-    id: int
-    name: str
-    level: GroupLevel
-    department_id: int | None
-    union_ids: list[int]
-    member_ids: list[int]
-    safety_committee: bool
-    cadence_months: int | None
-    active: bool
+    """A collaboration group (samverkansgrupp): who meets, for which department."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    name: Annotated[str, Meta(description="The group's name.")]
+    level: Annotated[GroupLevel, Meta(description="central, department, local or apt (arbetsplatsträff).")]
+    department_id: Annotated[int | None, Meta(
+        description="The department the group belongs to; null for a central group.")]
+    union_ids: Annotated[list[int], Meta(description="The member unions, the parties of its meetings.")]
+    member_ids: Annotated[list[int], Meta(description="The people in the group.")]
+    safety_committee: Annotated[bool, Meta(
+        description="Whether the group is also the skyddskommitté (it then meets at least every three months).")]
+    cadence_months: Annotated[int | None, Meta(
+        description="How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté.")]
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")]
 
 
 Cadence = Annotated[int, Meta(ge=1, le=12)]
@@ -136,25 +179,38 @@ IdList = Annotated[list[Id], Meta(max_length=500)]
 
 
 class GroupCreate(Input):
-    name: Name
-    level: GroupLevel
-    department_id: Id | None = None
-    union_ids: IdList = []
-    member_ids: IdList = []
-    safety_committee: bool = False
-    cadence_months: Cadence | None = None
-    active: bool = True
+    """The body that creates a collaboration group."""
+
+    name: Annotated[Name, Meta(description="The group's name.")]
+    level: Annotated[GroupLevel, Meta(description="central, department, local or apt (arbetsplatsträff).")]
+    department_id: Annotated[Id | None, Meta(
+        description="The department the group belongs to; null for a central group.")] = None
+    union_ids: Annotated[IdList, Meta(description="The member unions, the parties of its meetings.")] = []
+    member_ids: Annotated[IdList, Meta(description="The people in the group.")] = []
+    safety_committee: Annotated[bool, Meta(description=(
+        "Whether the group is also the skyddskommitté (it then meets at least every three months)."))] = False
+    cadence_months: Annotated[Cadence | None, Meta(
+        description="How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté.")] = None
+    active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")] = True
 
 
 class GroupUpdate(Input):
-    name: Name | UnsetType = UNSET
-    level: GroupLevel | UnsetType = UNSET
-    department_id: Id | None | UnsetType = UNSET
-    union_ids: IdList | UnsetType = UNSET
-    member_ids: IdList | UnsetType = UNSET
-    safety_committee: bool | UnsetType = UNSET
-    cadence_months: Cadence | None | UnsetType = UNSET
-    active: bool | UnsetType = UNSET
+    """The body that changes a collaboration group: only the fields sent change."""
+
+    name: Annotated[Name, Meta(description="The group's name.")] | UnsetType = UNSET
+    level: Annotated[GroupLevel, Meta(
+        description="central, department, local or apt (arbetsplatsträff).")] | UnsetType = UNSET
+    department_id: Annotated[Id, Meta(
+        description="The department the group belongs to; null for a central group.")] | None | UnsetType = UNSET
+    union_ids: Annotated[IdList, Meta(
+        description="The member unions, the parties of its meetings.")] | UnsetType = UNSET
+    member_ids: Annotated[IdList, Meta(description="The people in the group.")] | UnsetType = UNSET
+    safety_committee: Annotated[bool, Meta(description=(
+        "Whether the group is also the skyddskommitté (it then meets at least every three months)."))] | UnsetType = UNSET
+    cadence_months: Annotated[Cadence, Meta(description=(
+        "How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté."))] | None | UnsetType = UNSET
+    active: Annotated[bool, Meta(
+        description="False when deactivated; registers are never deleted.")] | UnsetType = UNSET
 
 
 def changes(patch: Struct) -> dict:

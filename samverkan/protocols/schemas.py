@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from samverkan.documents.record import MeetingRecord
 from samverkan.meetings.schemas import Note, PositionOutcome
@@ -17,88 +17,112 @@ Reason = OneLine(2000, filled=True)
 
 
 class PartyStatus(Struct, kw_only=True):
-    party: str  # "employer" or "union:<id>"
-    label: str
-    justerare: str | None  # the designated justerare's name
-    approved_by: str | None
-    approved_at: dt.datetime | None
+    """A party's justering of a protocol version."""
+
+    party: Annotated[str, Meta(description="employer, or union:<id>.")]
+    label: Annotated[str, Meta(description="The party's name.")]
+    justerare: Annotated[str | None, Meta(description="The designated justerare's name, or null.")]
+    approved_by: Annotated[str | None, Meta(description="Who approved for the party, or null.")]
+    approved_at: Annotated[dt.datetime | None, Meta(description="When, or null.")]
 
 
 class Version(Struct, kw_only=True):
-    number: int
-    state: Literal["in_review", "approved", "superseded", "reopened"]
-    record_sha256: str
-    due: dt.date | None  # the last day for justering
-    submitted_at: dt.datetime
-    locked_at: dt.datetime | None
-    seal: str  # sha256 over the record's and the final copies' hashes, at lock
-    documents: list[dict]  # the final copies: {id, audience, sha256}
-    ended_reason: str
+    """A version of a protocol sent for justering."""
+
+    number: Annotated[int, Meta(description="The version's number, from 1.")]
+    state: Annotated[Literal["in_review", "approved", "superseded", "reopened"], Meta(
+        description="in_review, approved, superseded or reopened.")]
+    record_sha256: Annotated[str, Meta(description="The SHA-256 of the frozen record.")]
+    due: Annotated[dt.date | None, Meta(description="The last day for justering, or null.")]
+    submitted_at: Annotated[dt.datetime, Meta(description="When it was sent for justering.")]
+    locked_at: Annotated[dt.datetime | None, Meta(description="When the last approval locked it, or null.")]
+    seal: Annotated[str, Meta(
+        description="At lock: SHA-256 over the record's and the final copies' hashes; else empty.")]
+    documents: Annotated[list[dict], Meta(description="The final copies: {id, audience, sha256}.")]
+    ended_reason: Annotated[str, Meta(description="Why a reopened or superseded version ended; else empty.")]
 
 
 class VersionDetail(Version, kw_only=True):
-    parties: list[PartyStatus]
-    record: MeetingRecord
+    """A version with its parties and the meeting's record as frozen."""
+
+    parties: Annotated[list[PartyStatus], Meta(description="Each party's justering.")]
+    record: Annotated[MeetingRecord, Meta(description="The meeting's record as frozen, as the caller may see it.")]
 
 
 class Comment(Struct, kw_only=True):
-    id: int
-    version: int
-    agenda_item_id: int | None
-    party: str
-    author: str
-    text: str
-    created_at: dt.datetime
+    """A comment on a protocol version."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    version: Annotated[int, Meta(description="The version commented on.")]
+    agenda_item_id: Annotated[int | None, Meta(description="The item, or null for the whole protocol.")]
+    party: Annotated[str, Meta(description="employer, or union:<id>.")]
+    author: Annotated[str, Meta(description="Who wrote it.")]
+    text: Annotated[str, Meta(description="The comment.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
 
 
 class Proposal(Struct, kw_only=True):
-    id: int
-    version: int
-    agenda_item_id: int
-    union_id: int
-    outcome: str | None
-    note: str
-    reservation: str
-    state: Literal["pending", "accepted", "rejected"]
-    author: str
-    created_at: dt.datetime
-    reason: str
+    """A union's proposed wording of its own position on an item."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    version: Annotated[int, Meta(description="The version it was made on.")]
+    agenda_item_id: Annotated[int, Meta(description="The item.")]
+    union_id: Annotated[int, Meta(description="The union.")]
+    outcome: Annotated[str | None, Meta(description="The proposed outcome, or null.")]
+    note: Annotated[str, Meta(description="The proposed protokollsanteckning.")]
+    reservation: Annotated[str, Meta(description="The proposed reservation.")]
+    state: Annotated[Literal["pending", "accepted", "rejected"], Meta(description="pending, accepted or rejected.")]
+    author: Annotated[str, Meta(description="Who proposed it.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
+    reason: Annotated[str, Meta(description="The employer's reason when deciding, or empty.")]
 
 
 class Protocol(Struct, kw_only=True):
-    meeting_id: int
-    state: Literal["draft", "in_review", "approved"]
-    version: Version | None  # the latest
-    versions: list[Version]
-    parties: list[PartyStatus]  # of the latest version
-    comments: list[Comment]
-    proposals: list[Proposal]
+    """A meeting's protocol and its justering."""
+
+    meeting_id: Annotated[int, Meta(description="The meeting.")]
+    state: Annotated[Literal["draft", "in_review", "approved"], Meta(description="draft, in_review or approved.")]
+    version: Annotated[Version | None, Meta(description="The latest version, or null before the first.")]
+    versions: Annotated[list[Version], Meta(description="Every version.")]
+    parties: Annotated[list[PartyStatus], Meta(description="Each party's justering of the latest version.")]
+    comments: Annotated[list[Comment], Meta(description="The comments.")]
+    proposals: Annotated[list[Proposal], Meta(description="The proposals.")]
 
 
 class Waiting(Struct, kw_only=True):
-    meeting_id: int
-    title: str
-    starts_at: dt.datetime
-    number: int
-    due: dt.date | None
-    pending: list[PartyStatus]
+    """A protocol version in review and the parties still to approve."""
+
+    meeting_id: Annotated[int, Meta(description="The meeting.")]
+    title: Annotated[str, Meta(description="The meeting's title.")]
+    starts_at: Annotated[dt.datetime, Meta(description="When the meeting started.")]
+    number: Annotated[int, Meta(description="The version.")]
+    due: Annotated[dt.date | None, Meta(description="The last day for justering, or null.")]
+    pending: Annotated[list[PartyStatus], Meta(description="The parties that have not approved.")]
 
 
 class CommentCreate(Input):
-    text: Text
-    agenda_item_id: Id | None = None
+    """The body of a comment on a protocol."""
+
+    text: Annotated[Text, Meta(description="The comment.")]
+    agenda_item_id: Annotated[Id | None, Meta(description="The item, or null for the whole protocol.")] = None
 
 
 class ProposalCreate(Input):
-    agenda_item_id: Id
-    outcome: PositionOutcome | None = None
-    note: Note = ""  # protokollsanteckning
-    reservation: Note = ""
+    """The body of a proposal."""
+
+    agenda_item_id: Annotated[Id, Meta(description="The item.")]
+    outcome: Annotated[PositionOutcome | None, Meta(description="agreement, disagreement, informed, or null.")] = None
+    note: Annotated[Note, Meta(description="The union's protokollsanteckning.")] = ""
+    reservation: Annotated[Note, Meta(description="The union's reservation.")] = ""
 
 
 class ProposalDecision(Input):
-    reason: OneLine(2000) = ""
+    """The body that accepts or rejects a proposal."""
+
+    reason: Annotated[OneLine(2000), Meta(description="Why, optional.")] = ""
 
 
 class Reopen(Input):
-    reason: Reason
+    """The body that opens a protocol again."""
+
+    reason: Annotated[Reason, Meta(description="Why the protocol is opened again.")]

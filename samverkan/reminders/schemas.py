@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 
 class Notification(Struct, kw_only=True):
-    id: int
-    title: str
-    link: str | None
-    created_at: dt.datetime
-    read: bool
+    """A notification in the app, for one user."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    title: Annotated[str, Meta(description="What it is about (the e-mail's subject).")]
+    link: Annotated[str | None, Meta(description="A page path such as /arenden/7, or null.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
+    read: Annotated[bool, Meta(description="Whether the user has read it.")]
 
 
 class OutboxMessage(Struct, kw_only=True):
-    id: int
-    kind: Literal["reminder", "escalation", "digest", "rule_change"]
-    to_address: str
-    subject: str
-    state: Literal["pending", "sending", "sent", "failed", "cancelled"]
-    attempts: int
-    next_attempt_at: dt.datetime
-    last_error: str | None
-    sent_at: dt.datetime | None
-    created_at: dt.datetime
-    deadline_id: int | None
-    message_id: str
+    """An e-mail the service has planned, and how its sending went."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol"], Meta(
+        description="reminder, escalation, digest, rule_change, justering or protocol.")]
+    to_address: Annotated[str, Meta(description="The recipient.")]
+    subject: Annotated[str, Meta(description="The subject line.")]
+    state: Annotated[Literal["pending", "sending", "sent", "failed", "cancelled"], Meta(
+        description="pending, sending, sent, failed or cancelled (docs/api.md, Reminders).")]
+    attempts: Annotated[int, Meta(description="How many times sending was tried.")]
+    next_attempt_at: Annotated[dt.datetime, Meta(description="When the next try is due.")]
+    last_error: Annotated[str | None, Meta(description="Why the last try failed, or null.")]
+    sent_at: Annotated[dt.datetime | None, Meta(description="When it was handed to the mail server, or null.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
+    deadline_id: Annotated[int | None, Meta(description="The deadline it reminds of, or null.")]
+    message_id: Annotated[str, Meta(description="The e-mail's Message-ID, the same on every try.")]

@@ -342,7 +342,7 @@ def _comment_route(kind: str, subject: str, page: Any) -> Any:
     async def comment(request: Request, id: RecordId) -> Template | Redirect:
         try:
             await service.add_comment(request.user, subject, id, convert({"text": text((await request.form()).get("text"))},
-                                                                         s.CommentCreate))
+                                                                         s.SamCommentCreate))
         except (FormErrors, ServiceError) as exc:
             return await page(request, id, {"comment": next(iter(_error(exc).values()))}, status=422)
         return Redirect(f"/sam/{kind}/{id}#kommentarer")

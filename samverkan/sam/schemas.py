@@ -25,192 +25,244 @@ Element = Literal["participation", "policy", "routines", "task_distribution", "k
 Answer = Literal["yes", "partly", "no"]
 
 
-class Participant(Input):
-    name: Name
-    role: Role
-    person_id: Id | None = None
+class SamParticipant(Input):
+    """Someone who took part in a risk assessment."""
+
+    name: Annotated[Name, Meta(description="Their name.")]
+    role: Annotated[Role, Meta(
+        description="manager, safety_rep, chief_safety_rep, employee, hr, occupational_health or other.")]
+    person_id: Annotated[Id | None, Meta(description="The registry person, or null.")] = None
 
 
 class RiskCreate(Input):
-    description: MultiLine(5_000, filled=True)
-    likelihood: Grade
-    consequence: Grade
-    measures: Text = ""  # taken at once
+    """A risk in a new risk assessment."""
+
+    description: Annotated[MultiLine(5_000, filled=True), Meta(description="The risk.")]
+    likelihood: Annotated[Grade, Meta(description="How likely, 1–4.")]
+    consequence: Annotated[Grade, Meta(description="How serious, 1–4.")]
+    measures: Annotated[Text, Meta(description="What was done at once.")] = ""
 
 
 class Risk(Struct, kw_only=True):
-    id: int
-    number: int
-    description: str
-    likelihood: int
-    consequence: int
-    level: Level
-    measures: str
+    """A risk found in a risk assessment."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    number: Annotated[int, Meta(description="Its number in the assessment.")]
+    description: Annotated[str, Meta(description="The risk.")]
+    likelihood: Annotated[int, Meta(description="How likely, 1–4.")]
+    consequence: Annotated[int, Meta(description="How serious, 1–4.")]
+    level: Annotated[Level, Meta(description="low, medium, high or very_high, from the risk matrix.")]
+    measures: Annotated[str, Meta(description="What was done at once.")]
 
 
 class RiskAssessmentCreate(Input):
-    department_id: Id
-    title: Title
-    date: dt.date
-    reason: Reason
-    participants: Annotated[list[Participant], Meta(min_length=1, max_length=100)]
-    risks: Annotated[list[RiskCreate], Meta(max_length=200)]
-    unit: Unit = ""
-    matter_id: Id | None = None
-    description: Text = ""
+    """The body that creates a risk assessment."""
+
+    department_id: Annotated[Id, Meta(description="The department.")]
+    title: Annotated[Title, Meta(description="What was assessed.")]
+    date: Annotated[dt.date, Meta(description="When.")]
+    reason: Annotated[Reason, Meta(description="change (before a change in the business) or routine.")]
+    participants: Annotated[list[SamParticipant], Meta(min_length=1, max_length=100, description="Who took part.")]
+    risks: Annotated[list[RiskCreate], Meta(max_length=200, description="The risks found.")]
+    unit: Annotated[Unit, Meta(description="The unit or workplace, or empty.")] = ""
+    matter_id: Annotated[Id | None, Meta(description="The matter of the change, or null.")] = None
+    description: Annotated[Text, Meta(description="A description.")] = ""
 
 
 class RiskAssessment(Struct, kw_only=True):
-    id: int
-    department_id: int
-    unit: str
-    title: str
-    date: dt.date
-    reason: Reason
-    matter_id: int | None
-    description: str
-    participants: list[Participant]
-    risks: list[Risk]
-    created_at: dt.datetime
+    """A risk assessment (riskbedömning) with its risks."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    department_id: Annotated[int, Meta(description="The department.")]
+    unit: Annotated[str, Meta(description="The unit or workplace, or empty.")]
+    title: Annotated[str, Meta(description="What was assessed.")]
+    date: Annotated[dt.date, Meta(description="When.")]
+    reason: Annotated[Reason, Meta(description="change (before a change in the business) or routine.")]
+    matter_id: Annotated[int | None, Meta(description="The matter of the change, or null.")]
+    description: Annotated[str, Meta(description="A description.")]
+    participants: Annotated[list[SamParticipant], Meta(description="Who took part.")]
+    risks: Annotated[list[Risk], Meta(description="The risks found.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
 
 
 class ActionCreate(Input):
-    what: What
-    responsible: Name
-    due: dt.date
-    risk_assessment_id: Id | None = None  # one of these two says where the action comes from
-    annual_follow_up_id: Id | None = None
-    risk_id: Id | None = None  # the risk it treats, in the risk assessment
+    """The body that creates a action."""
+
+    what: Annotated[What, Meta(description="What is to be done.")]
+    responsible: Annotated[Name, Meta(description="Who is responsible.")]
+    due: Annotated[dt.date, Meta(description="By when (a reminded deadline).")]
+    risk_assessment_id: Annotated[Id | None, Meta(
+        description="The risk assessment it comes from; this or `annual_follow_up_id`.")] = None
+    annual_follow_up_id: Annotated[Id | None, Meta(
+        description="The annual follow-up it comes from; this or `risk_assessment_id`.")] = None
+    risk_id: Annotated[Id | None, Meta(description="The risk it treats, in the risk assessment, or null.")] = None
 
 
 class ActionUpdate(Input):
-    what: What | UnsetType = UNSET
-    responsible: Name | UnsetType = UNSET
-    due: dt.date | UnsetType = UNSET
-    status: Status | UnsetType = UNSET
-    done_on: dt.date | None | UnsetType = UNSET
-    follow_up: Text | UnsetType = UNSET  # whether it worked
-    version: int | UnsetType = UNSET  # the version read: refused if someone changed it since
+    """The body that changes a action: only the fields sent change."""
+
+    what: Annotated[What, Meta(description="What is to be done.")] | UnsetType = UNSET
+    responsible: Annotated[Name, Meta(description="Who is responsible.")] | UnsetType = UNSET
+    due: Annotated[dt.date, Meta(description="By when (a reminded deadline).")] | UnsetType = UNSET
+    status: Annotated[Status, Meta(description="planned, in_progress, done or cancelled.")] | UnsetType = UNSET
+    done_on: Annotated[dt.date, Meta(
+        description="When it was done; required for a done action.")] | None | UnsetType = UNSET
+    follow_up: Annotated[Text, Meta(description="Whether it worked.")] | UnsetType = UNSET
+    version: Annotated[int, Meta(description=(
+        "The version read: the change is refused (409 on `version`) if the record changed since."))] | UnsetType = UNSET
 
 
 class Action(Struct, kw_only=True):
-    id: int
-    department_id: int
-    risk_assessment_id: int | None
-    annual_follow_up_id: int | None
-    risk_id: int | None
-    what: str
-    responsible: str
-    due: dt.date
-    status: Status
-    overdue: bool
-    done_on: dt.date | None
-    follow_up: str
-    version: int
+    """An item of the action plan (handlingsplan)."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    department_id: Annotated[int, Meta(description="The department.")]
+    risk_assessment_id: Annotated[int | None, Meta(description="The risk assessment it comes from, or null.")]
+    annual_follow_up_id: Annotated[int | None, Meta(description="The annual follow-up it comes from, or null.")]
+    risk_id: Annotated[int | None, Meta(description="The risk it treats, or null.")]
+    what: Annotated[str, Meta(description="What is to be done.")]
+    responsible: Annotated[str, Meta(description="Who is responsible.")]
+    due: Annotated[dt.date, Meta(description="By when (a reminded deadline).")]
+    status: Annotated[Status, Meta(description="planned, in_progress, done or cancelled.")]
+    overdue: Annotated[bool, Meta(description="Not done and past `due`.")]
+    done_on: Annotated[dt.date | None, Meta(description="When it was done; required for a done action.")]
+    follow_up: Annotated[str, Meta(description="Whether it worked.")]
+    version: Annotated[int, Meta(
+        description="Goes up with every change; send it back in a PATCH to refuse a change made in between (409).")]
 
 
 class ChecklistAnswer(Input):
-    element: Element
-    answer: Answer
-    comment: Text = ""
+    """The answer for one element of SAM."""
+
+    element: Annotated[Element, Meta(description="The element of SAM (AFS 2023:1) answered about.")]
+    answer: Annotated[Answer, Meta(description="yes, partly or no.")]
+    comment: Annotated[Text, Meta(description="A comment.")] = ""
 
 
 class Improvement(Input):
-    what: What
-    responsible: Name
-    due: dt.date
+    """An improvement, which becomes an action."""
+
+    what: Annotated[What, Meta(description="What is to be improved.")]
+    responsible: Annotated[Name, Meta(description="Who is responsible.")]
+    due: Annotated[dt.date, Meta(description="By when.")]
 
 
 class AnnualFollowUpCreate(Input):
-    department_id: Id
-    year: Annotated[int, Meta(ge=2000, le=2100)]
-    date: dt.date
-    checklist: Annotated[list[ChecklistAnswer], Meta(max_length=20)]
-    meeting_id: Id | None = None  # where the samverkansgrupp treated it
-    participants: Text = ""
-    summary: Text = ""
-    improvements: Annotated[list[Improvement], Meta(max_length=100)] = []
+    """The body that creates a annual follow-up."""
+
+    department_id: Annotated[Id, Meta(description="The department.")]
+    year: Annotated[int, Meta(ge=2000, le=2100, description="The year followed up; one per department and year.")]
+    date: Annotated[dt.date, Meta(description="When it was done.")]
+    checklist: Annotated[list[ChecklistAnswer], Meta(max_length=20, 
+        description="An answer for each element of SAM, once each.")]
+    meeting_id: Annotated[Id | None, Meta(
+        description="The meeting where the samverkansgrupp treated it, or null.")] = None
+    participants: Annotated[Text, Meta(description="Who took part.")] = ""
+    summary: Annotated[Text, Meta(description="The summary.")] = ""
+    improvements: Annotated[list[Improvement], Meta(max_length=100, 
+        description="Improvements, which become actions.")] = []
 
 
 class AnnualFollowUpUpdate(Input):
-    meeting_id: Id | None | UnsetType = UNSET
-    summary: Text | UnsetType = UNSET
-    participants: Text | UnsetType = UNSET
-    checklist: Annotated[list[ChecklistAnswer], Meta(max_length=20)] | UnsetType = UNSET
+    """The body that changes a annual follow-up: only the fields sent change."""
+
+    meeting_id: Annotated[Id, Meta(
+        description="The meeting where the samverkansgrupp treated it, or null.")] | None | UnsetType = UNSET
+    summary: Annotated[Text, Meta(description="The summary.")] | UnsetType = UNSET
+    participants: Annotated[Text, Meta(description="Who took part.")] | UnsetType = UNSET
+    checklist: Annotated[list[ChecklistAnswer], Meta(max_length=20, 
+        description="An answer for each element of SAM, once each.")] | UnsetType = UNSET
 
 
 class AnnualFollowUp(Struct, kw_only=True):
-    id: int
-    department_id: int
-    year: int
-    date: dt.date
-    meeting_id: int | None
-    participants: str
-    summary: str
-    checklist: list[ChecklistAnswer]
-    action_ids: list[int]
+    """The annual follow-up of SAM (årlig uppföljning) for a department and year."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    department_id: Annotated[int, Meta(description="The department.")]
+    year: Annotated[int, Meta(description="The year followed up; one per department and year.")]
+    date: Annotated[dt.date, Meta(description="When it was done.")]
+    meeting_id: Annotated[int | None, Meta(description="The meeting where the samverkansgrupp treated it, or null.")]
+    participants: Annotated[str, Meta(description="Who took part.")]
+    summary: Annotated[str, Meta(description="The summary.")]
+    checklist: Annotated[list[ChecklistAnswer], Meta(description="An answer for each element of SAM, once each.")]
+    action_ids: Annotated[list[int], Meta(description="The actions it made.")]
 
 
 class SafetyRepRequestCreate(Input):
-    department_id: Id
-    title: Title
-    received_on: dt.date
-    safety_rep_name: Name
-    description: Text = ""
-    unit: Unit = ""
-    safety_rep_id: Id | None = None
-    union_id: Id | None = None
-    answer_by: dt.date | None = None  # the reasonable date the skyddsombud set
+    """The body that creates a skyddsombud request."""
+
+    department_id: Annotated[Id, Meta(description="The department.")]
+    title: Annotated[Title, Meta(description="What the request is about.")]
+    received_on: Annotated[dt.date, Meta(description="When the employer received it.")]
+    safety_rep_name: Annotated[Name, Meta(description="The skyddsombud's name.")]
+    description: Annotated[Text, Meta(description="The request.")] = ""
+    unit: Annotated[Unit, Meta(description="The unit or workplace, or empty.")] = ""
+    safety_rep_id: Annotated[Id | None, Meta(description="The skyddsombud as a registry person, or null.")] = None
+    union_id: Annotated[Id | None, Meta(description="The skyddsombud's union, or null.")] = None
+    answer_by: Annotated[dt.date | None, Meta(description="The reasonable date the skyddsombud set, or null.")] = None
 
 
 class SafetyRepRequestAnswer(Input):
-    answer: MultiLine(10_000, filled=True)
-    answered_on: dt.date
+    """The body that answers a skyddsombud request."""
+
+    answer: Annotated[MultiLine(10_000, filled=True), Meta(description="The employer's answer.")]
+    answered_on: Annotated[dt.date, Meta(description="When it was answered.")]
 
 
 class Acknowledgement(Input):
-    acknowledged_on: dt.date
+    """The body that confirms receipt of a skyddsombud request."""
+
+    acknowledged_on: Annotated[dt.date, Meta(description="When receipt was confirmed.")]
 
 
 class SafetyRepRequest(Struct, kw_only=True):
-    id: int
-    department_id: int
-    unit: str
-    title: str
-    description: str
-    safety_rep_id: int | None
-    safety_rep_name: str
-    union_id: int | None
-    received_on: dt.date
-    answer_by: dt.date | None
-    answer_due: dt.date  # answer_by, or the rule's default
-    acknowledged_on: dt.date | None
-    answered_on: dt.date | None
-    answer: str
-    state: Literal["received", "acknowledged", "answered"]
-    overdue: bool  # no answer by answer_due: the skyddsombud may turn to Arbetsmiljöverket
+    """A skyddsombud's request under 6 kap. 6 a § AML."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    department_id: Annotated[int, Meta(description="The department.")]
+    unit: Annotated[str, Meta(description="The unit or workplace, or empty.")]
+    title: Annotated[str, Meta(description="What the request is about.")]
+    description: Annotated[str, Meta(description="The request.")]
+    safety_rep_id: Annotated[int | None, Meta(description="The skyddsombud as a registry person, or null.")]
+    safety_rep_name: Annotated[str, Meta(description="The skyddsombud's name.")]
+    union_id: Annotated[int | None, Meta(description="The skyddsombud's union, or null.")]
+    received_on: Annotated[dt.date, Meta(description="When the employer received it.")]
+    answer_by: Annotated[dt.date | None, Meta(description="The reasonable date the skyddsombud set, or null.")]
+    answer_due: Annotated[dt.date, Meta(description="When the answer is due: `answer_by`, or the rule's default.")]
+    acknowledged_on: Annotated[dt.date | None, Meta(description="When receipt was confirmed, or null.")]
+    answered_on: Annotated[dt.date | None, Meta(description="When it was answered, or null.")]
+    answer: Annotated[str, Meta(description="The employer's answer, or empty.")]
+    state: Annotated[Literal["received", "acknowledged", "answered"], Meta(
+        description="received, acknowledged or answered.")]
+    overdue: Annotated[bool, Meta(
+        description="Unanswered past `answer_due`: the skyddsombud may turn to Arbetsmiljöverket.")]
 
 
-class CommentCreate(Input):
-    text: MultiLine(5_000, filled=True)
+class SamCommentCreate(Input):
+    """The body of a comment on a SAM record."""
+
+    text: Annotated[MultiLine(5_000, filled=True), Meta(description="The comment.")]
 
 
-class Comment(Struct, kw_only=True):
-    id: int
-    author: str
-    text: str
-    created_at: dt.datetime
+class SamComment(Struct, kw_only=True):
+    """A comment on a SAM record."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    author: Annotated[str, Meta(description="Who wrote it.")]
+    text: Annotated[str, Meta(description="The comment.")]
+    created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
 
 
 class Overview(Struct, kw_only=True):
     """A department's SAM at a glance."""
 
-    department_id: int
-    open_actions: int
-    overdue_actions: int
-    risks_by_level: dict[str, int]
-    follow_ups: dict[int, dt.date]  # year → the day it was done
-    follow_up_due: dt.date | None  # when the next annual follow-up is due
-    requests_waiting: int
-    requests_overdue: int
-    cadence_due: dt.date | None  # the skyddskommitté's next meeting at the latest
+    department_id: Annotated[int, Meta(description="The department.")]
+    open_actions: Annotated[int, Meta(description="Actions not done.")]
+    overdue_actions: Annotated[int, Meta(description="Actions past due.")]
+    risks_by_level: Annotated[dict[str, int], Meta(description="How many risks at each level.")]
+    follow_ups: Annotated[dict[int, dt.date], Meta(description="Year → the day its follow-up was done.")]
+    follow_up_due: Annotated[dt.date | None, Meta(description="When the next annual follow-up is due, or null.")]
+    requests_waiting: Annotated[int, Meta(description="Skyddsombud requests not answered.")]
+    requests_overdue: Annotated[int, Meta(description="Those past their answer date.")]
+    cadence_due: Annotated[dt.date | None, Meta(
+        description="The skyddskommitté's next meeting at the latest, or null.")]

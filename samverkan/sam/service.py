@@ -93,8 +93,8 @@ async def _row(table: Any, id: int, viewer: Viewer, what: str) -> dict:
 # --- risk assessments -------------------------------------------------------------
 
 
-def _participants(raw: str) -> list[s.Participant]:
-    return msgspec.convert(json.loads(raw), list[s.Participant])
+def _participants(raw: str) -> list[s.SamParticipant]:
+    return msgspec.convert(json.loads(raw), list[s.SamParticipant])
 
 
 async def _assessments(rows: list[dict]) -> list[s.RiskAssessment]:
@@ -533,14 +533,14 @@ COMMENTABLE = {"risk_assessment": (RiskAssessment, "Riskbedömningen"), "annual_
                "safety_rep_request": (SafetyRepRequest, "Begäran"), "action": (Action, "Åtgärden")}
 
 
-async def comments(viewer: Viewer, subject: str, id: int) -> list[s.Comment]:
+async def comments(viewer: Viewer, subject: str, id: int) -> list[s.SamComment]:
     table, what = COMMENTABLE[subject]
     await _row(table, id, viewer, f"{what} {id}")
     rows = await SamComment.select().where(SamComment.subject == subject, SamComment.subject_id == id).order_by(SamComment.id)
-    return [s.Comment(id=r["id"], author=r["author_name"], text=r["text"], created_at=r["created_at"]) for r in rows]
+    return [s.SamComment(id=r["id"], author=r["author_name"], text=r["text"], created_at=r["created_at"]) for r in rows]
 
 
-async def add_comment(viewer: Viewer, subject: str, id: int, data: s.CommentCreate) -> list[s.Comment]:
+async def add_comment(viewer: Viewer, subject: str, id: int, data: s.SamCommentCreate) -> list[s.SamComment]:
     """Whoever reads a record may comment on it: the skyddsombud's voice in the department's SAM."""
     table, what = COMMENTABLE[subject]
     await _row(table, id, viewer, f"{what} {id}")

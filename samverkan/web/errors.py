@@ -75,6 +75,7 @@ def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]
         detail, field = _validation_detail(exc)
     elif isinstance(exc, HTTPException):
         status, detail = exc.status_code, exc.detail
+        headers.update(exc.headers or {})  # e.g. Allow on a 405
         if isinstance(exc, NotAuthorizedException):
             headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(exc, RecursionError):  # JSON nested deeper than the decoder goes
@@ -97,12 +98,13 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         # After login the browser GETs `next`: only a page it can GET is worth returning to.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "") if request.method == "GET" else "/"
         return Redirect(f"/logga-in?next={quote(target)}")
+    headers: dict[str, str] = {}
     if isinstance(exc, ServiceError):
         status, detail = exc.status_code, exc.detail
     elif isinstance(exc, ValidationException):
         status, detail = 400, "Felaktig uppgift i adressen eller formuläret."
     elif isinstance(exc, HTTPException):
-        status = exc.status_code
+        status, headers = exc.status_code, dict(exc.headers or {})
         detail = {403: "Du har inte behörighet till den här sidan.", 404: "Sidan finns inte.",
                   405: "Sidan kan inte nås på det sättet."}.get(status, exc.detail)
         if status == 403 and "csrf" in str(exc.detail).lower():
@@ -114,7 +116,7 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Något gick fel hos oss. Felet är loggat."
-    return Template("error.html", context={"status": status, "detail": detail}, status_code=status)
+    return Template("error.html", context={"status": status, "detail": detail}, status_code=status, headers=headers)
 
 
 def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
