@@ -43,7 +43,7 @@ from samverkan.sam.pages import SAM_PAGES
 from samverkan.settings import Settings, get_settings
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.csrf import CsrfMiddleware
-from samverkan.web.errors import handle_error
+from samverkan.web.errors import RETRY_AFTER_SECONDS, handle_error
 from samverkan.web.hardening import HardeningMiddleware, protective_headers
 from samverkan.web.openapi import SCHEMA_PLUGINS, Error
 from samverkan.web.page_status import PageStatusMiddleware
@@ -63,7 +63,7 @@ async def health() -> dict[str, str | int | None]:
     from litestar.exceptions import HTTPException
 
     if not await database.ping():
-        raise HTTPException(status_code=503, detail="database unreachable")
+        raise HTTPException(status_code=503, detail="database unreachable", headers={"Retry-After": RETRY_AFTER_SECONDS})
     last = await reminders.last_sweep()
     finished = last["last_finished_at"] if last else None
     return {

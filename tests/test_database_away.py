@@ -137,7 +137,8 @@ async def test_postgresql_away_gives_503_with_retry_after_and_recovers_without_r
                 assert away_page.status_code == 503, away_page.text
                 assert away_page.headers["retry-after"].isdigit()
                 assert "Tjänsten kan inte nå databasen just nu" in away_page.text and "Internt fel" not in away_page.text
-            assert (await http.get("/health")).status_code == 503
+            health = await http.get("/health")
+            assert health.status_code == 503 and health.headers["retry-after"] == "5"
 
             cluster.start()
             deadline = time.monotonic() + 30

@@ -712,9 +712,3 @@ async def set_standard_agenda(viewer: Viewer, group_id: int, data: s.StandardAge
         await audit.record(viewer, "update", "standard_agenda", group_id, before=before, after=data)
     return await get_standard_agenda(group_id)
 
-
-async def held_in_department(department_id: int) -> list[dict]:
-    """The department's held meetings, newest first (at most 100): id, title and start."""
-    return await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
-        (Meeting.department == department_id) & (Meeting.status == "held")
-    ).order_by(Meeting.starts_at, ascending=False).limit(100)

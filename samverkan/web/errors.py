@@ -27,7 +27,7 @@ _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 
 # The database away (stopped, restarting, out of connections, its disk failing) is the service's
 # passing trouble, not a fault in the request: 503 and when to try again, never "Internt fel".
-_RETRY_AFTER_SECONDS = "5"
+RETRY_AFTER_SECONDS = "5"
 _UNREACHABLE_API = "Databasen kan inte nås just nu. Försök igen om en stund."
 _UNREACHABLE_PAGE = "Tjänsten kan inte nå databasen just nu. Försök igen om en stund."
 
@@ -83,7 +83,7 @@ def api_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict]
     elif is_unreachable(exc):
         _log_unreachable(request, exc)
         status, detail = 503, _UNREACHABLE_API
-        headers["Retry-After"] = _RETRY_AFTER_SECONDS
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internt fel. Det är loggat."
@@ -112,7 +112,7 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     elif is_unreachable(exc):
         _log_unreachable(request, exc)
         return Template("error.html", context={"status": 503, "detail": _UNREACHABLE_PAGE}, status_code=503,
-                        headers={"Retry-After": _RETRY_AFTER_SECONDS})
+                        headers={"Retry-After": RETRY_AFTER_SECONDS})
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Något gick fel hos oss. Felet är loggat."
