@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 
 from msgspec import Struct, structs
 
+from samverkan.accounts import rights
 from samverkan.documents.kinds import KINDS, Audience, negotiation_type
 from samverkan.meetings.rules import PARTICIPANT_ROLES
 
@@ -143,11 +144,11 @@ def may_read(item: ItemRef, reader: Reader, unions: list[UnionRef]) -> bool:
     is a party to; a department user every item but individärenden; EVERYONE only what every
     party of the meeting may read. An item without a matter is for everyone at the meeting."""
     matter = item.matter
-    if matter is None or reader.role in ("admin", "hr"):
+    if matter is None or rights.sees_all(reader):
         return True
-    if reader.role == "union":
+    if rights.is_union(reader):
         return reader.union_id in matter.parties
-    if reader.role == "department":
+    if rights.is_department(reader):
         return not matter.personal_data
     if reader.role == EVERYONE.role:
         return not matter.personal_data and all(u.id in matter.parties for u in unions)
