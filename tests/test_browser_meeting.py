@@ -22,12 +22,13 @@ import sys
 from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.async_api import BrowserContext, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from samverkan import clock
 
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
@@ -58,7 +59,6 @@ WORK_ENVIRONMENT_ITEMS = [
 SAVED = re.compile(r"^Sparat \d\d:\d\d:\d\d$")
 DIRTY = "Ändrat – inte sparat ännu"
 SAVE_TIMEOUT = 10_000  # ms for an autosave to come back
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 # --- the server, with a way in for the API ---------------------------------------------------
@@ -93,7 +93,7 @@ class Api:
         return found[0]
 
     async def create_meeting(self, title: str, *, days_ahead: int = 14, **fields: Any) -> dict:
-        day = dt.datetime.now(STOCKHOLM).date() + dt.timedelta(days=days_ahead)
+        day = clock.today() + dt.timedelta(days=days_ahead)
         body = {"kind": "samverkan", "title": title, "starts_at": f"{day}T09:00:00", "ends_at": f"{day}T11:00:00",
                 "place": "Kristallen, Lund", **fields}
         return await self.post("/api/v1/meetings", body)
@@ -188,7 +188,7 @@ async def test_hr_creates_a_meeting_with_the_standard_agenda(new_page, api: Api)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
     await assert_accessible(page, "the new-meeting form")
     title = unique("FSG VOF extra möte")
-    day = dt.datetime.now(STOCKHOLM).date() + dt.timedelta(days=21)
+    day = clock.today() + dt.timedelta(days=21)
     await page.get_by_label("Typ av möte").select_option(label="Samverkansmöte")
     await page.get_by_label("Rubrik").fill(title)
     await page.get_by_label("Samverkansgrupp").select_option(label=VOF_GROUP)

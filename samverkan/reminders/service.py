@@ -175,14 +175,15 @@ async def record_unknown_rules() -> int:
     """At start: open deadlines whose rule is not in the catalogue (a rule renamed or removed by
     an upgrade) are logged and recorded as failing, so /health and the administrators see them
     at once, not only when the sweep reaches them. Returns how many."""
-    unknown = [r["rule_id"] for r in await Deadline.select(Deadline.rule_id).distinct() if r["rule_id"] not in catalogue.BY_ID]
-    if not unknown:
+    rows = await Deadline.select(Deadline.id, Deadline.rule_id).where(
+        Deadline.state == "open", Deadline.rule_id.not_in(list(catalogue.BY_ID)))
+    if not rows:
         return 0
-    rows = await Deadline.select(Deadline.id, Deadline.rule_id).where(Deadline.rule_id.is_in(unknown), Deadline.state == "open")
-    for r in rows:
-        await DeadlineFailure.insert(DeadlineFailure(deadline=r["id"], error=f"okänd regel {r['rule_id']!r}",
-                                                     failed_at=clock.now())).on_conflict(action="DO NOTHING")
-    log.error("frister med regler som inte finns i katalogen: %s (%s öppna)", ", ".join(sorted(unknown)), len(rows))
+    now = clock.now()
+    await insert_new(DeadlineFailure, ("deadline", "error", "attempts", "failed_at"),
+                     [(r["id"], f"okänd regel {r['rule_id']!r}", 0, now) for r in rows])
+    log.error("frister med regler som inte finns i katalogen: %s (%s öppna)",
+              ", ".join(sorted({r["rule_id"] for r in rows})), len(rows))
     return len(rows)
 
 
@@ -484,7 +485,7 @@ async def retry(viewer: Viewer, message_id: int) -> s.OutboxMessage:
     return _outbox_out(await OutboxMessage.select().where(OutboxMessage.id == message_id).first())
 
 
-async def sweep_is_stale(max_age: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
-    last = await last_sweep()
+def is_stale(last: dict | None, max_age: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
+    """Whether the sweep record ``last_sweep()`` read says no sweep has finished for a while."""
     finished = last["last_finished_at"] if last else None
     return finished is None or clock.now() - finished > max_age

@@ -11,6 +11,7 @@ import time
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from samverkan.accounts import rights
 from samverkan.reminders import service as reminders
 
 _CHECK_SECONDS = 30  # the sweep record is read at most this often per instance
@@ -23,7 +24,7 @@ async def _sweep_status() -> dict:
     checked, status = _checked
     if time.monotonic() - checked > _CHECK_SECONDS:
         last = await reminders.last_sweep()
-        status = {"sweep_stale": await reminders.sweep_is_stale(), "sweep_error": (last or {}).get("last_error") or "",
+        status = {"sweep_stale": reminders.is_stale(last), "sweep_error": (last or {}).get("last_error") or "",
                   **await reminders.failing_counts()}
         _checked = (time.monotonic(), status)
     return status
@@ -46,5 +47,5 @@ class PageStatusMiddleware(ASGIMiddleware):
             scope["page_status"] = {"unread": await reminders.unread_count(viewer), "sweep_stale": status["sweep_stale"],
                                     # The errors can name a mail server or a deadline: administrators only.
                                     **({k: status[k] for k in ("sweep_error", "outbox_failing", "deadlines_failing")}
-                                       if viewer.role == "admin" else {})}
+                                       if rights.is_admin(viewer) else {})}
         await next_app(scope, receive, send)
