@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -425,14 +424,16 @@ async def _negotiation(api: Api, title: str) -> dict:
 
 
 async def _downloaded_text(page: Page, link: Locator) -> tuple[str, str]:
-    """The file behind a download link, fetched with the page's own session (this Chromium build
-    does not raise Playwright's download event), and its name from Content-Disposition."""
-    from samverkan.documents.render import DOCX_MEDIA_TYPE, text_of
+    """Clicks a download link as a person does, and re-opens the saved Word file: its Swedish
+    file name and its text."""
+    from samverkan.documents.render import text_of
 
-    response = await page.request.get(await link.get_attribute("href"))
-    assert response.status == 200 and response.headers["content-type"] == DOCX_MEDIA_TYPE
-    name = re.search(r"filename\*=UTF-8''(\S+)", response.headers["content-disposition"]).group(1)
-    return unquote(name), text_of(await response.body())
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    assert await download.failure() is None
+    assert download.suggested_filename.endswith(".docx")
+    return download.suggested_filename, text_of(Path(await download.path()).read_bytes())
 
 
 async def test_documents_are_made_previewed_and_downloaded_from_the_meeting_page(new_page, api: Api) -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
 from playwright.async_api import expect
 
 from samverkan import clock
+from samverkan.documents.render import text_of
 
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     VOF,
@@ -82,9 +84,13 @@ async def test_a_department_makes_a_risk_assessment_and_works_its_action_plan(ne
     # The Word file of the risk assessment, with the department's name in it.
     await page.get_by_role("link", name=re.compile("Riskbedömning")).first.click()
     link = page.get_by_role("link", name="Ladda ner riskbedömning med handlingsplan (Word)")
-    response = await page.request.get(await link.get_attribute("href"))
-    assert response.status == 200 and response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert len(await response.body()) > 10_000
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    assert await download.failure() is None and download.suggested_filename.endswith(".docx")
+    saved = Path(await download.path()).read_bytes()
+    assert len(saved) > 10_000
+    assert "Vård- och omsorgsförvaltningen" in text_of(saved)  # re-opened with python-docx
 
 
 async def test_a_skyddsombud_sees_the_overview_comments_and_is_told_of_arbetsmiljoverket(new_page):
