@@ -126,6 +126,10 @@ async def test_changed_groups_change_the_role_at_the_next_sign_in(client, org, p
     again = await _user("per.chef@lund.example")
     assert (again["id"], again["role"], again["department"]) == (first["id"], "hr", None)
     assert await AuditEntry.exists().where((AuditEntry.action == "sign_on_update") & (AuditEntry.entity_id == first["id"]))
+    # Taken out of every samverkan group: refused at the next sign-in.
+    client.cookies.clear()
+    provider.person("per", "Per Chef", "per.chef@lund.example", [])
+    assert (await _sign_in(client, "per")).status_code == 403
 
 
 async def test_a_person_whose_groups_give_no_role_is_refused_and_nothing_is_written(client, org, provider, use_oidc):
