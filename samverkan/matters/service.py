@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from piccolo.columns.combination import WhereRaw
 
 from samverkan.accounts import rights
 from samverkan import clock
@@ -18,7 +17,7 @@ from samverkan.matters import schemas as s
 from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
-from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
 from samverkan.settings import get_settings
 
 
@@ -38,11 +37,9 @@ def scope(viewer: Viewer) -> list[Any]:
     return [Matter.id == -1]
 
 
-def is_party(union_id: int) -> WhereRaw:
-    """The union is a party to the matter. A correlated EXISTS on the unique (matter, union)
-    index: "id IN (subquery)" makes SQLite collect every matter of a large union first."""
-    return WhereRaw('EXISTS (SELECT 1 FROM matter_party WHERE matter_party.matter = "matter"."id" '
-                    "AND matter_party.trade_union = {})", union_id)
+def is_party(union_id: int) -> Party:
+    """The union is a party to the matter (see pagination.Party)."""
+    return Party("matter_party", "matter", '"matter"."id"', union_id)
 
 
 def _check_may_change(viewer: Viewer, department_id: int) -> None:
@@ -96,8 +93,9 @@ async def list_matters(
         is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
-    rows, total = await fetch_page(Matter, where, Matter.created_at, page, descending=True)
-    return Page(items=await _assemble(rows), total=total)
+    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True)
+    window.items = await _assemble(rows)
+    return window
 
 
 async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[tuple[int, str]]:

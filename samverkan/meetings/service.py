@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
 
 from samverkan.accounts import rights
 from samverkan import clock
@@ -32,7 +31,7 @@ from samverkan.meetings.tables import (
 )
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
-from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
 
 
 
@@ -50,10 +49,9 @@ def scope(viewer: Viewer) -> list[Any]:
     return [Meeting.id == -1]
 
 
-def is_party(union_id: int) -> WhereRaw:
-    """The union is a party to the meeting (a correlated EXISTS; see matters.service.is_party)."""
-    return WhereRaw('EXISTS (SELECT 1 FROM meeting_union WHERE meeting_union.meeting = "meeting"."id" '
-                    "AND meeting_union.trade_union = {})", union_id)
+def is_party(union_id: int) -> Party:
+    """The union is a party to the meeting (see pagination.Party)."""
+    return Party("meeting_union", "meeting", '"meeting"."id"', union_id)
 
 
 FROZEN = {"in_review": "Protokollet är skickat för justering; ändringar görs som förslag på justeringssidan.",
@@ -162,24 +160,22 @@ async def list_meetings(
         is_party(union_id) if union_id else None,
         (Meeting.status == status) if status else None,
     ]
-    rows, total = await fetch_page(Meeting, where, Meeting.starts_at, page, descending=descending)
+    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending)
     ids = [r["id"] for r in rows]
     unions = await _union_ids(ids)
     counts: dict[int, int] = {i: 0 for i in ids}
     if ids:
         for item in await AgendaItem.select(AgendaItem.meeting).where(AgendaItem.meeting.is_in(ids)):
             counts[item["meeting"]] += 1
-    return Page(
-        items=[
-            s.MeetingSummary(
-                id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
-                union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
-                status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
-            )
-            for r in rows
-        ],
-        total=total,
-    )
+    window.items = [
+        s.MeetingSummary(
+            id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
+            union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
+            status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
+        )
+        for r in rows
+    ]
+    return window
 
 
 async def visible_row(viewer: Viewer, id: int) -> dict:
