@@ -66,6 +66,12 @@ def matches(column: Column, q: str) -> Any:
     return condition
 
 
+def page_count(page: Page, size: int, current: int) -> int:
+    """How many pages a pager offers: all, or with a capped total at least the next one."""
+    pages = max(1, -(-page.total // size))
+    return max(pages, current + (len(page.items) == size)) if page.total_capped else pages
+
+
 BAD_CURSOR = "Ogiltig markör: använd värdet av next från föregående sida."
 
 
@@ -118,8 +124,9 @@ class Party(WhereRaw):
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
 
 
-async def count_capped(table: type[Table], where: list[Any], cap: int = TOTAL_CAP) -> tuple[int, bool]:
+async def count_capped(table: type[Table], where: list[Any], cap: int | None = None) -> tuple[int, bool]:
     """(matches, more than cap?): reads at most cap + 1 rows, whatever the table's size."""
+    cap = TOTAL_CAP if cap is None else cap
     parties = [w for w in where if isinstance(w, Party)]
     party = parties[0] if len(parties) == 1 else None
     inner = table.select(table._meta.primary_key).where(*[w for w in where if w is not party]).limit(cap + 1).querystrings[0]
