@@ -163,6 +163,7 @@ def prepare_target(args: argparse.Namespace) -> Target:
     os.environ["SAMVERKAN_DATA_DIR"] = str(data_dir)
     os.environ["SAMVERKAN_SECRET_KEY"] = secrets.token_urlsafe(48)
     os.environ["SAMVERKAN_LOG_LEVEL"] = "WARNING"
+    os.environ["SAMVERKAN_SCHEDULER"] = "false"  # no sweep in the measured loop
     if args.engine == "postgres":
         target.pg_admin_url = args.pg_url
         target.pg_name = f"samverkan_bench_{tag}" if args.keep else f"samverkan_bench_{os.getpid()}_{secrets.token_hex(3)}"
