@@ -32,10 +32,20 @@ from __future__ import annotations
 import os
 import sys
 
-# This file is named like the standard library's package "http": take its own folder off the
-# path before anything imports that package.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+# This file is named like the standard library's package "http", and a script in this folder
+# finds it first: run as a script it takes its folder off the path; imported as "http" (by
+# another bench) it loads the standard library's package in its own place.
+if __name__ == "http":
+    import importlib.machinery
+    import importlib.util
+    import sysconfig
+
+    _spec = importlib.machinery.PathFinder.find_spec("http", [sysconfig.get_paths()["stdlib"]])
+    sys.modules["http"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["http"])
+elif __name__ == "__main__":
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
 
 import argparse
 import http.client
@@ -123,7 +133,7 @@ async def _seed_deadlines(engine: str, target) -> None:
         await db().run_querystring(QueryString(
             "INSERT INTO deadline (matter, rule_id, subject, department, label, start, unadjusted_due, due, reason, "
             "responsible, state, waived_reason, created_at, updated_at) "
-            f"SELECT matter.id, 'MBL-11', 'matter', matter.department, '', {day}, {plus(n)}, {plus(n)}, '', 'employer', "
+            f"SELECT matter.id, 'MBL16-MEET-LOCAL', 'matter', matter.department, '', {day}, {plus(n)}, {plus(n)}, '', 'employer', "
             "'open', '', matter.created_at, matter.created_at FROM matter"))
     if engine == "postgres":
         from matters_meetings import _admin_execute

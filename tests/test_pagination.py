@@ -26,7 +26,7 @@ async def rows(org):
                                  search_text=f"m{i}", created_at=at + dt.timedelta(days=i % 4)) for i in range(3 * N)])
     matters = [m["id"] for m in await Matter.select(Matter.id).order_by(Matter.id)]
     await MatterParty.insert(*[MatterParty(matter=m, trade_union=u) for i, m in enumerate(matters) for u in unions[i % 3]])
-    await Deadline.insert(*[Deadline(matter=m, rule_id="MBL-11", department=org.department_id, start=dt.date(2026, 3, 2),
+    await Deadline.insert(*[Deadline(matter=m, rule_id="MBL16-MEET-LOCAL", department=org.department_id, start=dt.date(2026, 3, 2),
                                      unadjusted_due=dt.date(2026, 3, 9), due=dt.date(2026, 3, 9 + i % 3), responsible="employer")
                             for i, m in enumerate(matters)])
     await Meeting.insert(*[Meeting(kind="samverkan", title=f"Möte {i}", department=org.department_id, starts_at=at + dt.timedelta(days=i % 5),
