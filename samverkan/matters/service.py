@@ -10,7 +10,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, insert_new, write_unique
+from samverkan.database import Ids, Prepared, engine, ids_param, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules
 from samverkan.matters import schemas as s
@@ -58,18 +58,21 @@ def _event(row: dict) -> s.Event:
     )
 
 
+_PARTIES = Prepared(lambda: MatterParty.select(MatterParty.matter, MatterParty.trade_union, MatterParty.state)
+                    .where(ids_param(MatterParty.matter, "ids")).order_by(MatterParty.trade_union))
+_EVENTS = Prepared(lambda: MatterEvent.select().where(ids_param(MatterEvent.matter, "ids") & MatterEvent.deleted_at.is_null())
+                   .order_by(MatterEvent.date).order_by(MatterEvent.id))
+
+
 async def _assemble(rows: list[dict]) -> list[s.Matter]:
     """Matters with parties and events: two queries for any number of matters."""
     ids = [r["id"] for r in rows]
     parties: dict[int, list[s.Party]] = {i: [] for i in ids}
     events: dict[int, list[s.Event]] = {i: [] for i in ids}
     if ids:
-        for p in await MatterParty.select().where(MatterParty.matter.is_in(ids)).order_by(MatterParty.trade_union):
+        for p in await _PARTIES.rows(ids=Ids(ids)):
             parties[p["matter"]].append(s.Party(union_id=p["trade_union"], state=p["state"]))
-        for e in await (
-            MatterEvent.select().where(MatterEvent.matter.is_in(ids) & MatterEvent.deleted_at.is_null())
-            .order_by(MatterEvent.date).order_by(MatterEvent.id)
-        ):
+        for e in await _EVENTS.rows(ids=Ids(ids)):
             events[e["matter"]].append(_event(e))
     return [
         s.Matter(
