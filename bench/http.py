@@ -101,8 +101,9 @@ def _prepare(engine: str, data: str, pg_url: str) -> dict:
         async with app.lifespan():
             if data == "demo":
                 await demo.load()
-            elif not target.reused:
-                await mm.seed(target, args)
+            else:
+                if not target.reused:
+                    await mm.seed(target, args)
                 await _seed_deadlines(engine, target)
             return await _callers(mm)
 
