@@ -11,7 +11,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
+from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
 from samverkan.deadlines import service as deadlines
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
@@ -80,12 +80,19 @@ def check_may_change(viewer: Viewer, department_id: int | None) -> None:
 # --- reading -----------------------------------------------------------------
 
 
+# Read on every meeting page and list: built once (database.Prepared).
+_UNIONS = Prepared(lambda: MeetingUnion.select(MeetingUnion.meeting, MeetingUnion.trade_union)
+                   .where(ids_param(MeetingUnion.meeting, "ids")).order_by(MeetingUnion.trade_union))
+_APPROVERS = Prepared(lambda: MeetingApprover.select().where(MeetingApprover.meeting == Param("id")).order_by(MeetingApprover.id))
+_PARTICIPANTS = Prepared(lambda: Participant.select().where(Participant.meeting == Param("id")).order_by(Participant.id))
+_ITEMS = Prepared(lambda: AgendaItem.select().where(AgendaItem.meeting == Param("id")).order_by(AgendaItem.number))
+_POSITIONS = Prepared(lambda: AgendaPosition.select().where(ids_param(AgendaPosition.item, "ids")).order_by(AgendaPosition.trade_union))
+
+
 async def _union_ids(meeting_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {i: [] for i in meeting_ids}
     if meeting_ids:
-        rows = await MeetingUnion.select(MeetingUnion.meeting, MeetingUnion.trade_union).where(
-            MeetingUnion.meeting.is_in(meeting_ids)
-        ).order_by(MeetingUnion.trade_union)
+        rows = await _UNIONS.rows(ids=Ids(meeting_ids))
         for r in rows:
             out[r["meeting"]].append(r["trade_union"])
     return out
@@ -97,7 +104,7 @@ REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
 async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.AgendaItem]:
     """The agenda; for a viewer, items about matters outside what they may see (another union's
     individärende, say) keep their number but show nothing of their content."""
-    items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
+    items = await _ITEMS.rows(id=meeting_id)
     linked = {i["matter"] for i in items if i["matter"] is not None}
     hidden: set[int] = set()
     if viewer is not None and linked and not rights.sees_all(viewer):
@@ -105,7 +112,7 @@ async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.Agend
         hidden = linked - visible
     positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
     if items:
-        rows = await AgendaPosition.select().where(AgendaPosition.item.is_in(list(positions))).order_by(AgendaPosition.trade_union)
+        rows = await _POSITIONS.rows(ids=Ids(positions))
         for p in rows:
             positions[p["item"]].append(s.Position(
                 union_id=p["trade_union"], outcome=p["outcome"], note=p["note"], reservation=p["reservation"],
@@ -127,8 +134,8 @@ async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.Agend
 
 async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
     meeting_id = row["id"]
-    approvers = await MeetingApprover.select().where(MeetingApprover.meeting == meeting_id).order_by(MeetingApprover.id)
-    participants = await Participant.select().where(Participant.meeting == meeting_id).order_by(Participant.id)
+    approvers = await _APPROVERS.rows(id=meeting_id)
+    participants = await _PARTICIPANTS.rows(id=meeting_id)
     return s.Meeting(
         id=meeting_id, kind=row["kind"], title=row["title"], department_id=row["department"], group_id=row["group"],
         union_ids=(await _union_ids([meeting_id]))[meeting_id], starts_at=row["starts_at"], ends_at=row["ends_at"],
