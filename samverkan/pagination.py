@@ -124,9 +124,9 @@ class Party(WhereRaw):
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
 
 
-async def count_capped(table: type[Table], where: list[Any], cap: int | None = None) -> tuple[int, bool]:
-    """(matches, more than cap?): reads at most cap + 1 rows, whatever the table's size."""
-    cap = TOTAL_CAP if cap is None else cap
+async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]:
+    """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever the table's size."""
+    cap = TOTAL_CAP
     parties = [w for w in where if isinstance(w, Party)]
     party = parties[0] if len(parties) == 1 else None
     inner = table.select(table._meta.primary_key).where(*[w for w in where if w is not party]).limit(cap + 1).querystrings[0]
@@ -141,15 +141,14 @@ async def count_capped(table: type[Table], where: list[Any], cap: int | None = N
 
 async def fetch_window(
     table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False,
-    columns: tuple[Column, ...] = (),
 ) -> tuple[list[dict], Page]:
-    """A page of a large list: the rows (one more is read to know whether a next page exists),
-    and a Page without items carrying the capped total and the next cursor. Three statements."""
+    """A page of a large list: its rows (one more is read to know whether a next page exists),
+    and a Page without items carrying the capped total and the next cursor. Two statements."""
     where = [w for w in where if w is not None]
     after = [_after(table, order_by, page.after, descending)] if page.after is not None else []
     total, capped = await count_capped(table, where)
     rows = await (
-        table.select(*columns).where(*where, *after)
+        table.select().where(*where, *after)
         .order_by(order_by, ascending=not descending).order_by(table._meta.primary_key, ascending=not descending)
         .limit(page.limit + 1).offset(page.offset)
     )
