@@ -238,12 +238,12 @@ class Prepared:
         return rows[0] if rows else None
 
 
-class _Ids(list):
-    """A list of ids sent as one value (see ids_param)."""
+class Ids(list):
+    """A list of ids sent as one value to a prepared query (see ids_param)."""
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, _Ids) and engine().engine_type != "postgres":
+    if isinstance(value, Ids) and engine().engine_type != "postgres":
         return json.dumps(value)
     return value
 
@@ -256,10 +256,6 @@ def ids_param(column: Column, name: str) -> WhereRaw:
     if engine().engine_type == "postgres":
         return WhereRaw(f"{sql} = ANY({{}}::integer[])", Param(name))
     return WhereRaw(f"{sql} IN (SELECT value FROM json_each({{}}))", Param(name))
-
-
-def Ids(ids: Any) -> _Ids:  # noqa: N802 - reads like a type at the call
-    return _Ids(ids)
 
 
 def ids_in(column: Column, ids: list[int]) -> Any:
