@@ -644,6 +644,9 @@ def _literal(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, (list, tuple)):  # an array parameter (= ANY, unnest): PostgreSQL's array literal
+        items = ",".join("NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+        return "'{" + items.replace("'", "''") + "}'"
     return "'" + str(value).replace("'", "''") + "'"
 
 
@@ -962,6 +965,9 @@ async def run(args: argparse.Namespace, target: Target) -> int:
           f"deadline_pkey): {'met' if ok_due else 'MISSED'} ({'; '.join(uses) or 'statement not found'})")
     claim_uses = list(dict.fromkeys(u for sh in claims for u in sh.scans))
     generic_seq = [sh.label for sh in claims if sh in slow_generic]
+    # A claim whose generic plan could not be made is not checked, so not met.
+    generic_failed = [sh.label for sh in claims if sh.generic_plan and sh.generic_plan[0].startswith("(no generic plan")]
+    generic_seq += [f"{label} (no generic plan)" for label in generic_failed]
     ok_claim = bool(claim_uses) and not any("Seq Scan on outbox_message" in u for u in claim_uses) and not generic_seq
     print(f"  claim of pending messages reads outbox_message by an index, no Seq Scan, also in the plan cache's generic "
           f"plan: {'met' if ok_claim else 'MISSED'} ({'; '.join(claim_uses) or 'statement not found'}"

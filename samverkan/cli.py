@@ -72,9 +72,17 @@ def cmd_demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError("ett heltal 1–64")
+    return int(value)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.reload and args.workers > 1:
+        raise ServiceError("--reload går bara med en process (--workers 1)", field="workers")
     if args.demo:
         cmd_demo(args)
     else:
@@ -88,7 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("Obs: inloggningen kräver HTTPS utom på localhost (eller SAMVERKAN_COOKIE_SECURE=false bakom en HTTPS-proxy).")
     uvicorn.run(
         "samverkan.app:create_app", factory=True, host=args.host, port=args.port, reload=args.reload,
-        log_level=settings.log_level.lower(),
+        log_level=settings.log_level.lower(), workers=args.workers,
         proxy_headers=False,  # the app reads X-Forwarded-* itself, from SAMVERKAN_TRUSTED_PROXIES only
     )
     return 0
@@ -228,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--demo", action="store_true", help="ladda demodata först")
     serve.add_argument("--reload", action="store_true", help="starta om vid kodändring (utveckling)")
+    serve.add_argument("--workers", type=_workers, default=1, metavar="N",
+                       help="antal processer som tar emot anrop (1–64, förval 1); migreringarna körs en gång före")
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="kör databasmigreringar").set_defaults(func=cmd_migrate)

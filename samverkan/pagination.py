@@ -1,29 +1,51 @@
-"""Paging and text search shared by every list."""
+"""Paging and text search shared by every list.
+
+Two ways through a long list: ``offset`` (rows to skip, which the database still reads) and the
+keyset cursor ``after`` (the position after the last row of a page, which an index finds at once
+however deep the page). The large lists (matters, meetings, deadlines) count their matches only
+up to ``TOTAL_CAP``: a count stops there instead of reading every row.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from msgspec import Meta, Struct
-from piccolo.columns import Column
+from piccolo.columns import Column, Date, Timestamptz
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 from piccolo.table import Table
+
+from samverkan.errors import Invalid
 
 T = TypeVar("T")
 
+TOTAL_CAP = 1000
 
 
 class Page(Struct, Generic[T]):
     """One page of a list."""
 
     items: Annotated[list[T], Meta(description="The records on this page, in the list's order.")]
-    total: Annotated[int, Meta(description="How many records match, on every page together.")]
+    total: Annotated[int, Meta(description=(
+        "How many records match, on every page together. Matters, meetings and deadlines count only up to "
+        f"{TOTAL_CAP:,}: with more matches `total` is {TOTAL_CAP:,} and `total_capped` is true."))]
+    total_capped: Annotated[bool, Meta(description=f"More than `total` records match (the count stopped at {TOTAL_CAP:,}).")] = False
+    next: Annotated[str | None, Meta(description=(
+        "The cursor of the next page: send it as `after` (with the same filters) for the rows that follow this "
+        "page. null on the last page. Matters, meetings and deadlines only."))] = None
 
 
 @dataclass(frozen=True)
 class PageRequest:
     limit: int = 50
     offset: int = 0
+    after: str | None = None  # a cursor from Page.next
 
 
 def folded(*parts: str | None) -> str:
@@ -42,6 +64,100 @@ def matches(column: Column, q: str) -> Any:
         part = column.like(f"%{word}%")
         condition = part if condition is None else condition & part
     return condition
+
+
+def page_count(page: Page, size: int, current: int) -> int:
+    """How many pages a pager offers: all, or with a capped total at least the next one."""
+    pages = max(1, -(-page.total // size))
+    return max(pages, current + (len(page.items) == size)) if page.total_capped else pages
+
+
+BAD_CURSOR = "Ogiltig markör: använd värdet av next från föregående sida."
+
+
+def _encode_cursor(table: type[Table], value: Any, id: int) -> str:
+    text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+    raw = json.dumps([table._meta.tablename, text, id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(table: type[Table], order_by: Column, cursor: str) -> tuple[Any, int]:
+    """(order value, id) of a cursor this list made; anything else is a 400 naming `after`."""
+    try:
+        name, text, id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if name != table._meta.tablename or type(id) is not int or not 1 <= id <= 2**31 - 1:
+            raise ValueError
+        if isinstance(order_by, Timestamptz):
+            value = dt.datetime.fromisoformat(text)
+            if value.tzinfo is None or not 1900 <= value.year <= 2200:
+                raise ValueError
+        elif isinstance(order_by, Date):
+            value = dt.date.fromisoformat(text)
+        elif isinstance(text, (str, int)) and not isinstance(text, bool):
+            value = text
+        else:
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Invalid(BAD_CURSOR, field="after") from None
+    return value, id
+
+
+def _after(table: type[Table], order_by: Column, cursor: str, descending: bool) -> Any:
+    value, id = _decode_cursor(table, order_by, cursor)
+    pk = table._meta.primary_key
+    if descending:
+        return (order_by < value) | ((order_by == value) & (pk < id))
+    return (order_by > value) | ((order_by == value) & (pk > id))
+
+
+class Party(WhereRaw):
+    """"The union is a party to the row", through a link table with a unique (row, union) index
+    and an index (trade_union, row). In a page it is a correlated EXISTS: the database walks the
+    list's order index and stops after one page. In the capped count it becomes a join that
+    starts from the union's links (``count_capped``): an EXISTS there would probe every row of
+    the table for a union that is a party to few of them."""
+
+    __slots__ = ("join",)
+
+    def __init__(self, link: str, link_column: str, outer: str, union_id: int) -> None:
+        super().__init__(f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{link_column} = {outer} AND {link}.trade_union = {{}})", union_id)
+        self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
+
+
+async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]:
+    """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever the table's size."""
+    cap = TOTAL_CAP
+    parties = [w for w in where if isinstance(w, Party)]
+    party = parties[0] if len(parties) == 1 else None
+    inner = table.select(table._meta.primary_key).where(*[w for w in where if w is not party]).limit(cap + 1).querystrings[0]
+    if party is not None:
+        head, source, tail = inner.template.partition(f'FROM "{table._meta.tablename}"')
+        before = head.count("{}")
+        inner = QueryString(head + source + " {}" + tail, *inner.args[:before], party.join, *inner.args[before:])
+    rows = await table._meta.db.run_querystring(QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner))
+    n = rows[0]["n"]
+    return min(n, cap), n > cap
+
+
+async def fetch_window(
+    table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False,
+) -> tuple[list[dict], Page]:
+    """A page of a large list: its rows (one more is read to know whether a next page exists),
+    and a Page without items carrying the capped total and the next cursor. Two statements."""
+    where = [w for w in where if w is not None]
+    after = [_after(table, order_by, page.after, descending)] if page.after is not None else []
+    total, capped = await count_capped(table, where)
+    rows = await (
+        table.select().where(*where, *after)
+        .order_by(order_by, ascending=not descending).order_by(table._meta.primary_key, ascending=not descending)
+        .limit(page.limit + 1).offset(page.offset)
+    )
+    next = None
+    if len(rows) > page.limit:
+        rows = rows[:page.limit]
+        last = rows[-1]
+        next = _encode_cursor(table, last[order_by._meta.name], last[table._meta.primary_key._meta.name])
+    return rows, Page(items=[], total=total, total_capped=capped, next=next)
 
 
 async def fetch_page(

@@ -89,3 +89,11 @@ def test_migrate_and_bad_settings():
     assert "SAMVERKAN_SESSION_HOURS" in bad.stderr and "forever" in bad.stderr
     assert run().returncode == 2
     assert run("--help").returncode == 0
+
+
+def test_serve_refuses_a_bad_number_of_workers():
+    for bad in ("0", "65", "two"):
+        result = run("serve", "--workers", bad)
+        assert result.returncode == 2 and "--workers" in result.stderr, result.stderr
+    result = run("serve", "--reload", "--workers", "2")
+    assert result.returncode == 1 and "--workers 1" in result.stderr, result.stderr

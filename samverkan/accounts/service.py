@@ -16,7 +16,7 @@ from samverkan import clock
 from samverkan.accounts import schemas as s
 from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
+from samverkan.database import Param, Prepared, engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound, ServiceError
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, Person, TradeUnion
@@ -343,19 +343,17 @@ async def revoke_token(user_id: int, token_id: int) -> None:
         await audit.record(None, "revoke", "api_token", token_id)
 
 
+_TOKEN_LOOKUP = Prepared(lambda: (
+    ApiToken.select(ApiToken.id, ApiToken.last_used_at, *_TOKEN_USER)
+    .where((ApiToken.token_hash == Param("token_hash")) & ApiToken.revoked_at.is_null() & (ApiToken.user.active == True))  # noqa: E712
+    .limit(1)
+))
+
+
 async def viewer_from_token(raw: str) -> Viewer | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token_hash = _sha256(raw)
-    row = (
-        await ApiToken.select(ApiToken.id, ApiToken.last_used_at, *_TOKEN_USER)
-        .where(
-            (ApiToken.token_hash == token_hash)
-            & ApiToken.revoked_at.is_null()
-            & (ApiToken.user.active == True)  # noqa: E712
-        )
-        .first()
-    )
+    row = await _TOKEN_LOOKUP.first(token_hash=_sha256(raw))
     if row is None:
         return None
     now = clock.now()

@@ -13,7 +13,7 @@ from samverkan.deadlines import schemas as s
 from samverkan.deadlines import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
-from samverkan.web.params import FilterId, Limit, Offset, RecordId
+from samverkan.web.params import After, FilterId, Limit, Offset, RecordId
 from samverkan.values import check_day
 
 RuleId = Annotated[str, QueryParameter(name="rule", max_length=40, description="A rule id, e.g. MBL16-MEET-LOCAL.")]
@@ -56,15 +56,15 @@ class DeadlineController(Controller):
         self, request: Request, state_: State = None, due_before: FromQuery[dt.date | None] = None,
         due_after: FromQuery[dt.date | None] = None, department_id: FilterId = None, union_id: FilterId = None,
         matter_id: FilterId = None, responsible: FromQuery[Literal["employer", "union", "claimant"] | None] = None,
-        limit: Limit = 50, offset: Offset = 0,
+        limit: Limit = 50, offset: Offset = 0, after: After = None,
     ) -> Page[s.Deadline]:
         """A page of the deadlines of matters and of SAM the caller may see. Filters: `state`, `due_before`,
-        `due_after`, `department_id`, `union_id`, `matter_id`, `responsible`.
+        `due_after`, `department_id`, `union_id`, `matter_id`, `responsible`; `after` continues from a page's `next`.
         Who: every signed-in role, within the matters' scope."""
         return await service.list_deadlines(
             request.user, state=state_, due_before=check_day(due_before, "due_before"),
             due_after=check_day(due_after, "due_after"), department_id=department_id,
-            union_id=union_id, matter_id=matter_id, responsible=responsible, page=PageRequest(limit, offset),
+            union_id=union_id, matter_id=matter_id, responsible=responsible, page=PageRequest(limit, offset, after),
         )
 
     @get("/matters/{id:int}/deadlines", guards=[SIGNED_IN], summary="A matter's deadlines", responses=errors(404))

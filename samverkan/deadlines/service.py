@@ -26,7 +26,7 @@ from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
 from samverkan.orgs.tables import Department
 from samverkan.reminders.planning import first_look
-from samverkan.pagination import Page, PageRequest, fetch_page
+from samverkan.pagination import Page, PageRequest, Party, fetch_window
 
 BUILT_IN = "mbl"
 STATES = ("open", "met", "missed", "waived", "superseded")
@@ -298,7 +298,10 @@ async def _visible(viewer: Viewer) -> Any:
     conditions = scope(viewer)
     if not conditions:
         return None
-    matters = Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions))
+    if rights.is_union(viewer):  # the union's own matters: its links, not every matter
+        matters = Party("matter_party", "matter", '"deadline"."matter"', viewer.union_id)
+    else:
+        matters = Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions))
     departments = await sam_departments(viewer)
     if departments is None:
         return matters | Deadline.matter.is_null()
@@ -328,8 +331,9 @@ async def list_deadlines(
         (Deadline.matter == matter_id) if matter_id else None,
         (Deadline.responsible == responsible) if responsible else None,
     ]
-    rows, total = await fetch_page(Deadline, where, Deadline.due, page)
-    return Page(items=[_out(r, today) for r in rows], total=total)
+    rows, window = await fetch_window(Deadline, where, Deadline.due, page)
+    window.items = [_out(r, today) for r in rows]
+    return window
 
 
 async def matter_deadlines(viewer: Viewer, matter_id: int) -> list[s.Deadline]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samverkan.accounts.tables import User
-from samverkan.accounts.service import hash_password
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
 from samverkan.pagination import folded
 
 DEMO_PASSWORD = "samverkan-demo"
+# Its argon2 hash, made once: hashing takes a noticeable part of `serve --demo`'s start.
+DEMO_PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$Jtk0UUifRH+vJCIhHYNH/Q$JlEgwMMcqgpLfY96baGaV/loZom5jqt61FEdP/RSDLU"
 DOMAIN = "lund.example"
 
 # (name, code, diary prefix). Only KS is verified for Lund (domain.md §8); the others are plausible
@@ -202,13 +203,12 @@ async def load_registry() -> Registry:
         await group(f"FSG {name}", "department", code, union_names, members,
                     safety_committee=is_committee, cadence=3 if is_committee else None)
 
-    # One hash of the demo password for all logins, made only when one is missing (hashing is slow).
+    # The demo password's hash, made once (DEMO_PASSWORD_HASH; hashing is slow).
     existing = {r["email"] for r in await User.select(User.email).where(User.email.is_in([x.email for x in LOGINS]))}
-    password_hash = None
+    password_hash = DEMO_PASSWORD_HASH
     for login in LOGINS:
         if login.email in existing:
             continue
-        password_hash = password_hash or hash_password(DEMO_PASSWORD)
         await User.insert(User(
             email=login.email, name=login.name, role=login.role,
             department=departments[login.department_code] if login.department_code else None,

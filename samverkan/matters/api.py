@@ -12,7 +12,7 @@ from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
-from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
+from samverkan.web.params import After, FilterId, Limit, Offset, RecordId, SearchText
 
 Status = Literal["open", "on_hold", "closed", "decided"]
 
@@ -25,14 +25,14 @@ class MatterController(Controller):
     async def list_matters(
         self, request: Request, q: SearchText = None, kind: FromQuery[s.MatterKind | None] = None,
         department_id: FilterId = None, union_id: FilterId = None,
-        status: FromQuery[Status | None] = None, limit: Limit = 50, offset: Offset = 0,
+        status: FromQuery[Status | None] = None, limit: Limit = 50, offset: Offset = 0, after: After = None,
     ) -> Page[s.Matter]:
         """A page of the matters the caller may see, newest first; `q` searches the diary number and title.
-        Filters: `kind`, `department_id`, `union_id` (a party), `status`. Who: every signed-in role, within its
+        Filters: `kind`, `department_id`, `union_id` (a party), `status`; `after` continues from a page's `next`. Who: every signed-in role, within its
         scope (docs/access.md)."""
         return await service.list_matters(
             request.user, q=q, kind=kind, department_id=department_id, union_id=union_id, status=status,
-            page=PageRequest(limit, offset),
+            page=PageRequest(limit, offset, after),
         )
 
     @post(guards=[EMPLOYER], summary="Register a matter", responses=errors(403, 409, 413))

@@ -20,7 +20,7 @@ from samverkan.matters import rules
 from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.orgs import service as orgs
-from samverkan.pagination import PageRequest
+from samverkan.pagination import PageRequest, page_count
 from samverkan.sam import service as sam
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId, SearchText
@@ -50,7 +50,7 @@ async def matter_list(
     )
     return Template("matters/list.html", context={
         "page": page, "names": await _names(), "can_change": _can_change(request), "sida": sida,
-        "pages": max(1, -(-page.total // PAGE_SIZE)),
+        "pages": page_count(page, PAGE_SIZE, sida),
         "filters": {"q": q or "", "typ": typ or "", "forvaltning": forvaltning, "forbund": forbund, "status": status or ""},
     })
 

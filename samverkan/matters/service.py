@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from piccolo.columns.combination import WhereRaw
 
 from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, insert_new, write_unique
+from samverkan.database import Ids, Prepared, engine, ids_param, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules
 from samverkan.matters import schemas as s
 from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
-from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
 from samverkan.settings import get_settings
 
 
@@ -38,11 +37,9 @@ def scope(viewer: Viewer) -> list[Any]:
     return [Matter.id == -1]
 
 
-def is_party(union_id: int) -> WhereRaw:
-    """The union is a party to the matter. A correlated EXISTS on the unique (matter, union)
-    index: "id IN (subquery)" makes SQLite collect every matter of a large union first."""
-    return WhereRaw('EXISTS (SELECT 1 FROM matter_party WHERE matter_party.matter = "matter"."id" '
-                    "AND matter_party.trade_union = {})", union_id)
+def is_party(union_id: int) -> Party:
+    """The union is a party to the matter (see pagination.Party)."""
+    return Party("matter_party", "matter", '"matter"."id"', union_id)
 
 
 def _check_may_change(viewer: Viewer, department_id: int) -> None:
@@ -61,18 +58,21 @@ def _event(row: dict) -> s.Event:
     )
 
 
+_PARTIES = Prepared(lambda: MatterParty.select(MatterParty.matter, MatterParty.trade_union, MatterParty.state)
+                    .where(ids_param(MatterParty.matter, "ids")).order_by(MatterParty.trade_union))
+_EVENTS = Prepared(lambda: MatterEvent.select().where(ids_param(MatterEvent.matter, "ids") & MatterEvent.deleted_at.is_null())
+                   .order_by(MatterEvent.date).order_by(MatterEvent.id))
+
+
 async def _assemble(rows: list[dict]) -> list[s.Matter]:
     """Matters with parties and events: two queries for any number of matters."""
     ids = [r["id"] for r in rows]
     parties: dict[int, list[s.Party]] = {i: [] for i in ids}
     events: dict[int, list[s.Event]] = {i: [] for i in ids}
     if ids:
-        for p in await MatterParty.select().where(MatterParty.matter.is_in(ids)).order_by(MatterParty.trade_union):
+        for p in await _PARTIES.rows(ids=Ids(ids)):
             parties[p["matter"]].append(s.Party(union_id=p["trade_union"], state=p["state"]))
-        for e in await (
-            MatterEvent.select().where(MatterEvent.matter.is_in(ids) & MatterEvent.deleted_at.is_null())
-            .order_by(MatterEvent.date).order_by(MatterEvent.id)
-        ):
+        for e in await _EVENTS.rows(ids=Ids(ids)):
             events[e["matter"]].append(_event(e))
     return [
         s.Matter(
@@ -96,8 +96,9 @@ async def list_matters(
         is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
-    rows, total = await fetch_page(Matter, where, Matter.created_at, page, descending=True)
-    return Page(items=await _assemble(rows), total=total)
+    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True)
+    window.items = await _assemble(rows)
+    return window
 
 
 async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[tuple[int, str]]:

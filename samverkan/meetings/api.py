@@ -13,7 +13,7 @@ from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.pagination import Page, PageRequest
 from samverkan.web.openapi import errors
-from samverkan.web.params import FilterId, Limit, Offset, RecordId, SearchText
+from samverkan.web.params import After, FilterId, Limit, Offset, RecordId, SearchText
 from samverkan.values import check_day
 
 From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (starts_at, Europe/Stockholm).")]
@@ -29,15 +29,15 @@ class MeetingController(Controller):
         self, request: Request, q: SearchText = None, from_: From = None, to: To = None,
         department_id: FilterId = None, group_id: FilterId = None,
         union_id: FilterId = None, status: FromQuery[s.MeetingStatus | None] = None,
-        limit: Limit = 50, offset: Offset = 0,
+        limit: Limit = 50, offset: Offset = 0, after: After = None,
     ) -> Page[s.MeetingSummary]:
         """A page of summaries (without participants and agenda) of the meetings the caller may see, earliest
         first; `q` searches the title and place. Filters: `from`, `to` (days in Sweden, inclusive),
-        `department_id`, `group_id`, `union_id` (a party), `status`.
+        `department_id`, `group_id`, `union_id` (a party), `status`; `after` continues from a page's `next`.
         Who: every signed-in role, within its scope."""
         return await service.list_meetings(
             request.user, q=q, from_=check_day(from_, "from"), to=check_day(to, "to"), department_id=department_id, group_id=group_id,
-            union_id=union_id, status=status, page=PageRequest(limit, offset),
+            union_id=union_id, status=status, page=PageRequest(limit, offset, after),
         )
 
     @post(guards=[EMPLOYER], summary="Plan a meeting", responses=errors(403, 413))

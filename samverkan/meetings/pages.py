@@ -22,7 +22,7 @@ from samverkan.meetings import rules
 from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.orgs import service as orgs
-from samverkan.pagination import PageRequest
+from samverkan.pagination import PageRequest, page_count
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
@@ -56,7 +56,7 @@ async def meeting_list(request: Request, visa: FromQuery[str | None] = None, gru
     return Template("meetings/list.html", context={
         "page": page, "past": past, "group_id": group_id, "groups": groups,
         "group_names": dict(groups), "can_change": _can_change(request),
-        "sida": sida, "pages": max(1, -(-page.total // PAGE_SIZE)),
+        "sida": sida, "pages": page_count(page, PAGE_SIZE, sida),
     })
 
 

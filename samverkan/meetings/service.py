@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
 
 from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
+from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
 from samverkan.deadlines import service as deadlines
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
@@ -32,7 +31,7 @@ from samverkan.meetings.tables import (
 )
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
-from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
 
 
 
@@ -50,10 +49,9 @@ def scope(viewer: Viewer) -> list[Any]:
     return [Meeting.id == -1]
 
 
-def is_party(union_id: int) -> WhereRaw:
-    """The union is a party to the meeting (a correlated EXISTS; see matters.service.is_party)."""
-    return WhereRaw('EXISTS (SELECT 1 FROM meeting_union WHERE meeting_union.meeting = "meeting"."id" '
-                    "AND meeting_union.trade_union = {})", union_id)
+def is_party(union_id: int) -> Party:
+    """The union is a party to the meeting (see pagination.Party)."""
+    return Party("meeting_union", "meeting", '"meeting"."id"', union_id)
 
 
 FROZEN = {"in_review": "Protokollet är skickat för justering; ändringar görs som förslag på justeringssidan.",
@@ -82,12 +80,19 @@ def check_may_change(viewer: Viewer, department_id: int | None) -> None:
 # --- reading -----------------------------------------------------------------
 
 
+# Read on every meeting page and list: built once (database.Prepared).
+_UNIONS = Prepared(lambda: MeetingUnion.select(MeetingUnion.meeting, MeetingUnion.trade_union)
+                   .where(ids_param(MeetingUnion.meeting, "ids")).order_by(MeetingUnion.trade_union))
+_APPROVERS = Prepared(lambda: MeetingApprover.select().where(MeetingApprover.meeting == Param("id")).order_by(MeetingApprover.id))
+_PARTICIPANTS = Prepared(lambda: Participant.select().where(Participant.meeting == Param("id")).order_by(Participant.id))
+_ITEMS = Prepared(lambda: AgendaItem.select().where(AgendaItem.meeting == Param("id")).order_by(AgendaItem.number))
+_POSITIONS = Prepared(lambda: AgendaPosition.select().where(ids_param(AgendaPosition.item, "ids")).order_by(AgendaPosition.trade_union))
+
+
 async def _union_ids(meeting_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {i: [] for i in meeting_ids}
     if meeting_ids:
-        rows = await MeetingUnion.select(MeetingUnion.meeting, MeetingUnion.trade_union).where(
-            MeetingUnion.meeting.is_in(meeting_ids)
-        ).order_by(MeetingUnion.trade_union)
+        rows = await _UNIONS.rows(ids=Ids(meeting_ids))
         for r in rows:
             out[r["meeting"]].append(r["trade_union"])
     return out
@@ -99,7 +104,7 @@ REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
 async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.AgendaItem]:
     """The agenda; for a viewer, items about matters outside what they may see (another union's
     individärende, say) keep their number but show nothing of their content."""
-    items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.number)
+    items = await _ITEMS.rows(id=meeting_id)
     linked = {i["matter"] for i in items if i["matter"] is not None}
     hidden: set[int] = set()
     if viewer is not None and linked and not rights.sees_all(viewer):
@@ -107,7 +112,7 @@ async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.Agend
         hidden = linked - visible
     positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
     if items:
-        rows = await AgendaPosition.select().where(AgendaPosition.item.is_in(list(positions))).order_by(AgendaPosition.trade_union)
+        rows = await _POSITIONS.rows(ids=Ids(positions))
         for p in rows:
             positions[p["item"]].append(s.Position(
                 union_id=p["trade_union"], outcome=p["outcome"], note=p["note"], reservation=p["reservation"],
@@ -129,8 +134,8 @@ async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.Agend
 
 async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
     meeting_id = row["id"]
-    approvers = await MeetingApprover.select().where(MeetingApprover.meeting == meeting_id).order_by(MeetingApprover.id)
-    participants = await Participant.select().where(Participant.meeting == meeting_id).order_by(Participant.id)
+    approvers = await _APPROVERS.rows(id=meeting_id)
+    participants = await _PARTICIPANTS.rows(id=meeting_id)
     return s.Meeting(
         id=meeting_id, kind=row["kind"], title=row["title"], department_id=row["department"], group_id=row["group"],
         union_ids=(await _union_ids([meeting_id]))[meeting_id], starts_at=row["starts_at"], ends_at=row["ends_at"],
@@ -162,24 +167,22 @@ async def list_meetings(
         is_party(union_id) if union_id else None,
         (Meeting.status == status) if status else None,
     ]
-    rows, total = await fetch_page(Meeting, where, Meeting.starts_at, page, descending=descending)
+    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending)
     ids = [r["id"] for r in rows]
     unions = await _union_ids(ids)
     counts: dict[int, int] = {i: 0 for i in ids}
     if ids:
         for item in await AgendaItem.select(AgendaItem.meeting).where(AgendaItem.meeting.is_in(ids)):
             counts[item["meeting"]] += 1
-    return Page(
-        items=[
-            s.MeetingSummary(
-                id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
-                union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
-                status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
-            )
-            for r in rows
-        ],
-        total=total,
-    )
+    window.items = [
+        s.MeetingSummary(
+            id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
+            union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
+            status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
+        )
+        for r in rows
+    ]
+    return window
 
 
 async def visible_row(viewer: Viewer, id: int) -> dict:
