@@ -84,7 +84,7 @@ async def create_document(request: Request, id: RecordId) -> Template | Redirect
         if exc.status_code == 404:
             raise
         return await page_with_errors(request, id, {}, document_errors=service_errors(exc).errors)
-    return Redirect(f"/dokument/{document.id}")
+    return Redirect(f"/dokument/{document.id}" + ("?standardmall=1" if document.notice else ""))
 
 
 async def _preview_page(request: Request, id: int, message: str | None = None, status_code: int = 200) -> Template:
@@ -97,9 +97,13 @@ async def _preview_page(request: Request, id: int, message: str | None = None, s
     })
 
 
+STANDARD_TEMPLATE_USED = ("Förvaltningens eller förbundets egen mall kunde inte fyllas i, så dokumentet gjordes med "
+                          "standardmallen. En administratör behöver rätta mallen under Mallar.")
+
+
 @get("/dokument/{id:int}", guards=[SIGNED_IN], name="document")
-async def document_page(request: Request, id: RecordId) -> Template:
-    return await _preview_page(request, id)
+async def document_page(request: Request, id: RecordId, standardmall: FromQuery[str | None] = None) -> Template:
+    return await _preview_page(request, id, STANDARD_TEMPLATE_USED if standardmall else None)
 
 
 @get("/dokument/{id:int}/word", guards=[SIGNED_IN], name="document-word")
@@ -212,9 +216,9 @@ async def download_template(name: TemplateNameParam, for_: ForScope = None) -> R
 @get("/mallar/{name:str}/exempel", guards=[ADMIN], name="template-preview")
 async def template_preview(request: Request, name: TemplateNameParam, for_: ForScope = None) -> Template:
     scope = _parse_scope(for_) if for_ else (None, None)
-    body = await service.preview_sample(name, *scope, request.app.state.settings)
+    body, notice = await service.preview_sample(name, *scope, request.app.state.settings)
     return Template("documents/template_preview.html", context={
-        "label": kinds.TEMPLATES[name], "html": preview.to_html(body), "name": name, "for_": for_ or "",
+        "label": kinds.TEMPLATES[name], "html": preview.to_html(body), "name": name, "for_": for_ or "", "notice": notice,
     })
 
 
