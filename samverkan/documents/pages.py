@@ -15,6 +15,7 @@ from samverkan.documents import kinds, pdf, preview, service
 from samverkan.documents import schemas as s
 from samverkan.documents.api import TemplateNameParam, attachment, uploaded
 from samverkan.documents.render import DOCX_MEDIA_TYPE
+from samverkan.documents.sample import sample_context
 from samverkan.errors import Invalid, ServiceError
 from samverkan.meetings.schemas import Meeting
 from samverkan.orgs import service as orgs
@@ -222,7 +223,14 @@ async def template_preview(request: Request, name: TemplateNameParam, for_: ForS
     })
 
 
-DOCUMENT_PAGES = [
+@get("/hjalp/mallar", guards=[SIGNED_IN], name="help-templates")
+async def templates_help() -> Template:
+    """How to edit a Word template, with each template's variables as the sample data fills them."""
+    variables = [(name, (label, sorted(sample_context(name)))) for name, label in kinds.TEMPLATES.items()]
+    return Template("help/templates.html", context={"variables": variables})
+
+
+DOCUMENT_PAGES = [templates_help, 
     create_document, document_page, document_word, document_pdf, documents_zip,
     templates_page, upload_template, remove_template, set_letterhead, remove_letterhead, download_template, template_preview,
 ]
