@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, email, password, number, select, checkbox, checkboxes, multiselect
+    kind: str = "text"  # text, email, password, number, select, checkbox, checkboxes, multiselect, people
     required: bool = False
     maxlength: int | None = 200
     help: str = ""
@@ -64,6 +64,7 @@ class Register:
     readers: Allow = SIGNED_IN
     # Called as (viewer, id, update or None for a deactivation) before a change; may refuse it.
     before_change: Callable[[Any, int, Any], Awaitable[None]] | None = None
+    new: str = "Ny"  # "Nytt" for a neuter noun: "Nytt fackförbund"
 
 
 def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
             values[f.name] = text(form.get(f.name)) or None  # empty: no (new) password
         elif f.kind == "checkbox":
             values[f.name] = f.name in form
-        elif f.kind in {"checkboxes", "multiselect"}:
+        elif f.kind in {"checkboxes", "multiselect", "people"}:
             raw = form.getall(f.name) if f.name in form else []
             values[f.name] = [optional_int(v) for v in raw] if f.int_choices else [text(v) for v in raw]
         elif f.kind in {"select", "number"} and (f.int_choices or f.kind == "number"):
