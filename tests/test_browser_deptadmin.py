@@ -142,6 +142,7 @@ async def test_the_administrator_uploads_templates_and_previews_one_rule_change(
     await menu(page).get_by_role("link", name="Fristregler").click()
     await page.get_by_role("link", name="Ny version av en lokal regeluppsättning").click()
     await page.get_by_label("Namn").fill(f"Justering på sju arbetsdagar ({page.size})")
+    await page.get_by_label("Gäller från").fill((clock.today() - dt.timedelta(days=60)).isoformat())  # reaches open deadlines
     rule = page.locator("tbody tr").filter(has=page.locator("code", has_text=PROTOCOL.id))
     await rule.get_by_role("checkbox", name=re.compile(r"^Ändra ")).check()
     await rule.get_by_role("textbox", name=re.compile(r"^Längd för ")).fill("7")
@@ -150,6 +151,7 @@ async def test_the_administrator_uploads_templates_and_previews_one_rule_change(
     preview = page.locator("#preview")
     await expect(preview.get_by_role("heading", level=2)).to_contain_text("Förhandsgranskning")
     rows = preview.locator("tbody tr")
+    assert await rows.count() >= 1
     for i in range(await rows.count()):  # exactly the changed rule's deadlines, each with why
         await expect(rows.nth(i).locator("td").nth(1)).to_have_text(PROTOCOL.title)
         await expect(rows.nth(i).locator("td").nth(4)).to_contain_text("till 7 arbetsdagar")
