@@ -131,9 +131,9 @@ async def _assessment_body(values: dict[str, Any], type_: Any) -> Any:
         raise FormErrors({_form_row(k, risk_rows, participant_rows): v for k, v in exc.errors.items()}) from None
 
 
-def _form_row(field: str, risk_rows: list[int], participant_rows: list[int], improvement_rows: list[int] = []) -> str:
+def _form_row(field: str, risk_rows: list[int], participant_rows: list[int], improvement_rows: list[int] | None = None) -> str:
     """A field of the n-th row sent named as the form's row it came from (empty rows are not sent)."""
-    for name, rows in (("risks", risk_rows), ("participants", participant_rows), ("improvements", improvement_rows)):
+    for name, rows in (("risks", risk_rows), ("participants", participant_rows), ("improvements", improvement_rows or [])):
         if field.startswith(name + "["):
             index, _, rest = field[len(name) + 1:].partition("]")
             if index.isdigit() and int(index) < len(rows):
