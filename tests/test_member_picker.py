@@ -12,6 +12,8 @@ async def test_members_are_ticked_in_a_table_that_tells_two_of_one_name_apart(cl
     from samverkan.orgs import service
 
     people = await callers()
+    others = await service.create_person(s.PersonCreate(name="Bo Berg", side="employer", title="Enhetschef",
+                                                        department_id=org.other_department_id))
     chef = await service.create_person(s.PersonCreate(name="Anna Andersson", side="employer", title="Enhetschef",
                                                       department_id=org.department_id, roles=["manager"]))
     ombud = await service.create_person(s.PersonCreate(name="Anna Andersson", side="union", title="Skyddsombud",
@@ -21,6 +23,15 @@ async def test_members_are_ticked_in_a_table_that_tells_two_of_one_name_apart(cl
     assert form.status_code == 200 and "multiple" not in form.text and 'type="search"' in form.text
     assert "<td>Enhetschef</td><td>Vård- och omsorgsförvaltningen</td>" in form.text
     assert "<td>Skyddsombud</td><td>Vision</td>" in form.text
+
+    # Searching without JavaScript: the form comes back narrowed, what was typed and ticked kept, nothing saved.
+    narrowed = await client.post("/samverkansgrupper/ny", data={
+        "name": "FSG VOF", "level": "department", "member_ids": [str(chef.id)], "_search": "1", "_search_words": "vision ombud",
+        "_csrf_token": csrf(client)})
+    assert narrowed.status_code == 200 and 'value="FSG VOF"' in narrowed.text
+    assert "<td>Skyddsombud</td><td>Vision</td>" in narrowed.text and f'value="{chef.id}" checked' in narrowed.text
+    assert narrowed.text.count("<td>Enhetschef</td>") == 1 and others.name not in narrowed.text  # the ticked one stays
+    assert (await service.list_groups()).total == 0
 
     created = await client.post("/samverkansgrupper/ny", data={
         "name": "FSG VOF", "level": "department", "department_id": str(org.department_id), "union_ids": [str(org.union_id)],

@@ -110,13 +110,14 @@ def routes(register: Register) -> list[Any]:
     base = f"/{register.slug}"
     hints = {f.name: f.hint for f in register.fields if f.hint}
 
-    async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200) -> Template:
+    async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200,
+                          search: str = "") -> Template:
         lookups = await register.lookups()
         await _keep_inactive_links(register, lookups["choices"], values)
         return Template(
             "registry/form.html",
             context={
-                "register": register, "values": values, "errors": errors, "record": record,
+                "register": register, "values": values, "errors": errors, "record": record, "search": search,
                 "can_edit": _can_edit(register, request), **lookups,
             },
             status_code=status,
@@ -144,7 +145,10 @@ def routes(register: Register) -> list[Any]:
 
     @post(f"{base}/ny", guards=[register.editors], name=f"{register.slug}-create")
     async def create(request: Request) -> Template | Redirect:
-        values = _form_values(register, await request.form())
+        form = await request.form()
+        values = _form_values(register, form)
+        if "_search" in form:  # the people list narrowed without JavaScript; nothing is saved
+            return await render_form(request, values, {}, search=text(form.get("_search_words")))
         try:
             record = await register.create(convert(values, register.create_type, hints))
         except FormErrors as exc:
@@ -165,7 +169,10 @@ def routes(register: Register) -> list[Any]:
     @post(f"{base}/{{id:int}}", guards=[register.editors], name=f"{register.slug}-update")
     async def update(request: Request, id: RecordId) -> Template | Redirect:
         record = await register.get(id)
-        values = _form_values(register, await request.form())
+        form = await request.form()
+        values = _form_values(register, form)
+        if "_search" in form:
+            return await render_form(request, values, {}, record, search=text(form.get("_search_words")))
         try:
             data = convert(values, register.update_type, hints)
             if register.before_change:
