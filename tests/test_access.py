@@ -93,7 +93,8 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, f"/api/v1/sam/{p}"): EMPLOYER for m, p in (
         ("POST", "risk-assessments"), ("POST", "actions"), ("PATCH", "actions/{id}"), ("POST", "annual-follow-ups"),
         ("PATCH", "annual-follow-ups/{id}"), ("POST", "safety-rep-requests/{id}/acknowledge"),
-        ("POST", "safety-rep-requests/{id}/answer"))},
+        ("POST", "safety-rep-requests/{id}/answer"), ("PUT", "risk-assessments/{id}"), ("POST", "risk-assessments/{id}/close"),
+        ("POST", "annual-follow-ups/{id}/close"))},
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -160,7 +161,10 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, p): EMPLOYER for m, p in (
         ("GET", "/sam/riskbedomningar/ny"), ("POST", "/sam/riskbedomningar/ny"), ("POST", "/sam/riskbedomningar/{id}/atgarder"),
         ("POST", "/sam/atgarder/{id}"), ("GET", "/sam/uppfoljningar/ny"), ("POST", "/sam/uppfoljningar/ny"),
-        ("POST", "/sam/uppfoljningar/{id}/atgarder"), ("POST", "/sam/begaran/{id}/bekrafta"), ("POST", "/sam/begaran/{id}/besvara"))},
+        ("POST", "/sam/uppfoljningar/{id}/atgarder"), ("POST", "/sam/begaran/{id}/bekrafta"), ("POST", "/sam/begaran/{id}/besvara"),
+        ("GET", "/sam/riskbedomningar/{id}/andra"), ("POST", "/sam/riskbedomningar/{id}/andra"), ("POST", "/sam/riskbedomningar/{id}/klar"),
+        ("GET", "/sam/uppfoljningar/{id}/andra"), ("POST", "/sam/uppfoljningar/{id}/andra"), ("POST", "/sam/uppfoljningar/{id}/klar"))},
+    ("GET", "/hjalp/mallar"): ALL,
     **{("GET", f"/{slug}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{("GET", f"/{slug}/{{id}}"): ALL for slug in ("forvaltningar", "fackforbund", "personer", "samverkansgrupper")},
     **{(m, p.format(s=slug)): editors

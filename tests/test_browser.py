@@ -225,6 +225,7 @@ async def test_admin_searches_edits_and_logs_out(new_page) -> None:
     await log_in(page, ADMIN)
 
     # The registry through the menu; the search narrows the list as one types (htmx, no reload).
+    await page.get_by_role("navigation", name="Huvudmeny").get_by_text("Register").click()  # the registers' submenu
     await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Förvaltningar").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Förvaltningar")
     rows = page.locator("#results tbody tr")

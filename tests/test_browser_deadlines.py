@@ -232,6 +232,7 @@ async def test_admin_makes_a_local_rule_set_version(new_page, api: Api) -> None:
 
     page = await new_page()
     await log_in(page, ADMIN)
+    await page.get_by_role("navigation", name="Huvudmeny").get_by_text("Register").click()  # the registers' submenu
     await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Fristregler").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Fristregler")
     await page.get_by_role("link", name="Ny version av en lokal regeluppsättning").click()

@@ -49,18 +49,18 @@ async def test_a_department_makes_a_risk_assessment_and_works_its_action_plan(ne
 
     await page.get_by_role("link", name="Ny riskbedömning").click()
     await page.get_by_label("Rubrik").fill("Nya arbetstider i nattpatrullen")
-    await page.get_by_label("Namn 1").fill("Vera Mårtensson")
-    await page.get_by_label("Namn 2").fill("Örjan Nilsson")
-    await page.locator("#participant1\\.role").select_option("safety_rep")
-    await page.get_by_label("Risk 1").fill("Trötthet vid långa pass")
-    await page.locator("#risk0\\.likelihood").select_option("4")
-    await page.locator("#risk0\\.consequence").select_option("4")
+    await page.get_by_label("Deltagare 1, namn").fill("Vera Mårtensson")
+    await page.get_by_label("Deltagare 2, namn").fill("Örjan Nilsson")
+    await page.get_by_label("Deltagare 2, roll").select_option("safety_rep")
+    await page.get_by_label("Risk 1", exact=True).fill("Trötthet vid långa pass")
+    await page.get_by_label("Sannolikhet", exact=True).select_option("4")
+    await page.get_by_label("Konsekvens", exact=True).select_option("4")
     await page.get_by_label("Datum").fill("")
     await page.get_by_role("button", name="Spara riskbedömningen").click()
     summary = page.get_by_role("alert")
     await expect(summary).to_contain_text("Datum")
     await expect(page.locator("#date-error")).to_be_visible()
-    await expect(page.get_by_label("Risk 1")).to_have_value("Trötthet vid långa pass")  # nothing typed is lost
+    await expect(page.get_by_label("Risk 1", exact=True)).to_have_value("Trötthet vid långa pass")  # nothing typed is lost
     await assert_accessible(page, "riskbedömningens formulär med fel")
 
     await page.get_by_label("Datum").fill(clock.today().isoformat())

@@ -47,6 +47,7 @@ async def test_a_new_version_moves_open_deadlines_and_tells_the_responsible(clie
         "deadline_id": before["id"], "matter_id": matter["id"], "diary_no": matter["diary_no"], "rule": "AGR-PROTOCOL-APPROVAL",
         "title": before["title"], "old_due": before["due"], "new_due": (held + dt.timedelta(days=21)).isoformat(),
         "link": f"/arenden/{matter['id']}",
+        "why": f"«{before['title']}» ändras från 14 dagar till 21 dagar, räknat från {held.isoformat()}.",
     }]
     assert (await _approval(client, hr, matter))["due"] == before["due"]  # a preview changes nothing
 

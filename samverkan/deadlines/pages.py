@@ -22,7 +22,7 @@ from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest
 from samverkan.web.forms import FormErrors, convert, optional_int, text
 
-UNIT_LABELS = {"days": "dagar", "weeks": "veckor", "months": "månader", "years": "år", "working_days": "arbetsdagar"}
+UNIT_LABELS = rulesets.UNIT_LABELS
 GROUP_LIMIT = 200
 
 

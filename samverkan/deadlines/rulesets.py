@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from samverkan.deadlines.calendar import UNITS
 from samverkan.deadlines.catalogue import Rule
 
+UNIT_LABELS = {"days": "dagar", "weeks": "veckor", "months": "månader", "years": "år", "working_days": "arbetsdagar"}
 
+
+def described(rule: Rule) -> str:
+    """A rule's length in Swedish: "7 arbetsdagar", "14 dagar, till vardag"."""
+    return f"{rule.length} {UNIT_LABELS.get(rule.unit, rule.unit)}" + (", till vardag" if rule.adjust else "")
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class Move(Struct, kw_only=True):
     title: Annotated[str, Meta(description="The deadline's title.")]
     old_due: Annotated[dt.date, Meta(description="The last day before the change.")]
     new_due: Annotated[dt.date, Meta(description="The last day after it.")]
+    why: Annotated[str, Meta(description="Why it moves, in Swedish: the rule's old and new length and the start day.")]
     link: Annotated[str, Meta(description="The page of what it is about.")]
 
 

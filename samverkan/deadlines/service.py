@@ -98,25 +98,31 @@ async def _checked(data: s.RuleSetCreate) -> tuple[rulesets.Version, list[rulese
 
 
 async def _moves(new: rulesets.Version, versions: list[rulesets.Version]) -> list[dict]:
-    """Open deadlines of agreement rules in the new version's scope whose due day it changes."""
+    """Open deadlines of the rules the new version changes, in its scope, whose due day it changes,
+    with why. A due day set by hand (fixed) or a waived deadline is never moved."""
     # The new version counts as the latest of its day: an id above every existing one.
     with_new = versions + [dataclasses.replace(new, id=max((v.id for v in versions), default=0) + 1)]
-    where = [Deadline.state == "open", Deadline.rule_id.is_in(LOCAL_RULES), Deadline.start >= new.effective_from]
+    where = [Deadline.state == "open", Deadline.rule_id.is_in(list(new.overrides) or ["-"]), Deadline.fixed == False,  # noqa: E712
+             Deadline.start >= new.effective_from]
     if new.department_id is not None:
         where.append(Deadline.department == new.department_id)
     rows = await Deadline.select(*_MOVE_COLUMNS, Deadline.matter.diary_no.as_alias("diary_no")).where(*where).order_by(Deadline.due)
     moves = []
     for row in rows:
-        rule, _ = rulesets.resolve(catalogue.BY_ID[row["rule_id"]], with_new, row["department"], row["start"])
+        base = catalogue.BY_ID[row["rule_id"]]
+        rule, _ = rulesets.resolve(base, with_new, row["department"], row["start"])
         due = rule.due(row["start"])
         if due.due != row["due"]:
-            moves.append({**row, "old_due": row["due"], "due": due.due, "unadjusted_due": due.unadjusted, "reason": due.reason or ""})
+            before, _ = rulesets.resolve(base, versions, row["department"], row["start"])
+            why = f"«{base.title}» ändras från {rulesets.described(before)} till {rulesets.described(rule)}, räknat från {row['start'].isoformat()}."
+            moves.append({**row, "old_due": row["due"], "due": due.due, "unadjusted_due": due.unadjusted, "reason": due.reason or "",
+                          "why": why})
     return moves
 
 
 def _move_out(m: dict) -> s.Move:
     return s.Move(deadline_id=m["id"], matter_id=m["matter"], diary_no=m["diary_no"] or m["label"], rule=m["rule_id"],
-                  title=catalogue.BY_ID[m["rule_id"]].title, old_due=m["old_due"], new_due=m["due"],
+                  title=catalogue.BY_ID[m["rule_id"]].title, old_due=m["old_due"], new_due=m["due"], why=m["why"],
                   link=subjects.link(m["subject"], m["subject_id"], m["matter"]))
 
 
@@ -235,6 +241,7 @@ async def keep_subject_deadlines(subject: str, subject_ids: list[int], wanted: l
         due = Due(w.due, w.due, None) if w.due else rule.due(w.start)
         values = {
             "start": w.start, "unadjusted_due": due.unadjusted, "due": due.due, "reason": due.reason or "", "label": w.label,
+            "fixed": w.due is not None,
             "department": w.department_id, "met_on": w.met_on, "rule_set": rule_set_id, "updated_at": clock.now(),
         }
         current = existing.get((w.rule_id, w.subject_id))

@@ -48,6 +48,9 @@ class Deadline(Table, tablename="deadline"):
     unadjusted_due = Date()
     due = Date(index=True)
     reason = Text(default="")
+    # The due day was set by hand (a skyddsombud's reasonable date, an agreed day), not counted by
+    # a rule: a rule-set change never moves it.
+    fixed = Boolean(default=False)
     responsible = Varchar(length=10)  # employer, union, claimant
     state = Varchar(length=12, default="open")  # open, met, waived, superseded
     met_on = Date(null=True, default=None)

@@ -15,6 +15,7 @@ from samverkan.documents import kinds, pdf, preview, service
 from samverkan.documents import schemas as s
 from samverkan.documents.api import TemplateNameParam, attachment, uploaded
 from samverkan.documents.render import DOCX_MEDIA_TYPE
+from samverkan.documents.sample import sample_context
 from samverkan.errors import Invalid, ServiceError
 from samverkan.meetings.schemas import Meeting
 from samverkan.orgs import service as orgs
@@ -84,7 +85,7 @@ async def create_document(request: Request, id: RecordId) -> Template | Redirect
         if exc.status_code == 404:
             raise
         return await page_with_errors(request, id, {}, document_errors=service_errors(exc).errors)
-    return Redirect(f"/dokument/{document.id}")
+    return Redirect(f"/dokument/{document.id}" + ("?standardmall=1" if document.notice else ""))
 
 
 async def _preview_page(request: Request, id: int, message: str | None = None, status_code: int = 200) -> Template:
@@ -97,9 +98,13 @@ async def _preview_page(request: Request, id: int, message: str | None = None, s
     })
 
 
+STANDARD_TEMPLATE_USED = ("Förvaltningens eller förbundets egen mall kunde inte fyllas i, så dokumentet gjordes med "
+                          "standardmallen. En administratör behöver rätta mallen under Mallar.")
+
+
 @get("/dokument/{id:int}", guards=[SIGNED_IN], name="document")
-async def document_page(request: Request, id: RecordId) -> Template:
-    return await _preview_page(request, id)
+async def document_page(request: Request, id: RecordId, standardmall: FromQuery[str | None] = None) -> Template:
+    return await _preview_page(request, id, STANDARD_TEMPLATE_USED if standardmall else None)
 
 
 @get("/dokument/{id:int}/word", guards=[SIGNED_IN], name="document-word")
@@ -212,13 +217,20 @@ async def download_template(name: TemplateNameParam, for_: ForScope = None) -> R
 @get("/mallar/{name:str}/exempel", guards=[ADMIN], name="template-preview")
 async def template_preview(request: Request, name: TemplateNameParam, for_: ForScope = None) -> Template:
     scope = _parse_scope(for_) if for_ else (None, None)
-    body = await service.preview_sample(name, *scope, request.app.state.settings)
+    body, notice = await service.preview_sample(name, *scope, request.app.state.settings)
     return Template("documents/template_preview.html", context={
-        "label": kinds.TEMPLATES[name], "html": preview.to_html(body), "name": name, "for_": for_ or "",
+        "label": kinds.TEMPLATES[name], "html": preview.to_html(body), "name": name, "for_": for_ or "", "notice": notice,
     })
 
 
-DOCUMENT_PAGES = [
+@get("/hjalp/mallar", guards=[SIGNED_IN], name="help-templates")
+async def templates_help() -> Template:
+    """How to edit a Word template, with each template's variables as the sample data fills them."""
+    variables = [(name, (label, sorted(sample_context(name)))) for name, label in kinds.TEMPLATES.items()]
+    return Template("help/templates.html", context={"variables": variables})
+
+
+DOCUMENT_PAGES = [templates_help, 
     create_document, document_page, document_word, document_pdf, documents_zip,
     templates_page, upload_template, remove_template, set_letterhead, remove_letterhead, download_template, template_preview,
 ]

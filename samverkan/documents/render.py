@@ -381,7 +381,7 @@ def check(template: bytes, context: dict, logo: bytes | None) -> None:
         if at >= 0:
             raise TemplateProblem(
                 f"Det finns kvar mallkod i resultatet: «{text[max(0, at - 20):at + 30].strip()}». "
-                "En tagg kan ha delats av Word; skriv om den i ett svep (se docs/templates.md)."
+                "En tagg kan ha delats av Word; skriv om den i ett svep (se Hjälp om mallar, /hjalp/mallar)."
             )
 
 

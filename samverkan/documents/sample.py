@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
+
 from samverkan.clock import STOCKHOLM
 from samverkan.documents.kinds import SAM_TEMPLATES, Audience
 from samverkan.documents.record import (
@@ -98,6 +100,25 @@ def sample_context(template_name: str) -> dict:
         return sample_annual_follow_up()
     kind = "protocol" if template_name == "samverkan_protocol" else template_name
     return context(sample_record_for(template_name), kind, Audience("union", VISION), SAMPLE_OPTIONS, SAMPLE_LETTERHEAD)
+
+
+OBSERVER = 3  # a union present at the sample meeting but party to none of its items
+
+
+def sample_contexts(template_name: str) -> list[tuple[str, dict]]:
+    """The template's variables for every copy it is filled for, each with its name in Swedish:
+    an upload must fill for all of them, not only for the copy the preview shows."""
+    if template_name in SAM_TEMPLATES:
+        return [("", sample_context(template_name))]
+    kind = "protocol" if template_name == "samverkan_protocol" else template_name
+    record = sample_record_for(template_name)
+    with_observer = msgspec.structs.replace(record, unions=[*record.unions, UnionRef(id=OBSERVER, name="Akademikerförbundet SSR")])
+    return [(label, context(r, kind, audience, SAMPLE_OPTIONS, SAMPLE_LETTERHEAD)) for label, r, audience in (
+        ("arbetsgivarens exemplar", record, Audience("department")),
+        ("exemplar för ett fackförbund som är part", record, Audience("union", VISION)),
+        ("exemplar för ett fackförbund som är med men inte part", with_observer, Audience("union", OBSERVER)),
+        ("gemensamt exemplar", record, Audience("all")),
+    )]
 
 
 # --- SAM ------------------------------------------------------------------------------------

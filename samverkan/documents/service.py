@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 from dataclasses import dataclass
 
 import anyio
@@ -22,7 +23,7 @@ from samverkan.documents import kinds, pdf, render, storage, worker
 from samverkan.documents import record as rec
 from samverkan.documents import schemas as s
 from samverkan.documents.kinds import Audience
-from samverkan.documents.sample import sample_context, sample_record_for
+from samverkan.documents.sample import sample_context, sample_contexts, sample_record_for
 from samverkan.documents.tables import Document, DocumentSource, Letterhead, WordTemplate
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
@@ -48,6 +49,8 @@ def default_template(name: str) -> bytes:
 def default_logo() -> bytes:
     return (templates_dir() / "word" / "logo.png").read_bytes()
 
+
+log = logging.getLogger(__name__)
 
 # --- who gets what ----------------------------------------------------------------------
 
@@ -206,6 +209,25 @@ async def _template(name: str, department_id: int | None, union_id: int | None) 
     return content, storage.sha256(content)
 
 
+FALLBACK_NOTICE = ("Mallen «{label}» kunde inte fyllas i ({problem}), så standardmallen användes. "
+                   "En administratör behöver rätta eller ta bort mallen under Mallar.")
+
+
+async def _render_or_default(name: str, template: bytes, context: dict, logo: bytes | None,
+                             properties: render.Properties) -> tuple[bytes, str | None]:
+    """The filled document, and None; or, when an uploaded template fails now (it passed its upload
+    check), the default template's and a notice that says so. The default failing is a fault."""
+    try:
+        return await worker.render(template, context, logo, properties), None
+    except render.TemplateProblem as exc:
+        default = default_template(name)
+        if template == default:
+            raise
+        log.warning("template %s failed at render time, the default used: %s", name, exc)
+        notice = FALLBACK_NOTICE.format(label=kinds.TEMPLATES[name], problem=str(exc).rstrip("."))
+        return await worker.render(default, context, logo, properties), notice
+
+
 async def _letterhead(department_id: int | None, union_id: int | None, default_text: str) -> tuple[str, bytes]:
     condition = _in_line(Letterhead, department_id, union_id)
     rows = [] if condition is None else _union_first(
@@ -322,7 +344,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
         created=dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM),
     )
     try:
-        data = await worker.render(inputs.template, context, inputs.logo, properties)
+        data, notice = await _render_or_default(template_name, inputs.template, context, inputs.logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[template_name]}».", field="kind") from None
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
@@ -341,7 +363,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
              msgspec.json.encode(options).decode(), template_name, inputs.template_sha, inputs.key, filename, sha, len(data),
              restricted, viewer.user_id or None, clock.now())])
         row = await Document.select().where(Document.key == inputs.key).first()
-    return _document(row)
+    return msgspec.structs.replace(_document(row), notice=notice)
 
 
 async def render_record(record: rec.MeetingRecord, department_id: int | None) -> bytes:
@@ -352,7 +374,7 @@ async def render_record(record: rec.MeetingRecord, department_id: int | None) ->
     context = rec.context(record, "protocol", Audience("all"), rec.Options(), letterhead)
     properties = render.Properties(context["title"], record.department or record.employer, record.starts_at)
     try:
-        return await worker.render(template, context, logo, properties)
+        return (await _render_or_default(template_name, template, context, logo, properties))[0]
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="kind") from None
 
@@ -367,7 +389,7 @@ async def render_department_document(name: str, department_id: int, department: 
     context = {**context, "letterhead": letterhead}
     properties = render.Properties(context["title"], department, dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM))
     try:
-        return await worker.render(template, context, logo, properties)
+        return (await _render_or_default(name, template, context, logo, properties))[0]
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[name]}».", field="template") from None
 
@@ -494,13 +516,15 @@ def _check_name(name: str) -> None:
 
 async def check_template(name: str, content: bytes) -> None:
     """Refuse a template that is not a .docx, uses disallowed Jinja, fails with the sample data
-    or leaves template code behind; the reason names the problem."""
+    for any copy (the employer's, a party union's, a union's present but not a party, the common
+    one) or leaves template code behind in the re-opened result; the reason names the problem."""
     if len(content) > MAX_TEMPLATE_BYTES:
         raise Invalid(f"Mallen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.", field="file")
-    try:
-        await worker.check(content, sample_context(name), default_logo())
-    except render.TemplateProblem as exc:
-        raise Invalid(str(exc), field="file") from None
+    for label, context in sample_contexts(name):
+        try:
+            await worker.check(content, context, default_logo())
+        except render.TemplateProblem as exc:
+            raise Invalid(f"{exc} ({label})" if label else str(exc), field="file") from None
 
 
 async def upload_template(viewer: Viewer, name: str, department_id: int | None, union_id: int | None,
@@ -591,8 +615,10 @@ async def remove_letterhead(department_id: int | None, union_id: int | None) -> 
                            before={"department_id": department_id, "union_id": union_id})
 
 
-async def preview_sample(name: str, department_id: int | None, union_id: int | None, settings: Settings) -> bytes:
-    """The template that applies for the scope, filled with the sample meeting."""
+async def preview_sample(name: str, department_id: int | None, union_id: int | None,
+                         settings: Settings) -> tuple[bytes, str | None]:
+    """The template that applies for the scope, filled with the sample meeting (and a notice if
+    it failed and the default was used instead)."""
     _check_name(name)
     content, _ = await _template(name, department_id, union_id)
     sample = msgspec.structs.replace(sample_record_for(name), employer=settings.employer_name)
@@ -600,6 +626,6 @@ async def preview_sample(name: str, department_id: int | None, union_id: int | N
     context = dict(sample_context(name), letterhead=letterhead)
     properties = render.Properties(context["title"], sample.department, sample.starts_at)
     try:
-        return await worker.render(content, context, logo, properties)
+        return await _render_or_default(name, content, context, logo, properties)
     except render.TemplateProblem as exc:
         raise Conflict(str(exc), field="file") from None

@@ -33,7 +33,9 @@ async def _no_lookups() -> dict:
 
 async def _group_lookups() -> dict:
     lookups = await departments_and_unions()
-    lookups["choices"]["member_ids"] = await service.choices("person")
+    people = await service.people_described()
+    lookups["choices"]["member_ids"] = [(p["id"], p["name"]) for p in people]
+    lookups["people"] = {p["id"]: p for p in people}
     lookups["choices"]["level"] = list(LEVEL_LABELS.items())
     return lookups
 
@@ -72,7 +74,7 @@ DEPARTMENTS = Register(
 )
 
 UNIONS = Register(
-    slug="fackforbund", title="Fackförbund", singular="fackförbund", editors=ADMIN,
+    slug="fackforbund", title="Fackförbund", singular="fackförbund", new="Nytt", editors=ADMIN,
     columns=[
         Column("Namn", lambda r, _: r.name), Column("Förbund", lambda r, _: r.federation),
         Column("Huvudorganisation", lambda r, _: r.confederation), Column("E-post", lambda r, _: r.email),
@@ -132,8 +134,8 @@ GROUPS = Register(
         Field("cadence_months", "Mötesintervall (månader)", kind="number", maxlength=None,
               help="Högst så här många månader mellan mötena, 1–12."),
         Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True, source="union"),
-        Field("member_ids", "Ledamöter", kind="multiselect", maxlength=None, int_choices=True, source="person",
-              help="Håll ned Ctrl (Cmd på Mac) för att välja flera."),
+        Field("member_ids", "Ledamöter", kind="people", maxlength=None, int_choices=True, source="person",
+              help="Kryssa i ledamöterna. Titel och förvaltning eller förbund skiljer två med samma namn åt."),
         ACTIVE,
     ],
     list=service.list_groups, get=service.get_group, create=service.create_group, update=service.update_group,

@@ -382,3 +382,13 @@ async def sam_departments(viewer: Any) -> list[int] | None:
 async def people() -> list[dict]:
     """Every person by name: id, name, side and union, for choosing participants."""
     return await Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name)
+
+
+async def people_described(ids: list[int] | None = None) -> list[dict]:
+    """Active people (or these, active or not) by name, with what tells two of one name apart:
+    id, name, title and the union or department they belong to."""
+    where = Person.id.is_in(ids or [-1]) if ids is not None else (Person.active == True)  # noqa: E712
+    rows = await Person.select(Person.id, Person.name, Person.title, Person.department.name.as_alias("department_name"),
+                               Person.trade_union.name.as_alias("union_name")).where(where).order_by(Person.name)
+    return [{"id": r["id"], "name": r["name"], "title": r["title"], "belongs": r["union_name"] or r["department_name"] or ""}
+            for r in rows]

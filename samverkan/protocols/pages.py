@@ -16,6 +16,7 @@ from litestar.response import Redirect, Response, Template
 from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import ADMIN, ADMIN_OR_HR, EMPLOYER, SIGNED_IN
+from samverkan.audit import labels as audit_labels
 from samverkan.audit import service as audit
 from samverkan.documents import preview
 from samverkan.documents import service as documents
@@ -152,7 +153,7 @@ async def audit_page(request: Request, typ: Entity = None, post_id: FilterId = N
     fran, till = check_day(fran, "fran"), check_day(till, "till")
     page = await audit.entries(request.user, typ or None, post_id, None, fran, till, PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
     return Template("protocols/audit.html", context={
-        "page": page, "typ": typ or "", "post_id": post_id, "fran": fran, "till": till, "sida": sida,
+        "page": page, "typ": typ or "", "post_id": post_id, "actions": audit_labels.ACTIONS, "entities": audit_labels.ENTITIES, "fran": fran, "till": till, "sida": sida,
         "pages": max(1, -(-page.total // PAGE_SIZE)),
     })
 
@@ -167,7 +168,8 @@ async def audit_csv(request: Request, typ: Entity = None, post_id: FilterId = No
     while True:
         page = await audit.entries(request.user, typ or None, post_id, None, fran, till, PageRequest(500, offset))
         for e in page.items:
-            writer.writerow([e.id, e.at.astimezone(clock.STOCKHOLM).isoformat(), e.actor_name, e.actor_id or "", e.action, e.entity,
+            writer.writerow([e.id, e.at.astimezone(clock.STOCKHOLM).isoformat(), e.actor_name, e.actor_id or "",
+                             audit_labels.ACTIONS.get(e.action, e.action), audit_labels.ENTITIES.get(e.entity, e.entity),
                              e.entity_id or "", "" if e.before is None else audit.as_json(e.before),
                              "" if e.after is None else audit.as_json(e.after), e.hash])
         offset += 500

@@ -230,7 +230,8 @@ async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str,
         m = people.about(row)
         d = deadline_context(row, m, settings)
         plan.add(f"c:{rule_set_id}:{row['id']}", "rule_change", people.responsible(m, row["responsible"], row["trade_union"]),
-                 "rule_change.txt", row["id"], m.link, d=d, old_due=row["old_due"], rule_set=rule_set_name)
+                 "rule_change.txt", row["id"], m.link, d=d, old_due=row["old_due"], rule_set=rule_set_name,
+                 why=row.get("why", ""))
     return await plan.save()
 
 

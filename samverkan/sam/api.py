@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, get, patch, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Response
 
@@ -46,6 +46,21 @@ class SamController(Controller):
     @get("/risk-assessments/{id:int}", guards=[SIGNED_IN], summary="Get one risk assessment", responses=errors(404))
     async def get_risk_assessment(self, request: Request, id: RecordId) -> s.RiskAssessment:
         """The risk assessment with its participants and risks. Who: hr and admin; a department user for its own department; a skyddsombud for the departments they cover."""
+        return await service.get_risk_assessment(request.user, id)
+
+    @put("/risk-assessments/{id:int}", guards=[EMPLOYER], summary="Change a risk assessment",
+         responses=errors(403, 404, 409, 413))
+    async def update_risk_assessment(self, request: Request, id: RecordId, data: JSONBody[s.RiskAssessmentUpdate]) -> s.RiskAssessment:
+        """The whole assessment, until it is marked done (then 409 on `closed_on`); a risk sent with its id is
+        kept, one left out removed. Refused (409 on `version`) if it changed since read. Each change is in the
+        audit log. Who: hr and admin; a department user for its own department."""
+        return await service.update_risk_assessment(request.user, id, data, request.app.state.settings)
+
+    @post("/risk-assessments/{id:int}/close", guards=[EMPLOYER], status_code=200, summary="Mark a risk assessment done",
+          responses=errors(403, 404, 409))
+    async def close_risk_assessment(self, request: Request, id: RecordId) -> s.RiskAssessment:
+        """From then on it is read, not changed. Who: hr and admin; a department user for its own department."""
+        await service.close_record(request.user, "risk_assessment", id)
         return await service.get_risk_assessment(request.user, id)
 
     @get("/risk-assessments/{id:int}/document", guards=[SIGNED_IN], summary="A risk assessment as a Word file",
@@ -105,6 +120,13 @@ class SamController(Controller):
     async def update_follow_up(self, request: Request, id: RecordId, data: JSONBody[s.AnnualFollowUpUpdate]) -> s.AnnualFollowUp:
         """Changes the fields sent. Who: hr and admin; a department user for its own department."""
         return await service.update_follow_up(request.user, id, data)
+
+    @post("/annual-follow-ups/{id:int}/close", guards=[EMPLOYER], status_code=200, summary="Mark an annual follow-up done",
+          responses=errors(403, 404, 409))
+    async def close_follow_up(self, request: Request, id: RecordId) -> s.AnnualFollowUp:
+        """From then on it is read, not changed. Who: hr and admin; a department user for its own department."""
+        await service.close_record(request.user, "annual_follow_up", id)
+        return await service.get_follow_up(request.user, id)
 
     @get("/annual-follow-ups/{id:int}/document", guards=[SIGNED_IN], summary="An annual follow-up as a Word file",
          responses=errors(404, 409), **download(DOCX, "Årlig uppföljning av SAM, a Word file."))

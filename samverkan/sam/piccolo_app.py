@@ -9,6 +9,6 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
     table_classes=[RiskAssessment, Risk, AnnualFollowUp, Action, SafetyRepRequest, SamComment],
     migration_dependencies=["samverkan.accounts.piccolo_app", "samverkan.orgs.piccolo_app", "samverkan.matters.piccolo_app",
-                            "samverkan.meetings.piccolo_app"],
+                            "samverkan.meetings.piccolo_app", "samverkan.deadlines.piccolo_app"],
     commands=[],
 )

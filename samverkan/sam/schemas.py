@@ -43,6 +43,12 @@ class RiskCreate(Input):
     measures: Annotated[Text, Meta(description="What was done at once.")] = ""
 
 
+class RiskEdit(RiskCreate):
+    """A risk in a changed risk assessment: one with an id keeps its record (and its actions)."""
+
+    id: Annotated[Id | None, Meta(description="The risk kept, or null for a new one; a risk left out is removed.")] = None
+
+
 class Risk(Struct, kw_only=True):
     """A risk found in a risk assessment."""
 
@@ -69,6 +75,20 @@ class RiskAssessmentCreate(Input):
     description: Annotated[Text, Meta(description="A description.")] = ""
 
 
+class RiskAssessmentUpdate(Input):
+    """The body that changes a risk assessment not yet marked done: the whole of it, as the form shows it."""
+
+    title: Annotated[Title, Meta(description="What was assessed.")]
+    date: Annotated[dt.date, Meta(description="When.")]
+    reason: Annotated[Reason, Meta(description="change (before a change in the business) or routine.")]
+    participants: Annotated[list[SamParticipant], Meta(min_length=1, max_length=100, description="Who took part.")]
+    risks: Annotated[list[RiskEdit], Meta(max_length=200, description="The risks found; one left out is removed.")]
+    version: Annotated[int, Meta(description="The version read: refused (409 on `version`) if the record changed since.")]
+    unit: Annotated[Unit, Meta(description="The unit or workplace, or empty.")] = ""
+    matter_id: Annotated[Id | None, Meta(description="The matter of the change, or null.")] = None
+    description: Annotated[Text, Meta(description="A description.")] = ""
+
+
 class RiskAssessment(Struct, kw_only=True):
     """A risk assessment (riskbedömning) with its risks."""
 
@@ -82,6 +102,8 @@ class RiskAssessment(Struct, kw_only=True):
     description: Annotated[str, Meta(description="A description.")]
     participants: Annotated[list[SamParticipant], Meta(description="Who took part.")]
     risks: Annotated[list[Risk], Meta(description="The risks found.")]
+    version: Annotated[int, Meta(description="Goes up with every change; send it back when changing.")]
+    closed_on: Annotated[dt.date | None, Meta(description="When it was marked done (then no longer changed), or null.")]
     created_at: Annotated[dt.datetime, Meta(description="When the record was made (UTC).")]
 
 
@@ -172,6 +194,8 @@ class AnnualFollowUpUpdate(Input):
     participants: Annotated[Text, Meta(description="Who took part.")] | UnsetType = UNSET
     checklist: Annotated[list[ChecklistAnswer], Meta(max_length=20, 
         description="An answer for each element of SAM, once each.")] | UnsetType = UNSET
+    version: Annotated[int, Meta(description=(
+        "The version read: the change is refused (409 on `version`) if the record changed since."))] | UnsetType = UNSET
 
 
 class AnnualFollowUp(Struct, kw_only=True):
@@ -186,6 +210,8 @@ class AnnualFollowUp(Struct, kw_only=True):
     summary: Annotated[str, Meta(description="The summary.")]
     checklist: Annotated[list[ChecklistAnswer], Meta(description="An answer for each element of SAM, once each.")]
     action_ids: Annotated[list[int], Meta(description="The actions it made.")]
+    version: Annotated[int, Meta(description="Goes up with every change; send it back when changing.")]
+    closed_on: Annotated[dt.date | None, Meta(description="When it was marked done (then no longer changed), or null.")]
 
 
 class SafetyRepRequestCreate(Input):

@@ -108,7 +108,7 @@ async def _assessments(rows: list[dict]) -> list[s.RiskAssessment]:
     return [s.RiskAssessment(
         id=r["id"], department_id=r["department"], unit=r["unit"], title=r["title"], date=r["assessed_on"], reason=r["reason"],
         matter_id=r["matter"], description=r["description"], participants=_participants(r["participants"]), risks=risks[r["id"]],
-        created_at=r["created_at"],
+        version=r["version"], closed_on=r["closed_on"], created_at=r["created_at"],
     ) for r in rows]
 
 
@@ -165,6 +165,76 @@ async def create_risk_assessment(viewer: Viewer, data: s.RiskAssessmentCreate, s
         created = await get_risk_assessment(viewer, row["id"])
         await audit.record(viewer, "create", "risk_assessment", row["id"], after=created)
     return created
+
+
+CHANGED_MEANWHILE = "{} ändrades samtidigt av någon annan. Ladda om och gör ändringen igen."
+
+
+async def _open_for_change(viewer: Viewer, table: Any, id: int, what: str, version: int | None) -> dict:
+    """The record, if the viewer may change it and it is not marked done (nor changed since `version`)."""
+    current = await _row(table, id, viewer, f"{what} {id}")
+    check_may_change(viewer, current["department"])
+    if current["closed_on"] is not None:
+        raise Conflict(f"{what} är markerad som klar och kan inte ändras.", field="closed_on")
+    if version is not None and version != current["version"]:
+        raise Conflict(CHANGED_MEANWHILE.format(what), field="version")
+    return current
+
+
+async def _bump(table: Any, current: dict, values: dict, what: str) -> None:
+    """Write the change only if nobody changed or closed the record in between (checked in the write)."""
+    changed = await table.update({**values, "version": current["version"] + 1, "updated_at": clock.now()}).where(
+        (table.id == current["id"]) & (table.version == current["version"]) & table.closed_on.is_null()).returning(table.id)
+    if not changed:
+        raise Conflict(CHANGED_MEANWHILE.format(what), field="version")
+
+
+async def update_risk_assessment(viewer: Viewer, id: int, data: s.RiskAssessmentUpdate, settings: Settings) -> s.RiskAssessment:
+    """The whole assessment as the form shows it: risks with an id are kept and changed, new ones
+    added, those left out removed (an action on a removed risk keeps its place in the plan)."""
+    current = await _open_for_change(viewer, RiskAssessment, id, "Riskbedömningen", data.version)
+    await _check_matter(viewer, data.matter_id, current["department"])
+    await _check_people({f"participants[{i}].person_id": p.person_id for i, p in enumerate(data.participants)})
+    kept = {r["id"] for r in await Risk.select(Risk.id).where(Risk.risk_assessment == id)}
+    for i, r in enumerate(data.risks):
+        if r.id is not None and r.id not in kept:
+            raise Invalid("Risken hör inte till riskbedömningen.", field=f"risks[{i}].id")
+    before = await get_risk_assessment(viewer, id)
+    async with engine().transaction():
+        await _bump(RiskAssessment, current, {
+            "unit": data.unit.strip(), "title": data.title.strip(), "assessed_on": data.date, "reason": data.reason,
+            "matter": data.matter_id, "description": data.description.strip(),
+            "participants": msgspec.json.encode(data.participants).decode()}, "Riskbedömningen")
+        staying = {r.id for r in data.risks if r.id is not None}
+        if kept - staying:
+            await Risk.delete().where(Risk.id.is_in(list(kept - staying)))
+        for n, r in enumerate(data.risks, 1):
+            values = {"number": n, "description": r.description.strip(), "likelihood": r.likelihood, "consequence": r.consequence,
+                      "level": rules.level(settings.risk_matrix, r.likelihood, r.consequence), "measures": r.measures.strip()}
+            if r.id is None:
+                await Risk.insert(Risk(risk_assessment=id, **values))
+            else:
+                await Risk.update(values).where(Risk.id == r.id)
+        if data.date != current["assessed_on"]:
+            await sync_action_deadlines([a["id"] for a in await Action.select(Action.id).where(Action.risk_assessment == id)])
+        after = await get_risk_assessment(viewer, id)
+        await audit.record(viewer, "update", "risk_assessment", id, before=before, after=after)
+    return after
+
+
+async def close_record(viewer: Viewer, subject: str, id: int) -> None:
+    """Mark a risk assessment or annual follow-up done: from then on it is read, not changed."""
+    table, what = COMMENTABLE[subject]
+    current = await _open_for_change(viewer, table, id, what, None)
+    async with engine().transaction():
+        await _bump(table, current, {"closed_on": clock.today()}, what)
+        await audit.record(viewer, "close", subject, id, before={"closed_on": None}, after={"closed_on": clock.today()})
+
+
+def risks_without_action(assessment: s.RiskAssessment, actions: list[s.Action]) -> list[s.Risk]:
+    """High and very high risks with no live action in the plan: the page warns of them."""
+    treated = {a.risk_id for a in actions if a.status != "cancelled"}
+    return [r for r in assessment.risks if r.level in ("high", "very_high") and r.id not in treated]
 
 
 # --- the action plan ----------------------------------------------------------------
@@ -305,6 +375,7 @@ def _follow_up(row: dict, action_ids: list[int]) -> s.AnnualFollowUp:
         id=row["id"], department_id=row["department"], year=row["year"], date=row["done_on"], meeting_id=row["meeting"],
         participants=row["participants"], summary=row["summary"],
         checklist=msgspec.convert(json.loads(row["checklist"]), list[s.ChecklistAnswer]), action_ids=action_ids,
+        version=row["version"], closed_on=row["closed_on"],
     )
 
 
@@ -381,9 +452,8 @@ async def create_follow_up(viewer: Viewer, data: s.AnnualFollowUpCreate) -> s.An
 
 
 async def update_follow_up(viewer: Viewer, id: int, patch: s.AnnualFollowUpUpdate) -> s.AnnualFollowUp:
-    current = await _row(AnnualFollowUp, id, viewer, f"Uppföljningen {id}")
-    check_may_change(viewer, current["department"])
     fields = changes(patch)
+    current = await _open_for_change(viewer, AnnualFollowUp, id, "Uppföljningen", fields.pop("version", None))
     if "checklist" in fields:
         _check_checklist(patch.checklist)
         fields["checklist"] = msgspec.json.encode(patch.checklist).decode()
@@ -391,9 +461,11 @@ async def update_follow_up(viewer: Viewer, id: int, patch: s.AnnualFollowUpUpdat
         await _check_meeting(viewer, fields["meeting_id"], current["department"])
         fields["meeting"] = fields.pop("meeting_id")
     before = await get_follow_up(viewer, id)
+    if not fields:
+        return before
     async with engine().transaction():
-        await AnnualFollowUp.update({**{k: v.strip() if isinstance(v, str) and k != "checklist" else v for k, v in fields.items()},
-                                     "updated_at": clock.now()}).where(AnnualFollowUp.id == id)
+        await _bump(AnnualFollowUp, current, {k: v.strip() if isinstance(v, str) and k != "checklist" else v
+                                              for k, v in fields.items()}, "Uppföljningen")
         after = await get_follow_up(viewer, id)
         await audit.record(viewer, "update", "annual_follow_up", id, before=before, after=after)
     return after

@@ -21,6 +21,8 @@ class RiskAssessment(Table, tablename="risk_assessment"):
     matter = ForeignKey(Matter, null=True, on_delete=OnDelete.restrict, index=True)  # the change it assesses
     description = Text(default="")
     participants = Text(default="[]")  # JSON: [{name, role, person_id}]
+    version = Integer(default=1)  # goes up with every change; each change is in the audit log
+    closed_on = Date(null=True, default=None)  # marked done: no longer changed
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -44,6 +46,8 @@ class AnnualFollowUp(Table, tablename="annual_follow_up"):
     checklist = Text(default="[]")  # JSON: [{element, answer, comment}]
     participants = Text(default="")
     summary = Text(default="")
+    version = Integer(default=1)  # goes up with every change; each change is in the audit log
+    closed_on = Date(null=True, default=None)  # marked done: no longer changed
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

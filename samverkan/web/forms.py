@@ -78,12 +78,17 @@ def _swedish(message: str, hint: str | None, value: Any = None) -> str:
     return "Ogiltigt värde."
 
 
-def convert(values: dict[str, Any], type_: type[T], hints: dict[str, str] | None = None) -> T:
-    """Validate form values (strings) as ``type_``; raise FormErrors in Swedish, by field."""
+_WHOLE_PATH = re.compile(r" - at `\$\.(\w[\w.\[\]]*)`$")
+
+
+def convert(values: dict[str, Any], type_: type[T], hints: dict[str, str] | None = None, rows: bool = False) -> T:
+    """Validate form values (strings) as ``type_``; raise FormErrors in Swedish, by field (with
+    `rows`, a field in a list of rows is named with its row: "risks[2].likelihood")."""
     try:
         return msgspec.convert(values, type_, strict=False)
     except msgspec.ValidationError as exc:
-        field = field_of(str(exc)) or "_"
+        whole = _WHOLE_PATH.search(str(exc)) if rows else None
+        field = (whole.group(1) if whole else None) or field_of(str(exc)) or "_"
         raise FormErrors({field: _swedish(str(exc), (hints or {}).get(field), _value_at(values, str(exc)))}) from None
 
 

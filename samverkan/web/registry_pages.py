@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, email, password, number, select, checkbox, checkboxes, multiselect
+    kind: str = "text"  # text, email, password, number, select, checkbox, checkboxes, multiselect, people
     required: bool = False
     maxlength: int | None = 200
     help: str = ""
@@ -64,6 +64,7 @@ class Register:
     readers: Allow = SIGNED_IN
     # Called as (viewer, id, update or None for a deactivation) before a change; may refuse it.
     before_change: Callable[[Any, int, Any], Awaitable[None]] | None = None
+    new: str = "Ny"  # "Nytt" for a neuter noun: "Nytt fackförbund"
 
 
 def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
             values[f.name] = text(form.get(f.name)) or None  # empty: no (new) password
         elif f.kind == "checkbox":
             values[f.name] = f.name in form
-        elif f.kind in {"checkboxes", "multiselect"}:
+        elif f.kind in {"checkboxes", "multiselect", "people"}:
             raw = form.getall(f.name) if f.name in form else []
             values[f.name] = [optional_int(v) for v in raw] if f.int_choices else [text(v) for v in raw]
         elif f.kind in {"select", "number"} and (f.int_choices or f.kind == "number"):
@@ -109,13 +110,14 @@ def routes(register: Register) -> list[Any]:
     base = f"/{register.slug}"
     hints = {f.name: f.hint for f in register.fields if f.hint}
 
-    async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200) -> Template:
+    async def render_form(request: Request, values: dict, errors: dict, record: Any = None, status: int = 200,
+                          search: str = "") -> Template:
         lookups = await register.lookups()
         await _keep_inactive_links(register, lookups["choices"], values)
         return Template(
             "registry/form.html",
             context={
-                "register": register, "values": values, "errors": errors, "record": record,
+                "register": register, "values": values, "errors": errors, "record": record, "search": search,
                 "can_edit": _can_edit(register, request), **lookups,
             },
             status_code=status,
@@ -143,7 +145,10 @@ def routes(register: Register) -> list[Any]:
 
     @post(f"{base}/ny", guards=[register.editors], name=f"{register.slug}-create")
     async def create(request: Request) -> Template | Redirect:
-        values = _form_values(register, await request.form())
+        form = await request.form()
+        values = _form_values(register, form)
+        if "_search" in form:  # the people list narrowed without JavaScript; nothing is saved
+            return await render_form(request, values, {}, search=text(form.get("_search_words")))
         try:
             record = await register.create(convert(values, register.create_type, hints))
         except FormErrors as exc:
@@ -164,7 +169,10 @@ def routes(register: Register) -> list[Any]:
     @post(f"{base}/{{id:int}}", guards=[register.editors], name=f"{register.slug}-update")
     async def update(request: Request, id: RecordId) -> Template | Redirect:
         record = await register.get(id)
-        values = _form_values(register, await request.form())
+        form = await request.form()
+        values = _form_values(register, form)
+        if "_search" in form:
+            return await render_form(request, values, {}, record, search=text(form.get("_search_words")))
         try:
             data = convert(values, register.update_type, hints)
             if register.before_change:
