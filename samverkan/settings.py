@@ -69,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RENDER_WORKERS", "2", "Worker processes that fill Word templates, each filling one document at a time (1–16)."),
     Setting("RENDER_TIMEOUT_SECONDS", "20", "How long filling one document may take before its worker is killed (1–600)."),
     Setting("RENDER_MEMORY_MB", "512", "The address space of one worker process, in MB (256–8192)."),
+    Setting("PAPER_MAX_MB", "25", "The largest paper (underlag) that may be uploaded, in MB (1–500)."),
+    Setting("NOTICE_ATTACH_MAX_KB", "0",
+            "Papers up to this size (KB, 0–10240) travel as attachments of the kallelse e-mail; larger ones, "
+            "and all when 0, as links."),
 )
 
 
@@ -101,6 +105,8 @@ class Settings:
     render_workers: int
     render_timeout_seconds: int
     render_memory_mb: int
+    paper_max_mb: int = 25
+    notice_attach_max_kb: int = 0
 
     @property
     def is_postgres(self) -> bool:
@@ -283,6 +289,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_workers=_int(env, "RENDER_WORKERS", 1, 16),
         render_timeout_seconds=_int(env, "RENDER_TIMEOUT_SECONDS", 1, 600),
         render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
+        paper_max_mb=_int(env, "PAPER_MAX_MB", 1, 500),
+        notice_attach_max_kb=_int(env, "NOTICE_ATTACH_MAX_KB", 0, 10240),
     )
 
 
