@@ -27,27 +27,27 @@ _FORM = multipart(
 _WHO = "Who: the employer side that may change the meeting or matter (admin, hr; a department user for its own)."
 
 
-def _field(form: Any, name: str) -> str | None:
+def field(form: Any, name: str) -> str | None:
     value = form.get(name)
     return value if isinstance(value, str) else None
 
 
-async def read_upload(request: Request, field: str = sniff.FIELD) -> list[tuple[str, bytes]]:
+async def read_upload(request: Request, name: str = sniff.FIELD) -> list[tuple[str, bytes]]:
     """Every file in the multipart field, after refusing a body larger than the setting allows
     (by its Content-Length, before it is read)."""
     settings = request.app.state.settings
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > (settings.paper_max_mb + 1) * 1024 * 1024:
-        raise Invalid(f"Filen är större än {settings.paper_max_mb} MB.", field=field)
+        raise Invalid(f"Filen är större än {settings.paper_max_mb} MB.", field=name)
     form = await request.form()
-    files = [(u.filename or "", await u.read()) for u in form.getall(field, []) if isinstance(u, UploadFile)]
+    files = [(u.filename or "", await u.read()) for u in form.getall(name, []) if isinstance(u, UploadFile)]
     if not files:
-        raise Invalid("Välj en fil att ladda upp.", field=field)
+        raise Invalid("Välj en fil att ladda upp.", field=name)
     return files
 
 
-def _item_id(form: Any) -> int | None:
-    raw = (_field(form, "agenda_item_id") or "").strip()
+def item_id(form: Any) -> int | None:
+    raw = (field(form, "agenda_item_id") or "").strip()
     if not raw:
         return None
     if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
@@ -60,8 +60,8 @@ async def _upload(request: Request, **owner: int) -> s.Paper:
     if more:
         raise Invalid("Ladda upp en fil i taget.", field=sniff.FIELD)
     form = await request.form()
-    return await service.upload(request.user, request.app.state.settings, filename, content, title=_field(form, "title"),
-                                agenda_item_id=_item_id(form), **owner)
+    return (await service.upload(request.user, request.app.state.settings, [(filename, content)], title=field(form, "title"),
+                                 agenda_item_id=item_id(form), **owner))[0]
 
 
 @post("/meetings/{id:int}/papers", guards=[EMPLOYER], status_code=201, tags=["Papers"], summary="Upload a paper to a meeting",

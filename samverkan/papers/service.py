@@ -91,6 +91,10 @@ async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_i
     return [_out(r) for r in rows if r["agenda_item"] not in hidden]
 
 
+async def paper(viewer: Viewer, paper_id: int) -> s.Paper:
+    return _out(await _readable_row(viewer, paper_id))
+
+
 async def paper_file(viewer: Viewer, paper_id: int, settings: Settings) -> tuple[s.Paper, bytes]:
     """The file, checked against its hash, and an entry in the audit log."""
     row = await _readable_row(viewer, paper_id)
@@ -142,26 +146,40 @@ async def _check_item(viewer: Viewer, meeting_id: int | None, item_id: int | Non
         raise Invalid("Punkten finns inte på mötet.", field="agenda_item_id")
 
 
-async def upload(viewer: Viewer, settings: Settings, filename: str, content: bytes, *, meeting_id: int | None = None,
-                 matter_id: int | None = None, title: str | None = None, agenda_item_id: int | None = None) -> s.Paper:
-    """Store a paper: everything is checked before anything is written; the file is stored
-    (once, by its hash) before its row, so a row never points at a missing file."""
+def _checked(settings: Settings, filename: str, content: bytes) -> tuple[str, sniff.Kind]:
+    check_size(len(content), settings)
+    filename = sniff.check_name(filename)
+    return filename, sniff.identify(filename, content)
+
+
+async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, bytes]], *, meeting_id: int | None = None,
+                 matter_id: int | None = None, title: str | None = None, agenda_item_id: int | None = None) -> list[s.Paper]:
+    """Store papers: every file is checked before any is written (one bad file stores none), and
+    each file is stored (once, by its hash) before its row, so a row never points at a missing file.
+    A title applies to a single file; several take their file names."""
     department_id = await _owner_department(viewer, meeting_id, matter_id)
     if not rights.may_change_department(viewer, department_id):
         raise Forbidden("Du får inte lägga till underlag här.")
-    check_size(len(content), settings)
-    filename = sniff.check_name(filename)
-    kind = await anyio.to_thread.run_sync(sniff.identify, filename, content)
-    paper_title = _title(title, filename)
+    checked = []
+    for filename, content in files:
+        try:
+            name, kind = await anyio.to_thread.run_sync(_checked, settings, filename, content)
+        except Invalid as exc:
+            raise Invalid(f"{filename}: {exc.detail}" if len(files) > 1 else exc.detail, field=exc.field) from None
+        checked.append((name, kind, content, _title(title if len(files) == 1 else None, name)))
     await _check_item(viewer, meeting_id, agenda_item_id)
-    digest = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, content, suffix(filename))
-    row = (await Paper.insert(Paper(
-        meeting=meeting_id, matter=matter_id, agenda_item=agenda_item_id, title=paper_title, filename=filename,
-        media_type=kind.media_type, size=len(content), sha256=digest, uploaded_by=viewer.user_id or None, uploaded_at=clock.now(),
-    )).returning(Paper.id))[0]
-    paper = _out((await Paper.select(*_COLUMNS).where(Paper.id == row["id"]))[0])
-    await audit.record(viewer, "upload", "paper", paper.id, after=paper)
-    return paper
+    ids = []
+    for name, kind, content, paper_title in checked:
+        digest = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, content, suffix(name))
+        ids.append((await Paper.insert(Paper(
+            meeting=meeting_id, matter=matter_id, agenda_item=agenda_item_id, title=paper_title, filename=name,
+            media_type=kind.media_type, size=len(content), sha256=digest, uploaded_by=viewer.user_id or None,
+            uploaded_at=clock.now(),
+        )).returning(Paper.id))[0]["id"])
+    papers = [_out(r) for r in await Paper.select(*_COLUMNS).where(Paper.id.is_in(ids)).order_by(Paper.id)]
+    for paper in papers:
+        await audit.record(viewer, "upload", "paper", paper.id, after=paper)
+    return papers
 
 
 async def remove(viewer: Viewer, paper_id: int, reason: str) -> None:

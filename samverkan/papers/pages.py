@@ -1,0 +1,99 @@
+"""Pages of papers (underlag): the section on the meeting and matter pages (upload several files at
+once, list, download by clicking, remove with a reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Response, Template
+
+from samverkan.accounts import rights
+from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.documents.api import attachment
+from samverkan.errors import Invalid, NotFound, ServiceError
+from samverkan.papers import service
+from samverkan.papers.api import BODY_LIMIT, field, item_id, read_upload
+from samverkan.web.params import RecordId
+
+PAPER_FIELDS = {"file": "Fil", "title": "Rubrik", "agenda_item_id": "Punkt", "reason": "Skäl"}
+
+
+async def section(request: Request, *, meeting: Any = None, matter: Any = None) -> dict[str, Any]:
+    """What the meeting or matter page shows of papers (``templates/papers/_list.html``)."""
+    viewer = request.user
+    owner = meeting or matter
+    if meeting is not None:
+        papers = await service.list_papers(viewer, meeting_id=meeting.id)
+        items = [(i.id, f"§ {i.number} {i.title}") for i in meeting.agenda]
+        action = f"/moten/{meeting.id}/underlag"
+    else:
+        papers = await service.list_papers(viewer, matter_id=matter.id)
+        items = []
+        action = f"/arenden/{matter.id}/underlag"
+    numbers = {i.id: i.number for i in (meeting.agenda if meeting is not None else [])}
+    return {
+        "papers": [(p, numbers.get(p.agenda_item_id)) for p in papers], "paper_items": items, "paper_action": action,
+        "can_upload_papers": rights.may_change_department(viewer, owner.department_id),
+        "paper_fields": PAPER_FIELDS, "paper_max_mb": request.app.state.settings.paper_max_mb,
+    }
+
+
+async def _back_with_errors(request: Request, owner: str, owner_id: int, exc: ServiceError) -> Template:
+    from samverkan.matters.pages import page_with_paper_errors
+    from samverkan.meetings.pages import page_with_errors  # the pages import this module
+
+    errors = {f"paper_{exc.field or 'file'}": exc.detail}
+    if owner == "meeting":
+        return await page_with_errors(request, owner_id, errors)
+    return await page_with_paper_errors(request, owner_id, errors)
+
+
+async def _upload(request: Request, owner: str, owner_id: int, then: str) -> Template | Redirect:
+    try:
+        files = await read_upload(request)
+        form = await request.form()
+        ids = {"meeting_id": owner_id} if owner == "meeting" else {"matter_id": owner_id}
+        await service.upload(request.user, request.app.state.settings, files, title=field(form, "title"),
+                             agenda_item_id=item_id(form) if owner == "meeting" else None, **ids)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _back_with_errors(request, owner, owner_id, exc)
+    return Redirect(f"{then}#underlag")
+
+
+@post("/moten/{id:int}/underlag", guards=[EMPLOYER], name="meeting-paper-upload", request_max_body_size=BODY_LIMIT)
+async def upload_to_meeting(request: Request, id: RecordId) -> Template | Redirect:
+    return await _upload(request, "meeting", id, f"/moten/{id}")
+
+
+@post("/arenden/{id:int}/underlag", guards=[EMPLOYER], name="matter-paper-upload", request_max_body_size=BODY_LIMIT)
+async def upload_to_matter(request: Request, id: RecordId) -> Template | Redirect:
+    return await _upload(request, "matter", id, f"/arenden/{id}")
+
+
+@get("/underlag/{id:int}", guards=[SIGNED_IN], name="paper")
+async def download(request: Request, id: RecordId) -> Response:
+    paper, body = await service.paper_file(request.user, id, request.app.state.settings)
+    return attachment(paper.filename, body, paper.media_type)
+
+
+@post("/underlag/{id:int}/ta-bort", guards=[EMPLOYER], name="paper-remove")
+async def remove(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    paper = await service.paper(request.user, id)
+    owner, owner_id = ("meeting", paper.meeting_id) if paper.meeting_id else ("matter", paper.matter_id)
+    reason = (field(form, "reason") or "").strip()
+    try:
+        if not reason:
+            raise Invalid("Skriv varför underlaget tas bort.", field="reason")
+        await service.remove(request.user, id, reason)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _back_with_errors(request, owner, owner_id, exc)
+    return Redirect(f"/{'moten' if owner == 'meeting' else 'arenden'}/{owner_id}#underlag")
+
+
+PAPER_PAGES = [upload_to_meeting, upload_to_matter, download, remove]
