@@ -13,7 +13,7 @@ from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import Invalid
 from samverkan.papers import schemas as s
-from samverkan.papers import service, sniff
+from samverkan.papers import notices, service, sniff
 from samverkan.web.openapi import Binary, errors, file_field, multipart
 from samverkan.web.params import RecordId
 
@@ -110,3 +110,25 @@ async def remove_paper(request: Request, id: RecordId, data: JSONBody[s.PaperRem
 
 
 PAPER_API = [upload_meeting_paper, upload_matter_paper, list_meeting_papers, list_matter_papers, download_paper, remove_paper]
+
+
+@post("/meetings/{id:int}/notice", guards=[EMPLOYER], status_code=200, tags=["Papers"], summary="Send the kallelse",
+      description="Sets the meeting called and mails, through the outbox, every participant with an e-mail address and each "
+                  "union party's address: the kallelse as Word, links to the papers, reply links and an iCalendar invitation "
+                  "(METHOD:REQUEST, the calendar feed's UID). Later than the agreement's notice time: 409 on `confirm_late` "
+                  f"unless it is true. Moving the meeting afterwards sends an update, cancelling it METHOD:CANCEL. {_WHO}",
+      responses=errors(403, 404, 409))
+async def send_notice(request: Request, id: RecordId, data: JSONBody[s.NoticeCreate]) -> s.Notice:
+    await notices.send_notice(request.user, id, request.app.state.settings, data.confirm_late)
+    return await notices.notice(request.user, id)
+
+
+@get("/meetings/{id:int}/notice", guards=[SIGNED_IN], tags=["Papers"], summary="The kallelse sent and the replies",
+     responses=errors(404))
+async def get_notice(request: Request, id: RecordId) -> s.Notice:
+    """What was sent, to whom and when, and the närvaroanmälan. Who: whoever may read the meeting
+    (a union sees its own and the employer's recipients)."""
+    return await notices.notice(request.user, id)
+
+
+PAPER_API += [send_notice, get_notice]

@@ -31,3 +31,44 @@ class PaperRemoval(Input):
     """Why a paper is removed (it stays in the record, marked removed)."""
 
     reason: Annotated[MultiLine(2000, filled=True), Meta(description="Why the paper is removed.")]
+
+
+class NoticeCreate(Input):
+    """Send the kallelse."""
+
+    confirm_late: Annotated[bool, Meta(description="Send even though it is later than the agreement's notice time.")] = False
+
+
+class NoticeRecipient(Struct, kw_only=True):
+    name: Annotated[str, Meta(description="The participant's or union's name.")]
+    email: Annotated[str, Meta(description="The address it went to.")]
+
+
+class NoticeSent(Struct, kw_only=True):
+    """One sending of the kallelse: what, to whom, when."""
+
+    id: Annotated[int, Meta(description="The record's id.")]
+    reason: Annotated[str, Meta(description="called, moved (an update), added (to a new participant) or cancelled.")]
+    method: Annotated[str, Meta(description="The iCalendar METHOD: REQUEST or CANCEL.")]
+    sequence: Annotated[int, Meta(description="The iCalendar SEQUENCE sent.")]
+    late: Annotated[bool, Meta(description="Sent later than the agreement's notice time.")]
+    recipients: list[NoticeRecipient]
+    sent_at: dt.datetime
+    sent_by: Annotated[str | None, Meta(description="Who sent it; null: sent by the service after a change.")] = None
+
+
+class NoticeReply(Struct, kw_only=True):
+    """A recipient's närvaroanmälan."""
+
+    name: str
+    attending: bool
+    substitute: Annotated[str, Meta(description="Who comes instead, when not attending.")] = ""
+    answered_at: dt.datetime
+
+
+class Notice(Struct, kw_only=True):
+    """The kallelse of a meeting: the sends and the replies."""
+
+    sends: list[NoticeSent]
+    replies: list[NoticeReply]
+    late_warning: Annotated[str | None, Meta(description="Set when a kallelse sent now would be late.")] = None
