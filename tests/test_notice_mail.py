@@ -170,3 +170,21 @@ async def test_a_late_kallelse_warns_first_and_expired_links_refuse(client, call
     frozen.move_to(dt.datetime(2026, 12, 8, 8, 0, tzinfo=dt.timezone.utc))  # the meeting has begun
     r = await client.get(path)
     assert r.status_code == 409 and "gällde fram till mötets början" in r.text
+
+
+def test_an_attachment_named_with_a_o_is_readable_in_outlook_beside_the_invitation(settings):
+    import email
+    import email.policy
+
+    from samverkan.reminders.mail import Outgoing, build
+
+    message = build(settings, Outgoing(1, "a@b.example", "Kallelse", "Hej", "<x@y>", ("Kallelse Förhandling åäö.docx", b"PK"),
+                                       "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"))
+    raw = message.as_bytes()
+    assert b"filename*=utf-8''Kallelse%20F%C3%B6rhandling%20%C3%A5%C3%A4%C3%B6.docx" in raw.replace(b"\n ", b"").replace(b"\r", b"")
+    assert b'name="=?utf-8?' in raw
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed" and parsed["X-Auto-Response-Suppress"] == "All"
+    calendar = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
+    assert calendar.get_param("method") == "REQUEST" and "METHOD:REQUEST" in calendar.get_content()
+    assert next(parsed.iter_attachments()).get_filename() == "Kallelse Förhandling åäö.docx"

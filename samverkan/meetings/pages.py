@@ -22,6 +22,7 @@ from samverkan.meetings import rules
 from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.orgs import service as orgs
+from samverkan.papers.pages import notice_section
 from samverkan.papers.pages import section as papers_section
 from samverkan.pagination import PageRequest
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
@@ -137,6 +138,7 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         "department_name": dict(await orgs.choices("department")).get(meeting.department_id),
         **await documents_section(request, meeting),
         **await papers_section(request, meeting=meeting),
+        **await notice_section(request, meeting),
     }
 
 

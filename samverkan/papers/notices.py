@@ -277,19 +277,23 @@ def _substitute(value: str) -> str:
 
 
 async def record_reply(meeting_id: int, who: Attendee, attending: bool, substitute: str) -> None:
-    """One answer per recipient (the latest counts); it pre-fills the participant's presence
-    while no one has marked it."""
+    """One answer per recipient (the latest counts); it pre-fills the participant's presence while
+    no one has marked it, or while it is still what the previous answer filled in."""
     substitute = _substitute(substitute) if not attending else ""
     key, now = f"{meeting_id}:{who.key}", clock.now()
-    changed = await NoticeReply.update({NoticeReply.attending: attending, NoticeReply.substitute: substitute,
-                                        NoticeReply.answered_at: now}).where(NoticeReply.key == key).returning(NoticeReply.id)
-    if not changed:
+    previous = await NoticeReply.select(NoticeReply.attending).where(NoticeReply.key == key).first()
+    if previous is None:
         await insert_new(NoticeReply, ("key", "meeting", "recipient", "name", "attending", "substitute", "answered_at"),
                          [(key, meeting_id, who.key, who.name, attending, substitute, now)])
-        await NoticeReply.update({NoticeReply.attending: attending, NoticeReply.substitute: substitute}).where(NoticeReply.key == key)
+    # Also after the insert: a reply at the same moment may have inserted first; the latest counts.
+    await NoticeReply.update({NoticeReply.attending: attending, NoticeReply.substitute: substitute,
+                              NoticeReply.answered_at: now}).where(NoticeReply.key == key)
     if who.key.startswith("p:"):
+        unmarked = Participant.present.is_null()
+        if previous is not None:
+            unmarked = unmarked | (Participant.present == previous["attending"])
         await Participant.update({Participant.present: attending}).where(
-            Participant.meeting == meeting_id, Participant.person == int(who.key[2:]), Participant.present.is_null())
+            (Participant.meeting == meeting_id) & (Participant.person == int(who.key[2:])) & unmarked)
     await audit.record(None, "reply", "meeting", meeting_id, after={"recipient": who.key, "attending": attending,
                                                                      "substitute": substitute})
 

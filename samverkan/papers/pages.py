@@ -3,19 +3,22 @@ once, list, download by clicking, remove with a reason)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Response, Template
 
 from samverkan.accounts import rights
-from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.accounts.access import EMPLOYER, PUBLIC, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import Invalid, NotFound, ServiceError
-from samverkan.papers import service
+from samverkan.papers import notices, service
 from samverkan.papers.api import BODY_LIMIT, field, item_id, read_upload
 from samverkan.web.params import RecordId
 
+ReplyToken = Annotated[str, PathParameter(max_length=200)]
+ReplyChoice = Annotated[str | None, QueryParameter(max_length=10)]
 PAPER_FIELDS = {"file": "Fil", "title": "Rubrik", "agenda_item_id": "Punkt", "reason": "Skäl"}
 
 
@@ -97,3 +100,83 @@ async def remove(request: Request, id: RecordId) -> Template | Redirect:
 
 
 PAPER_PAGES = [upload_to_meeting, upload_to_matter, download, remove]
+
+
+# --- the kallelse and the replies ----------------------------------------------------------
+
+
+async def notice_section(request: Request, meeting: Any) -> dict[str, Any]:
+    """What the meeting page shows of the kallelse (``templates/meetings/_notice.html``)."""
+    viewer = request.user
+    notice = await notices.notice(viewer, meeting.id)
+    mine = await notices.my_invitation(viewer, meeting.id)
+    return {
+        "notice": notice, "notice_reasons": notices.REASONS,
+        "can_send_notice": rights.may_change_department(viewer, meeting.department_id) and meeting.status in ("planned", "called"),
+        "my_reply": mine[1] if mine else None, "invited": mine is not None and meeting.status == "called",
+    }
+
+
+async def _meeting_errors(request: Request, id: int, exc: ServiceError) -> Template:
+    from samverkan.meetings.pages import page_with_errors  # the meeting page imports this module
+
+    if isinstance(exc, NotFound):
+        raise exc
+    return await page_with_errors(request, id, {f"notice_{exc.field or 'send'}": exc.detail})
+
+
+@post("/moten/{id:int}/kallelse", guards=[EMPLOYER], name="notice-send")
+async def send_notice(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    try:
+        await notices.send_notice(request.user, id, request.app.state.settings, confirm_late="confirm_late" in form)
+    except ServiceError as exc:
+        return await _meeting_errors(request, id, exc)
+    return Redirect(f"/moten/{id}#kallelse")
+
+
+def _answer(form: Any) -> bool | None:
+    return {"1": True, "0": False}.get(field(form, "attending") or "")
+
+
+@post("/moten/{id:int}/narvaroanmalan", guards=[SIGNED_IN], name="notice-reply-signed-in")
+async def reply_signed_in(request: Request, id: RecordId) -> Template | Redirect:
+    form = await request.form()
+    try:
+        attending = _answer(form)
+        if attending is None:
+            raise Invalid("Svara om du kommer.", field="attending")
+        await notices.reply_signed_in(request.user, id, attending, field(form, "substitute") or "")
+    except ServiceError as exc:
+        return await _meeting_errors(request, id, exc)
+    return Redirect(f"/moten/{id}#kallelse")
+
+
+@get("/kallelse/svar/{token:str}", opt=PUBLIC, name="notice-reply")
+async def reply_page(request: Request, token: ReplyToken, svar: ReplyChoice = None) -> Template:
+    """The page a reply link in the kallelse opens; answering takes a press (a mail scanner that
+    follows links must not answer for anyone)."""
+    meeting, who, answer = await notices.open_link(token, request.app.state.settings)
+    return Template("papers/reply.html", context={"meeting": meeting, "who": who, "answer": answer, "chosen": svar,
+                                                  "token": token, "errors": {}, "done": False})
+
+
+@post("/kallelse/svar/{token:str}", opt=PUBLIC, name="notice-reply-submit")
+async def reply_submit(request: Request, token: ReplyToken) -> Template:
+    settings = request.app.state.settings
+    form = await request.form()
+    attending = _answer(form)
+    try:
+        if attending is None:
+            raise Invalid("Välj om du kommer eller har förhinder.", field="attending")
+        meeting, who = await notices.reply_by_link(token, attending, field(form, "substitute") or "", settings)
+    except (Invalid,) as exc:
+        meeting, who, answer = await notices.open_link(token, settings)
+        return Template("papers/reply.html", status_code=422, context={
+            "meeting": meeting, "who": who, "answer": answer, "chosen": None, "token": token,
+            "errors": {exc.field or "attending": exc.detail}, "done": False})
+    return Template("papers/reply.html", context={"meeting": meeting, "who": who, "answer": {"attending": attending},
+                                                  "chosen": None, "token": token, "errors": {}, "done": True})
+
+
+PAPER_PAGES += [send_notice, reply_signed_in, reply_page, reply_submit]
