@@ -22,7 +22,7 @@ from samverkan.meetings import rules
 from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.orgs import service as orgs
-from samverkan.papers.pages import notice_section
+from samverkan.papers.pages import notice_section, proposal_section
 from samverkan.papers.pages import section as papers_section
 from samverkan.pagination import PageRequest
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
@@ -139,6 +139,7 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         **await documents_section(request, meeting),
         **await papers_section(request, meeting=meeting),
         **await notice_section(request, meeting),
+        **await proposal_section(request, meeting),
     }
 
 

@@ -13,7 +13,7 @@ from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import Invalid
 from samverkan.papers import schemas as s
-from samverkan.papers import notices, service, sniff
+from samverkan.papers import notices, proposals, service, sniff
 from samverkan.web.openapi import Binary, errors, file_field, multipart
 from samverkan.web.params import RecordId
 
@@ -132,3 +132,36 @@ async def get_notice(request: Request, id: RecordId) -> s.Notice:
 
 
 PAPER_API += [send_notice, get_notice]
+
+
+@post("/meetings/{id:int}/proposals", guards=[SIGNED_IN], status_code=201, tags=["Papers"],
+      summary="Propose an agenda item (a union party)",
+      description="Until the kallelse is sent (409 after). HR and the department's users are told. "
+                  "Who: a union user whose union is a party to the meeting.", responses=errors(403, 404, 409))
+async def propose_item(request: Request, id: RecordId, data: JSONBody[s.ProposalCreate]) -> s.Proposal:
+    return await proposals.propose(request.user, id, data, request.app.state.settings)
+
+
+@get("/meetings/{id:int}/proposals", guards=[SIGNED_IN], tags=["Papers"], summary="The agenda proposals of a meeting",
+     responses=errors(404))
+async def list_proposals(request: Request, id: RecordId) -> list[s.Proposal]:
+    """Who: the employer sees all; a union its own."""
+    return await proposals.list_proposals(request.user, id)
+
+
+@post("/meetings/{id:int}/proposals/{proposal_id:int}/accept", guards=[EMPLOYER], status_code=200, tags=["Papers"],
+      summary="Accept a proposal onto the agenda",
+      description=f"It becomes the last agenda item; the union's users are told. 409 when already decided. {_WHO}",
+      responses=errors(403, 404, 409))
+async def accept_proposal(request: Request, id: RecordId, proposal_id: RecordId) -> s.Proposal:
+    return await proposals.accept(request.user, id, proposal_id, request.app.state.settings)
+
+
+@post("/meetings/{id:int}/proposals/{proposal_id:int}/decline", guards=[EMPLOYER], status_code=200, tags=["Papers"],
+      summary="Decline a proposal with a reason",
+      description=f"The union's users are told, with the reason. 409 when already decided. {_WHO}", responses=errors(403, 404, 409))
+async def decline_proposal(request: Request, id: RecordId, proposal_id: RecordId, data: JSONBody[s.ProposalDecline]) -> s.Proposal:
+    return await proposals.decline(request.user, id, proposal_id, data.reason, request.app.state.settings)
+
+
+PAPER_API += [propose_item, list_proposals, accept_proposal, decline_proposal]

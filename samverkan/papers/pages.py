@@ -13,8 +13,9 @@ from samverkan.accounts import rights
 from samverkan.accounts.access import EMPLOYER, PUBLIC, SIGNED_IN
 from samverkan.documents.api import attachment
 from samverkan.errors import Invalid, NotFound, ServiceError
-from samverkan.papers import notices, service
+from samverkan.papers import notices, proposals, service
 from samverkan.papers.api import BODY_LIMIT, field, item_id, read_upload
+from samverkan.papers.schemas import ProposalCreate
 from samverkan.web.params import RecordId
 
 ReplyToken = Annotated[str, PathParameter(max_length=200)]
@@ -180,3 +181,56 @@ async def reply_submit(request: Request, token: ReplyToken) -> Template:
 
 
 PAPER_PAGES += [send_notice, reply_signed_in, reply_page, reply_submit]
+
+
+# --- union agenda proposals ------------------------------------------------------------------
+
+
+async def proposal_section(request: Request, meeting: Any) -> dict[str, Any]:
+    """What the meeting page shows of agenda proposals (``templates/meetings/_proposals.html``)."""
+    viewer = request.user
+    row = {"id": meeting.id, "status": meeting.status}
+    return {
+        "proposals": await proposals.list_proposals(viewer, meeting.id),
+        "may_propose": rights.is_union(viewer) and viewer.union_id in meeting.union_ids and await proposals.open_for_proposals(row),
+        "may_decide_proposals": rights.may_change_department(viewer, meeting.department_id),
+    }
+
+
+async def _proposal_action(request: Request, id: int, act: Any) -> Template | Redirect:
+    try:
+        await act(await request.form())
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        from samverkan.meetings.pages import page_with_errors
+
+        return await page_with_errors(request, id, {f"proposal_{exc.field or 'title'}": exc.detail})
+    return Redirect(f"/moten/{id}#forslag")
+
+
+@post("/moten/{id:int}/forslag", guards=[SIGNED_IN], name="proposal-create")
+async def propose(request: Request, id: RecordId) -> Template | Redirect:
+    async def act(form: Any) -> None:
+        title, text = (field(form, "title") or "").strip(), field(form, "text") or ""
+        if not title:
+            raise Invalid("Skriv en rubrik för punkten.", field="title")
+        await proposals.propose(request.user, id, ProposalCreate(title=title[:300], text=text), request.app.state.settings)
+    return await _proposal_action(request, id, act)
+
+
+@post("/moten/{id:int}/forslag/{proposal_id:int}", guards=[EMPLOYER], name="proposal-decide")
+async def decide_proposal(request: Request, id: RecordId, proposal_id: RecordId) -> Template | Redirect:
+    async def act(form: Any) -> None:
+        settings = request.app.state.settings
+        if field(form, "decision") == "accept":
+            await proposals.accept(request.user, id, proposal_id, settings)
+            return
+        reason = (field(form, "reason") or "").strip()
+        if not reason:
+            raise Invalid("Skriv varför förslaget avböjs.", field="reason")
+        await proposals.decline(request.user, id, proposal_id, reason, settings)
+    return await _proposal_action(request, id, act)
+
+
+PAPER_PAGES += [propose, decide_proposal]

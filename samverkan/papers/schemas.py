@@ -7,8 +7,8 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from samverkan.orgs.schemas import Input
-from samverkan.values import MultiLine
+from samverkan.orgs.schemas import Id, Input
+from samverkan.values import MultiLine, OneLine
 
 
 class Paper(Struct, kw_only=True):
@@ -72,3 +72,29 @@ class Notice(Struct, kw_only=True):
     sends: list[NoticeSent]
     replies: list[NoticeReply]
     late_warning: Annotated[str | None, Meta(description="Set when a kallelse sent now would be late.")] = None
+
+
+class ProposalCreate(Input):
+    """A union party's proposal of an agenda item."""
+
+    title: Annotated[OneLine(300, filled=True), Meta(description="The proposed item's heading.")]
+    text: Annotated[MultiLine(20000), Meta(description="What the union wants to raise.")] = ""
+    matter_id: Annotated[Id | None, Meta(description="The matter it concerns, if any.")] = None
+
+
+class ProposalDecline(Input):
+    reason: Annotated[MultiLine(2000, filled=True), Meta(description="Why HR declines the proposal.")]
+
+
+class Proposal(Struct, kw_only=True):
+    """A proposed agenda item and what became of it."""
+
+    id: int
+    union_id: int
+    title: str
+    text: str
+    matter_id: int | None = None
+    state: Annotated[str, Meta(description="proposed, accepted or declined.")]
+    reason: Annotated[str, Meta(description="Why it was declined.")] = ""
+    agenda_item_id: Annotated[int | None, Meta(description="The item it became, when accepted.")] = None
+    proposed_at: dt.datetime
