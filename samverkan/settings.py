@@ -70,9 +70,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RENDER_TIMEOUT_SECONDS", "20", "How long filling one document may take before its worker is killed (1–600)."),
     Setting("RENDER_MEMORY_MB", "512", "The address space of one worker process, in MB (256–8192)."),
     Setting("PAPER_MAX_MB", "25", "The largest paper (underlag) that may be uploaded, in MB (1–500)."),
-    Setting("NOTICE_ATTACH_MAX_KB", "0",
-            "Papers up to this size (KB, 0–10240) travel as attachments of the kallelse e-mail; larger ones, "
-            "and all when 0, as links."),
 )
 
 
@@ -106,7 +103,6 @@ class Settings:
     render_timeout_seconds: int
     render_memory_mb: int
     paper_max_mb: int = 25
-    notice_attach_max_kb: int = 0
 
     @property
     def is_postgres(self) -> bool:
@@ -290,7 +286,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_timeout_seconds=_int(env, "RENDER_TIMEOUT_SECONDS", 1, 600),
         render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
         paper_max_mb=_int(env, "PAPER_MAX_MB", 1, 500),
-        notice_attach_max_kb=_int(env, "NOTICE_ATTACH_MAX_KB", 0, 10240),
     )
 
 
