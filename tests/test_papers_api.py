@@ -161,3 +161,27 @@ async def test_removal_keeps_the_row_with_the_reason(client, staff, negotiation)
     assert await _count() == 1
     r = await client.request("DELETE", f"/api/v1/papers/{paper['id']}", json={"reason": "igen"}, headers=hr.headers)
     assert r.status_code == 404
+
+
+async def test_a_protocol_sent_for_justering_freezes_its_bilagor_with_their_sha256(client, staff, negotiation, settings):
+    from samverkan.documents import record as rec
+    from samverkan.documents import service as documents
+    from samverkan.documents.kinds import Audience
+    from samverkan.documents.render import text_of
+    from samverkan.protocols import service as protocols
+
+    hr, meeting_id = staff["hr"], negotiation["meeting"]["id"]
+    plan = (await _upload(client, hr, "meetings", meeting_id, "Plan.docx", docx("Plan"))).json()
+    budget = (await _upload(client, hr, "meetings", meeting_id, "Budget.pdf", PDF)).json()
+    assert (await client.patch(f"/api/v1/meetings/{meeting_id}", json={"status": "held"}, headers=hr.headers)).status_code == 200
+    assert (await client.post(f"/api/v1/meetings/{meeting_id}/protocol/submit", headers=hr.headers)).status_code == 200
+    # Afterwards the list changes; the version sent keeps what it was sent with.
+    await client.request("DELETE", f"/api/v1/papers/{budget['id']}", json={"reason": "Ersatt"}, headers=hr.headers)
+    await _upload(client, hr, "meetings", meeting_id, "Ny budget.pdf", PDF + b"%2")
+    version = (await client.get(f"/api/v1/meetings/{meeting_id}/protocol/versions/1", headers=staff["union"].headers)).json()
+    assert [(p["title"], p["sha256"]) for p in version["record"]["papers"]] == [("Plan", plan["sha256"]), ("Budget", budget["sha256"])]
+    frozen = (await protocols.get_version(protocols.SYSTEM, meeting_id, 1)).record
+    document = await documents.produce_from_record(protocols.SYSTEM, frozen, None, "protocol", Audience("all"), rec.Options(), settings)
+    text = text_of((await documents.stored_file(document.id, settings))[1])
+    assert "Bilagor" in text and f"Plan (Plan.docx, SHA-256 {plan['sha256']})" in text and budget["sha256"] in text
+    assert "Ny budget" not in text

@@ -79,7 +79,15 @@ class ApproverRef(Struct, kw_only=True):
     person: PersonRef
 
 
-class MeetingRecord(Struct, kw_only=True):
+class PaperRef(Struct, kw_only=True):
+    """A paper (underlag) of the meeting, a bilaga of its documents, named with its hash."""
+
+    title: str
+    filename: str
+    sha256: str
+
+
+class MeetingRecord(Struct, kw_only=True, omit_defaults=True):
     """One version of a meeting as its documents show it."""
 
     meeting_id: int
@@ -99,6 +107,9 @@ class MeetingRecord(Struct, kw_only=True):
     approvers: list[ApproverRef]
     participants: list[ParticipantRef]
     items: list[ItemRef]
+    # The meeting's papers (not those on an item about an individärende): a protocol version sent
+    # for justering freezes them with their sha256.
+    papers: list[PaperRef] = []
 
 
 def shows_personal_data(record: "MeetingRecord", item_id: int | None = None) -> bool:
@@ -342,5 +353,6 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
         "planned_decision": any(i.employer_position for i in items),
         "contact": {"name": contact.name, "title": contact.title, "email": contact.email},
         "reply_by": short_date(reply_by(sent, day)),
-        "attachments": list(options.attachments),
+        "attachments": list(options.attachments) + [p.title for p in record.papers if p.title not in options.attachments],
+        "papers": [{"title": p.title, "filename": p.filename, "sha256": p.sha256} for p in record.papers],
     }

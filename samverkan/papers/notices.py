@@ -91,10 +91,11 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(clock.STOCKHOLM)
 
 
-async def _kallelser(meeting_id: int, to: list[Attendee], titles: list[str], settings: Settings) -> dict[Audience, int]:
-    """The kallelse as Word, one per copy needed (each union its own, the employer's for the rest)."""
+async def _kallelser(meeting_id: int, to: list[Attendee], settings: Settings) -> dict[Audience, int]:
+    """The kallelse as Word, one per copy needed (each union its own, the employer's for the rest);
+    its bilagor are the meeting's papers (documents.record)."""
     wanted = {Audience("union", a.union_id) if a.union_id else Audience("department") for a in to}
-    options = rec.Options(date=clock.today(), attachments=titles)
+    options = rec.Options(date=clock.today())
     return {audience: (await documents.produce(SYSTEM, meeting_id, "notice", audience, options, settings)).id
             for audience in wanted}
 
@@ -115,7 +116,7 @@ async def _send(viewer: Viewer | None, row: dict, reason: str, to: list[Attendee
 
     sender_name, sender = parseaddr(settings.mail_from)
     paper_rows = await papers.meeting_papers(meeting_id) if method == "REQUEST" else []
-    documents_by_audience = await _kallelser(meeting_id, to, [p["title"] for p in paper_rows], settings) if method == "REQUEST" else {}
+    documents_by_audience = await _kallelser(meeting_id, to, settings) if method == "REQUEST" else {}
     ics = invitation.calendar(
         method=method, meeting_id=meeting_id, base_url=settings.base_url, sequence=sequence, title=row["title"],
         starts_at=row["starts_at"], ends_at=row["ends_at"], place=row["place"],
