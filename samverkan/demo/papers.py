@@ -50,8 +50,13 @@ async def add_papers(hr: Viewer, settings: Settings) -> None:
             "Kostnaden ryms i nämndens ram genom minskade timanställningar."])),
         ("Frågor inför mötet.txt", "Frågor från arbetsgivaren inför mötet:\n- Hur fungerar introduktionen av nyanställda?\n".encode()),
     ], meeting_id=meeting["id"])
+    # The proposal goes to the first of the group's coming meetings that is not called yet.
     vision = await _viewer(f"vision@{DOMAIN}")
-    parties = (await meetings.get_meeting(hr, meeting["id"])).union_ids
-    if vision.union_id in parties and await proposals.open_for_proposals(meeting):
-        await proposals.propose(vision, meeting["id"], ProposalCreate(
-            title="Schemaläggning under sommaren", text="Vision vill diskutera hur sommarschemat läggs i hemtjänsten."), settings)
+    for later in await Meeting.select(Meeting.id, Meeting.status).where(
+            Meeting.group == group["id"], Meeting.starts_at > clock.now(), Meeting.status == "planned").order_by(Meeting.starts_at):
+        if vision.union_id in (await meetings.get_meeting(hr, later["id"])).union_ids and await proposals.open_for_proposals(later):
+            if not await proposals.list_proposals(hr, later["id"]):
+                await proposals.propose(vision, later["id"], ProposalCreate(
+                    title="Schemaläggning under sommaren", text="Vision vill diskutera hur sommarschemat läggs i hemtjänsten."),
+                    settings)
+            break
