@@ -102,8 +102,8 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/api/v1/meetings/{id}/proposals"))},
     **{(m, p): EMPLOYER for m, p in (
         ("POST", "/api/v1/meetings/{id}/papers"), ("POST", "/api/v1/matters/{id}/papers"), ("DELETE", "/api/v1/papers/{id}"),
-        ("POST", "/api/v1/meetings/{id}/notice"), ("POST", "/api/v1/meetings/{id}/proposals/{proposal_id}/accept"),
-        ("POST", "/api/v1/meetings/{id}/proposals/{proposal_id}/decline"))},
+        ("POST", "/api/v1/meetings/{id}/notice"), ("POST", "/api/v1/meetings/{id}/proposals/{pid}/accept"),
+        ("POST", "/api/v1/meetings/{id}/proposals/{pid}/decline"))},
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -160,7 +160,7 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, p): ALL for m, p in (("GET", "/underlag/{id}"), ("POST", "/moten/{id}/narvaroanmalan"), ("POST", "/moten/{id}/forslag"))},
     **{(m, p): EMPLOYER for m, p in (
         ("POST", "/moten/{id}/underlag"), ("POST", "/arenden/{id}/underlag"), ("POST", "/underlag/{id}/ta-bort"),
-        ("POST", "/moten/{id}/kallelse"), ("POST", "/moten/{id}/forslag/{proposal_id}"))},
+        ("POST", "/moten/{id}/kallelse"), ("POST", "/moten/{id}/forslag/{pid}"))},
     ("GET", "/kallelse/svar/{token}"): PUBLIC,  # the signed token in the path is the credential
     ("POST", "/kallelse/svar/{token}"): PUBLIC,
     # SAM pages
@@ -213,7 +213,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "pid": 1, "n": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1, "proposal_id": 1}
+PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "pid": 1, "n": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:

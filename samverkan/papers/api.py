@@ -149,19 +149,19 @@ async def list_proposals(request: Request, id: RecordId) -> list[s.Proposal]:
     return await proposals.list_proposals(request.user, id)
 
 
-@post("/meetings/{id:int}/proposals/{proposal_id:int}/accept", guards=[EMPLOYER], status_code=200, tags=["Papers"],
+@post("/meetings/{id:int}/proposals/{pid:int}/accept", guards=[EMPLOYER], status_code=200, tags=["Papers"],
       summary="Accept a proposal onto the agenda",
       description=f"It becomes the last agenda item; the union's users are told. 409 when already decided. {_WHO}",
       responses=errors(403, 404, 409))
-async def accept_proposal(request: Request, id: RecordId, proposal_id: RecordId) -> s.Proposal:
-    return await proposals.accept(request.user, id, proposal_id, request.app.state.settings)
+async def accept_proposal(request: Request, id: RecordId, pid: RecordId) -> s.Proposal:
+    return await proposals.accept(request.user, id, pid, request.app.state.settings)
 
 
-@post("/meetings/{id:int}/proposals/{proposal_id:int}/decline", guards=[EMPLOYER], status_code=200, tags=["Papers"],
+@post("/meetings/{id:int}/proposals/{pid:int}/decline", guards=[EMPLOYER], status_code=200, tags=["Papers"],
       summary="Decline a proposal with a reason",
       description=f"The union's users are told, with the reason. 409 when already decided. {_WHO}", responses=errors(403, 404, 409))
-async def decline_proposal(request: Request, id: RecordId, proposal_id: RecordId, data: JSONBody[s.ProposalDecline]) -> s.Proposal:
-    return await proposals.decline(request.user, id, proposal_id, data.reason, request.app.state.settings)
+async def decline_proposal(request: Request, id: RecordId, pid: RecordId, data: JSONBody[s.ProposalDecline]) -> s.Proposal:
+    return await proposals.decline(request.user, id, pid, data.reason, request.app.state.settings)
 
 
 PAPER_API += [propose_item, list_proposals, accept_proposal, decline_proposal]

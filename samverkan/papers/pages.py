@@ -219,17 +219,17 @@ async def propose(request: Request, id: RecordId) -> Template | Redirect:
     return await _proposal_action(request, id, act)
 
 
-@post("/moten/{id:int}/forslag/{proposal_id:int}", guards=[EMPLOYER], name="proposal-decide")
-async def decide_proposal(request: Request, id: RecordId, proposal_id: RecordId) -> Template | Redirect:
+@post("/moten/{id:int}/forslag/{pid:int}", guards=[EMPLOYER], name="proposal-decide")
+async def decide_proposal(request: Request, id: RecordId, pid: RecordId) -> Template | Redirect:
     async def act(form: Any) -> None:
         settings = request.app.state.settings
         if field(form, "decision") == "accept":
-            await proposals.accept(request.user, id, proposal_id, settings)
+            await proposals.accept(request.user, id, pid, settings)
             return
         reason = (field(form, "reason") or "").strip()
         if not reason:
             raise Invalid("Skriv varför förslaget avböjs.", field="reason")
-        await proposals.decline(request.user, id, proposal_id, reason, settings)
+        await proposals.decline(request.user, id, pid, reason, settings)
     return await _proposal_action(request, id, act)
 
 
