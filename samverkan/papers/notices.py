@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from samverkan import clock
@@ -112,8 +113,6 @@ async def _send(viewer: Viewer | None, row: dict, reason: str, to: list[Attendee
         starts_at=row["starts_at"], ends_at=row["ends_at"], place=row["place"], late=late,
         sent_by=viewer.user_id if viewer and viewer.user_id else None, sent_at=now,
     )).returning(NoticeSend.id))[0]["id"]
-    from email.utils import parseaddr
-
     sender_name, sender = parseaddr(settings.mail_from)
     paper_rows = await papers.meeting_papers(meeting_id) if method == "REQUEST" else []
     documents_by_audience = await _kallelser(meeting_id, to, settings) if method == "REQUEST" else {}
