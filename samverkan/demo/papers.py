@@ -15,7 +15,7 @@ from samverkan.meetings import service as meetings
 from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup
 from samverkan.papers import proposals, service
-from samverkan.papers.schemas import ProposalCreate
+from samverkan.papers.schemas import AgendaProposalCreate
 from samverkan.settings import Settings
 
 from samverkan.demo.registry import DOMAIN
@@ -56,7 +56,7 @@ async def add_papers(hr: Viewer, settings: Settings) -> None:
             Meeting.group == group["id"], Meeting.starts_at > clock.now(), Meeting.status == "planned").order_by(Meeting.starts_at):
         if vision.union_id in (await meetings.get_meeting(hr, later["id"])).union_ids and await proposals.open_for_proposals(later):
             if not await proposals.list_proposals(hr, later["id"]):
-                await proposals.propose(vision, later["id"], ProposalCreate(
+                await proposals.propose(vision, later["id"], AgendaProposalCreate(
                     title="Schemaläggning under sommaren", text="Vision vill diskutera hur sommarschemat läggs i hemtjänsten."),
                     settings)
             break

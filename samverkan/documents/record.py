@@ -11,9 +11,9 @@ variables are listed in docs/templates.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple, Protocol
+from typing import Annotated, NamedTuple, Protocol
 
-from msgspec import Struct, structs
+from msgspec import Meta, Struct, structs
 
 from samverkan.accounts import rights
 from samverkan.documents.kinds import KINDS, Audience, negotiation_type
@@ -82,9 +82,9 @@ class ApproverRef(Struct, kw_only=True):
 class PaperRef(Struct, kw_only=True):
     """A paper (underlag) of the meeting, a bilaga of its documents, named with its hash."""
 
-    title: str
-    filename: str
-    sha256: str
+    title: Annotated[str, Meta(description="The paper's title.")]
+    filename: Annotated[str, Meta(description="Its file name.")]
+    sha256: Annotated[str, Meta(description="The file's SHA-256 when the record was frozen.")]
 
 
 class MeetingRecord(Struct, kw_only=True, omit_defaults=True):
@@ -109,7 +109,7 @@ class MeetingRecord(Struct, kw_only=True, omit_defaults=True):
     items: list[ItemRef]
     # The meeting's papers (not those on an item about an individärende): a protocol version sent
     # for justering freezes them with their sha256.
-    papers: list[PaperRef] = []
+    papers: Annotated[list[PaperRef], Meta(description="The meeting's papers (bilagor).")] = []
 
 
 def shows_personal_data(record: "MeetingRecord", item_id: int | None = None) -> bool:

@@ -138,13 +138,13 @@ PAPER_API += [send_notice, get_notice]
       summary="Propose an agenda item (a union party)",
       description="Until the kallelse is sent (409 after). HR and the department's users are told. "
                   "Who: a union user whose union is a party to the meeting.", responses=errors(403, 404, 409))
-async def propose_item(request: Request, id: RecordId, data: JSONBody[s.ProposalCreate]) -> s.Proposal:
+async def propose_item(request: Request, id: RecordId, data: JSONBody[s.AgendaProposalCreate]) -> s.AgendaProposal:
     return await proposals.propose(request.user, id, data, request.app.state.settings)
 
 
 @get("/meetings/{id:int}/proposals", guards=[SIGNED_IN], tags=["Papers"], summary="The agenda proposals of a meeting",
      responses=errors(404))
-async def list_proposals(request: Request, id: RecordId) -> list[s.Proposal]:
+async def list_proposals(request: Request, id: RecordId) -> list[s.AgendaProposal]:
     """Who: the employer sees all; a union its own."""
     return await proposals.list_proposals(request.user, id)
 
@@ -153,14 +153,14 @@ async def list_proposals(request: Request, id: RecordId) -> list[s.Proposal]:
       summary="Accept a proposal onto the agenda",
       description=f"It becomes the last agenda item; the union's users are told. 409 when already decided. {_WHO}",
       responses=errors(403, 404, 409))
-async def accept_proposal(request: Request, id: RecordId, pid: RecordId) -> s.Proposal:
+async def accept_proposal(request: Request, id: RecordId, pid: RecordId) -> s.AgendaProposal:
     return await proposals.accept(request.user, id, pid, request.app.state.settings)
 
 
 @post("/meetings/{id:int}/proposals/{pid:int}/decline", guards=[EMPLOYER], status_code=200, tags=["Papers"],
       summary="Decline a proposal with a reason",
       description=f"The union's users are told, with the reason. 409 when already decided. {_WHO}", responses=errors(403, 404, 409))
-async def decline_proposal(request: Request, id: RecordId, pid: RecordId, data: JSONBody[s.ProposalDecline]) -> s.Proposal:
+async def decline_proposal(request: Request, id: RecordId, pid: RecordId, data: JSONBody[s.AgendaProposalDecline]) -> s.AgendaProposal:
     return await proposals.decline(request.user, id, pid, data.reason, request.app.state.settings)
 
 

@@ -15,7 +15,7 @@ from samverkan.documents.api import attachment
 from samverkan.errors import Invalid, NotFound, ServiceError
 from samverkan.papers import notices, proposals, service
 from samverkan.papers.api import BODY_LIMIT, field, item_id, read_upload
-from samverkan.papers.schemas import ProposalCreate
+from samverkan.papers.schemas import AgendaProposalCreate
 from samverkan.web.params import RecordId
 
 ReplyToken = Annotated[str, PathParameter(max_length=200)]
@@ -215,7 +215,7 @@ async def propose(request: Request, id: RecordId) -> Template | Redirect:
         title, text = (field(form, "title") or "").strip(), field(form, "text") or ""
         if not title:
             raise Invalid("Skriv en rubrik för punkten.", field="title")
-        await proposals.propose(request.user, id, ProposalCreate(title=title[:300], text=text), request.app.state.settings)
+        await proposals.propose(request.user, id, AgendaProposalCreate(title=title[:300], text=text), request.app.state.settings)
     return await _proposal_action(request, id, act)
 
 

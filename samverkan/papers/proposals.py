@@ -25,8 +25,8 @@ from samverkan.settings import Settings
 CLOSED = "Dagordningen är skickad med kallelsen; förslag tas inte emot längre."
 
 
-def _out(r: dict) -> s.Proposal:
-    return s.Proposal(id=r["id"], union_id=r["trade_union"], title=r["title"], text=r["text"], matter_id=r["matter"],
+def _out(r: dict) -> s.AgendaProposal:
+    return s.AgendaProposal(id=r["id"], union_id=r["trade_union"], title=r["title"], text=r["text"], matter_id=r["matter"],
                       state=r["state"], reason=r["reason"], agenda_item_id=r["agenda_item"], proposed_at=r["proposed_at"])
 
 
@@ -34,7 +34,7 @@ async def open_for_proposals(meeting: dict) -> bool:
     return meeting["status"] == "planned" and not await NoticeSend.exists().where(NoticeSend.meeting == meeting["id"])
 
 
-async def list_proposals(viewer: Viewer, meeting_id: int) -> list[s.Proposal]:
+async def list_proposals(viewer: Viewer, meeting_id: int) -> list[s.AgendaProposal]:
     """The employer sees every proposal; a union its own."""
     await meetings.visible_row(viewer, meeting_id)
     mine = [AgendaProposal.trade_union == viewer.union_id] if rights.is_union(viewer) else []
@@ -57,7 +57,7 @@ async def _tell(settings: Settings, meeting: dict, proposal: dict, state: str) -
     await plan.save()
 
 
-async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate, settings: Settings) -> s.Proposal:
+async def propose(viewer: Viewer, meeting_id: int, data: s.AgendaProposalCreate, settings: Settings) -> s.AgendaProposal:
     meeting = await meetings.visible_row(viewer, meeting_id)
     if not rights.is_union(viewer) or not await MeetingUnion.exists().where(
             (MeetingUnion.meeting == meeting_id) & (MeetingUnion.trade_union == viewer.union_id)):
@@ -93,7 +93,7 @@ def _claim(proposal_id: int, values: dict):
         (AgendaProposal.id == proposal_id) & (AgendaProposal.state == "proposed")).returning(*AgendaProposal.all_columns())
 
 
-async def accept(viewer: Viewer, meeting_id: int, proposal_id: int, settings: Settings) -> s.Proposal:
+async def accept(viewer: Viewer, meeting_id: int, proposal_id: int, settings: Settings) -> s.AgendaProposal:
     """The proposal becomes the agenda's last item; one transaction, so neither happens alone."""
     meeting, row = await _decide(viewer, meeting_id, proposal_id)
     async with engine().transaction():
@@ -110,7 +110,7 @@ async def accept(viewer: Viewer, meeting_id: int, proposal_id: int, settings: Se
     return _out(done[0])
 
 
-async def decline(viewer: Viewer, meeting_id: int, proposal_id: int, reason: str, settings: Settings) -> s.Proposal:
+async def decline(viewer: Viewer, meeting_id: int, proposal_id: int, reason: str, settings: Settings) -> s.AgendaProposal:
     meeting, _ = await _decide(viewer, meeting_id, proposal_id)
     done = await _claim(proposal_id, {AgendaProposal.state: "declined", AgendaProposal.reason: reason,
                                       AgendaProposal.decided_by: viewer.user_id or None, AgendaProposal.decided_at: clock.now()})

@@ -40,6 +40,8 @@ class NoticeCreate(Input):
 
 
 class NoticeRecipient(Struct, kw_only=True):
+    """One recipient of a kallelse."""
+
     name: Annotated[str, Meta(description="The participant's or union's name.")]
     email: Annotated[str, Meta(description="The address it went to.")]
 
@@ -52,29 +54,29 @@ class NoticeSent(Struct, kw_only=True):
     method: Annotated[str, Meta(description="The iCalendar METHOD: REQUEST or CANCEL.")]
     sequence: Annotated[int, Meta(description="The iCalendar SEQUENCE sent.")]
     late: Annotated[bool, Meta(description="Sent later than the agreement's notice time.")]
-    recipients: list[NoticeRecipient]
-    sent_at: dt.datetime
+    recipients: Annotated[list[NoticeRecipient], Meta(description="Who it went to.")]
+    sent_at: Annotated[dt.datetime, Meta(description="When it was put in the outbox.")]
     sent_by: Annotated[str | None, Meta(description="Who sent it; null: sent by the service after a change.")] = None
 
 
 class NoticeReply(Struct, kw_only=True):
     """A recipient's närvaroanmälan."""
 
-    name: str
-    attending: bool
+    name: Annotated[str, Meta(description="The recipient who answered.")]
+    attending: Annotated[bool, Meta(description="Coming (true) or not (false).")]
     substitute: Annotated[str, Meta(description="Who comes instead, when not attending.")] = ""
-    answered_at: dt.datetime
+    answered_at: Annotated[dt.datetime, Meta(description="When the latest answer came.")]
 
 
 class Notice(Struct, kw_only=True):
     """The kallelse of a meeting: the sends and the replies."""
 
-    sends: list[NoticeSent]
-    replies: list[NoticeReply]
+    sends: Annotated[list[NoticeSent], Meta(description="Each sending, oldest first.")]
+    replies: Annotated[list[NoticeReply], Meta(description="The närvaroanmälan, by name.")]
     late_warning: Annotated[str | None, Meta(description="Set when a kallelse sent now would be late.")] = None
 
 
-class ProposalCreate(Input):
+class AgendaProposalCreate(Input):
     """A union party's proposal of an agenda item."""
 
     title: Annotated[OneLine(300, filled=True), Meta(description="The proposed item's heading.")]
@@ -82,19 +84,21 @@ class ProposalCreate(Input):
     matter_id: Annotated[Id | None, Meta(description="The matter it concerns, if any.")] = None
 
 
-class ProposalDecline(Input):
+class AgendaProposalDecline(Input):
+    """Why a proposal is declined."""
+
     reason: Annotated[MultiLine(2000, filled=True), Meta(description="Why HR declines the proposal.")]
 
 
-class Proposal(Struct, kw_only=True):
+class AgendaProposal(Struct, kw_only=True):
     """A proposed agenda item and what became of it."""
 
-    id: int
-    union_id: int
-    title: str
-    text: str
-    matter_id: int | None = None
+    id: Annotated[int, Meta(description="The record's id.")]
+    union_id: Annotated[int, Meta(description="The union that proposed it.")]
+    title: Annotated[str, Meta(description="The proposed item's heading.")]
+    text: Annotated[str, Meta(description="What the union wants to raise.")]
+    matter_id: Annotated[int | None, Meta(description="The matter it concerns, if any.")] = None
     state: Annotated[str, Meta(description="proposed, accepted or declined.")]
     reason: Annotated[str, Meta(description="Why it was declined.")] = ""
     agenda_item_id: Annotated[int | None, Meta(description="The item it became, when accepted.")] = None
-    proposed_at: dt.datetime
+    proposed_at: Annotated[dt.datetime, Meta(description="When it was proposed.")]
