@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Reference, Schema
 from litestar.params import JSONBody
 
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
@@ -14,7 +15,7 @@ from samverkan.documents.api import attachment
 from samverkan.errors import Invalid
 from samverkan.papers import schemas as s
 from samverkan.papers import notices, proposals, service, sniff
-from samverkan.web.openapi import Binary, errors, file_field, multipart
+from samverkan.web.openapi import Binary, download, errors, file_field, multipart
 from samverkan.web.params import RecordId
 
 # The largest body a paper route reads at all; the setting (at most 500 MB) is checked below it.
@@ -93,8 +94,19 @@ async def list_matter_papers(request: Request, id: RecordId) -> list[s.Paper]:
     return await service.list_papers(request.user, matter_id=id)
 
 
+@dataclass
+class _PaperDownload(Operation):
+    """The download's 200 lists every media type a paper can have (the decorator takes one)."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if ok is not None and not isinstance(ok, Reference) and ok.content:
+            schema = next(iter(ok.content.values())).schema
+            ok.content = {kind.media_type.split(";")[0]: OpenAPIMediaType(schema=schema) for kind in sniff.KINDS.values()}
+
+
 @get("/papers/{id:int}", guards=[SIGNED_IN], tags=["Papers"], summary="Download a paper", responses=errors(404),
-     media_type="application/octet-stream", response_description="The file, with its media type and file name.")
+     operation_class=_PaperDownload, **download("application/pdf", "The file, with its media type and file name."))
 async def download_paper(request: Request, id: RecordId) -> Response[Binary]:
     """The file as uploaded; a file whose hash no longer matches is 503. Recorded in the audit log.
     Who: whoever may read its meeting or matter."""
