@@ -38,6 +38,8 @@ from samverkan.meetings.api import MeetingController, StandardAgendaController
 from samverkan.meetings.pages import ROUTES as MEETING_PAGES
 from samverkan.orgs.api import CONTROLLERS as REGISTRY_API
 from samverkan.orgs.pages import ROUTES as REGISTRY_PAGES
+from samverkan.papers.api import PAPER_API
+from samverkan.papers.pages import PAPER_PAGES
 from samverkan.paths import templates_dir
 from samverkan.sam.api import SAM_API
 from samverkan.sam.pages import SAM_PAGES
@@ -96,10 +98,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
                         ReminderController, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
-                        *FEED_API],
+                        *FEED_API, *PAPER_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *SSO_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *SSO_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES, *PAPER_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

@@ -61,6 +61,7 @@ APPS = [
     "samverkan.audit.piccolo_app",
     "samverkan.protocols.piccolo_app",
     "samverkan.sam.piccolo_app",
+    "samverkan.papers.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

@@ -86,6 +86,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAML_SP_KEY_FILE", "", "A private key (PEM) to sign SAML requests with; unset: requests are not signed."),
     Setting("SAML_SP_CERT_FILE", "", "The certificate (PEM) of SAML_SP_KEY_FILE, published in the metadata."),
     Setting("PASSWORD_LOGIN", "true", "false: only break-glass accounts sign in with a password (when sign-on is set up)."),
+    Setting("PAPER_MAX_MB", "25", "The largest paper (underlag) that may be uploaded, in MB (1–500)."),
 )
 
 
@@ -139,6 +140,7 @@ class Settings:
     @property
     def saml_enabled(self) -> bool:
         return self.saml_idp_metadata is not None
+    paper_max_mb: int = 25
 
     @property
     def is_postgres(self) -> bool:
@@ -322,6 +324,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_timeout_seconds=_int(env, "RENDER_TIMEOUT_SECONDS", 1, 600),
         render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
         **_sign_on(env),
+        paper_max_mb=_int(env, "PAPER_MAX_MB", 1, 500),
     )
 
 

@@ -95,6 +95,17 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("PATCH", "annual-follow-ups/{id}"), ("POST", "safety-rep-requests/{id}/acknowledge"),
         ("POST", "safety-rep-requests/{id}/answer"), ("PUT", "risk-assessments/{id}"), ("POST", "risk-assessments/{id}/close"),
         ("POST", "annual-follow-ups/{id}/close"))},
+        ("POST", "safety-rep-requests/{id}/answer"))},
+    # API: papers, the kallelse and agenda proposals (the services narrow to the meeting's or matter's scope,
+    # "department" to its own department and proposing to a union party)
+    **{(m, p): ALL for m, p in (
+        ("GET", "/api/v1/meetings/{id}/papers"), ("GET", "/api/v1/matters/{id}/papers"), ("GET", "/api/v1/papers/{id}"),
+        ("GET", "/api/v1/meetings/{id}/notice"), ("GET", "/api/v1/meetings/{id}/proposals"),
+        ("POST", "/api/v1/meetings/{id}/proposals"))},
+    **{(m, p): EMPLOYER for m, p in (
+        ("POST", "/api/v1/meetings/{id}/papers"), ("POST", "/api/v1/matters/{id}/papers"), ("DELETE", "/api/v1/papers/{id}"),
+        ("POST", "/api/v1/meetings/{id}/notice"), ("POST", "/api/v1/meetings/{id}/proposals/{pid}/accept"),
+        ("POST", "/api/v1/meetings/{id}/proposals/{pid}/decline"))},
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -152,6 +163,13 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/moten/{id}/deltagare/{participant_id}"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
         ("POST", "/moten/{id}/punkter"), ("POST", "/moten/{id}/punkter/{item_id}"), ("POST", "/moten/{id}/punkter/{item_id}/flytta"),
         ("POST", "/moten/{id}/punkter/{item_id}/ta-bort"), ("POST", "/moten/{id}/punkter/{item_id}/avsluta"))},
+    # Papers, the kallelse and proposals on pages
+    **{(m, p): ALL for m, p in (("GET", "/underlag/{id}"), ("POST", "/moten/{id}/narvaroanmalan"), ("POST", "/moten/{id}/forslag"))},
+    **{(m, p): EMPLOYER for m, p in (
+        ("POST", "/moten/{id}/underlag"), ("POST", "/arenden/{id}/underlag"), ("POST", "/underlag/{id}/ta-bort"),
+        ("POST", "/moten/{id}/kallelse"), ("POST", "/moten/{id}/forslag/{pid}"))},
+    ("GET", "/kallelse/svar/{token}"): PUBLIC,  # the signed token in the path is the credential
+    ("POST", "/kallelse/svar/{token}"): PUBLIC,
     # SAM pages
     **{(m, p): ALL for m, p in (
         ("GET", "/sam"), ("GET", "/sam/riskbedomningar/{id}"), ("GET", "/sam/riskbedomningar/{id}/dokument"),

@@ -19,6 +19,7 @@ from samverkan.sam.tables import Action, AnnualFollowUp, RiskAssessment, SafetyR
 from samverkan.settings import Settings, get_settings
 
 from samverkan.demo.builder import Builder
+from samverkan.demo.papers import add_papers
 from samverkan.demo.registry import DEMO_PASSWORD, DOMAIN, LOGINS, DemoLogin, load_registry
 from samverkan.demo.sam import SamYear
 from samverkan.demo.year import Year, anchor_day
@@ -43,6 +44,7 @@ async def load(settings: Settings | None = None) -> dict[str, int]:
         year = Year(builder)
         await year.run()
         await SamYear(builder, year, settings or get_settings()).run()
+        await add_papers(builder.viewer, settings or get_settings())
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),

@@ -11,9 +11,9 @@ variables are listed in docs/templates.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple, Protocol
+from typing import Annotated, NamedTuple, Protocol
 
-from msgspec import Struct, structs
+from msgspec import Meta, Struct, structs
 
 from samverkan.accounts import rights
 from samverkan.documents.kinds import KINDS, Audience, negotiation_type
@@ -79,7 +79,15 @@ class ApproverRef(Struct, kw_only=True):
     person: PersonRef
 
 
-class MeetingRecord(Struct, kw_only=True):
+class PaperRef(Struct, kw_only=True):
+    """A paper (underlag) of the meeting, a bilaga of its documents, named with its hash."""
+
+    title: Annotated[str, Meta(description="The paper's title.")]
+    filename: Annotated[str, Meta(description="Its file name.")]
+    sha256: Annotated[str, Meta(description="The file's SHA-256 when the record was frozen.")]
+
+
+class MeetingRecord(Struct, kw_only=True, omit_defaults=True):
     """One version of a meeting as its documents show it."""
 
     meeting_id: int
@@ -99,6 +107,9 @@ class MeetingRecord(Struct, kw_only=True):
     approvers: list[ApproverRef]
     participants: list[ParticipantRef]
     items: list[ItemRef]
+    # The meeting's papers (not those on an item about an individärende): a protocol version sent
+    # for justering freezes them with their sha256.
+    papers: Annotated[list[PaperRef], Meta(description="The meeting's papers (bilagor).")] = []
 
 
 def shows_personal_data(record: "MeetingRecord", item_id: int | None = None) -> bool:
@@ -342,5 +353,6 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
         "planned_decision": any(i.employer_position for i in items),
         "contact": {"name": contact.name, "title": contact.title, "email": contact.email},
         "reply_by": short_date(reply_by(sent, day)),
-        "attachments": list(options.attachments),
+        "attachments": list(options.attachments) + [p.title for p in record.papers if p.title not in options.attachments],
+        "papers": [{"title": p.title, "filename": p.filename, "sha256": p.sha256} for p in record.papers],
     }

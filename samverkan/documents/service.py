@@ -29,6 +29,7 @@ from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
 from samverkan.matters.tables import Matter, MatterParty
 from samverkan.meetings import service as meetings
+from samverkan.papers import service as papers
 from samverkan.meetings.schemas import Meeting as MeetingOut
 from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
@@ -173,6 +174,8 @@ async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, re
             positions=[rec.PositionRef(union_id=p.union_id, outcome=p.outcome, note=p.note, reservation=p.reservation,
                                        central_requested=p.central_requested) for p in i.positions],
         ) for i in meeting.agenda],
+        papers=[rec.PaperRef(title=p["title"], filename=p["filename"], sha256=p["sha256"])
+                for p in await papers.meeting_papers(meeting_id)],
     )
     return meeting, record, department_id
 

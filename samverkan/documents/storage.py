@@ -40,9 +40,10 @@ def put(root: Path, data: bytes, suffix: str = ".docx", digest: str | None = Non
     return name
 
 
-def get(root: Path, digest: str) -> bytes:
-    """A stored Word file; StorageProblem when it is missing or no longer has its hash."""
-    path = _path(root, digest, ".docx")
+def get(root: Path, digest: str, suffix: str = ".docx") -> bytes:
+    """A stored file (a Word file unless ``suffix`` says otherwise); StorageProblem when it is
+    missing or no longer has its hash."""
+    path = _path(root, digest, suffix)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

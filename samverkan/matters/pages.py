@@ -21,6 +21,7 @@ from samverkan.matters import schemas as s
 from samverkan.matters import service
 from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest, page_count
+from samverkan.papers.pages import section as papers_section
 from samverkan.sam import service as sam
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId, SearchText
@@ -117,7 +118,12 @@ async def _page(request: Request, matter: s.Matter, errors: dict | None = None, 
         "risk_assessments": (await sam.list_risk_assessments(request.user, matter_id=matter.id)).items,
         "can_waive": rights.sees_all(request.user),
         "values": values or {"date": clock.today().isoformat()}, "event_types": _event_types_for(matter.kind),
+        **await papers_section(request, matter=matter),
     }, status_code=status)
+
+
+async def page_with_paper_errors(request: Request, id: int, errors: dict) -> Template:
+    return await _page(request, await service.get_matter(request.user, id), errors, status=422)
 
 
 def _event_types_for(kind: str) -> list[tuple[str, str]]:

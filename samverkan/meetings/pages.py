@@ -23,6 +23,8 @@ from samverkan.meetings import schemas as s
 from samverkan.meetings import service
 from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest, page_count
+from samverkan.papers.pages import notice_section, proposal_section
+from samverkan.papers.pages import section as papers_section
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
@@ -135,6 +137,9 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
         "group_name": dict(await orgs.choices("group")).get(meeting.group_id),
         "department_name": dict(await orgs.choices("department")).get(meeting.department_id),
         **await documents_section(request, meeting),
+        **await papers_section(request, meeting=meeting),
+        **await notice_section(request, meeting),
+        **await proposal_section(request, meeting),
     }
 
 

@@ -371,7 +371,15 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
             await deadlines.recompute_cadence(current["group"])  # a skyddskommitté meets within three months
         await audit.record(viewer, "update", "meeting", id, before=current,
                            after=await Meeting.select().where(Meeting.id == id).first())
+    await _notice_follow_up(viewer, id)
     return await get_meeting(viewer, id)
+
+
+async def _notice_follow_up(viewer: Viewer, meeting_id: int) -> None:
+    """Once the kallelse is sent: an update, a cancellation or a new participant's request (papers.notices)."""
+    from samverkan.papers import notices  # papers build on meetings
+
+    await notices.after_change(viewer, meeting_id)
 
 
 async def _record_held(viewer: Viewer, meeting_id: int, starts_at: dt.datetime) -> None:
@@ -449,6 +457,7 @@ async def add_participant(viewer: Viewer, meeting_id: int, data: s.ParticipantCr
         await write_unique(row.save, Conflict("Personen är redan med på mötet.", field="person_id"))
         added = await Participant.select().where(Participant.id == row.id).first()
         await audit.record(viewer, "create", "participant", row.id, after=added)
+    await _notice_follow_up(viewer, meeting_id)
     return _participant(added)
 
 

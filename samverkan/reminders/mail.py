@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 
 from samverkan import clock
 from samverkan.reminders.texts import SUBJECT_LENGTH, one_line
@@ -32,6 +32,7 @@ class Outgoing:
     body: str
     message_id: str
     attachment: tuple[str, bytes] | None = None  # (file name, Word file)
+    calendar: str = ""  # an iCalendar object (METHOD:REQUEST or CANCEL): Outlook shows a meeting request
 
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -42,14 +43,20 @@ _POLICY = default_policy.clone(refold_source="none")
 
 def build(settings: Settings, message: Outgoing) -> EmailMessage:
     email = EmailMessage(policy=_POLICY)
-    email["From"] = settings.mail_from
+    name, address = parseaddr(settings.mail_from)
+    email["From"] = formataddr((name or f"Samverkan – {settings.employer_name}", address))
     email["To"] = message.to_address
     # Again here, not only when planned: a row planned before the check must not stop the batch.
     email["Subject"] = one_line(message.subject, SUBJECT_LENGTH)
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(clock.now())
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    email["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office or delivery receipts either
     email.set_content(message.body)
+    if message.calendar:
+        method = next((line.split(":", 1)[1].strip() for line in message.calendar.splitlines() if line.startswith("METHOD:")), "PUBLISH")
+        email.add_alternative(message.calendar.encode(), maintype="text", subtype="calendar",
+                              params={"method": method, "charset": "utf-8"}, cte="base64")
     if message.attachment:
         name, data = message.attachment
         name = one_line(name, len(name))  # never shortened: the extension must stay

@@ -239,7 +239,7 @@ async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str,
 
 
 _CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attachment,
-            OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts)
+            OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts, OutboxMessage.calendar)
 
 
 async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH, taken_over: bool = True) -> list[dict]:
@@ -312,7 +312,7 @@ async def _send(mailer: Mailer, batch: list[dict], files: dict[int, tuple[str, b
         if isinstance(file, str):
             failed[m["id"]] = file
         else:
-            outgoing.append(Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], file))
+            outgoing.append(Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], file, m["calendar"]))
     try:
         sent, not_sent = await mailer.send(outgoing) if outgoing else ([], {})
     except Exception as exc:  # noqa: BLE001 - a mailer that breaks fails its messages, which are retried later

@@ -36,6 +36,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     # A document sent with the message (documents.tables.Document; no key: documents build on this app)
     attachment = Integer(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)  # when the user read it in the app
+    # An iCalendar invitation sent with the message (a kallelse: METHOD REQUEST or CANCEL inside)
+    calendar = Text(default="")
 
 
 class SweepState(Table, tablename="sweep_state"):
