@@ -95,7 +95,6 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("PATCH", "annual-follow-ups/{id}"), ("POST", "safety-rep-requests/{id}/acknowledge"),
         ("POST", "safety-rep-requests/{id}/answer"), ("PUT", "risk-assessments/{id}"), ("POST", "risk-assessments/{id}/close"),
         ("POST", "annual-follow-ups/{id}/close"))},
-        ("POST", "safety-rep-requests/{id}/answer"))},
     # API: papers, the kallelse and agenda proposals (the services narrow to the meeting's or matter's scope,
     # "department" to its own department and proposing to a union party)
     **{(m, p): ALL for m, p in (
