@@ -42,6 +42,9 @@ APPS = [
     "samverkan.audit.piccolo_app",
     "samverkan.protocols.piccolo_app",
     "samverkan.sam.piccolo_app",
+    "samverkan.actions.piccolo_app",
+    "samverkan.questions.piccolo_app",
+    "samverkan.yearplans.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

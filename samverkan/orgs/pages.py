@@ -35,6 +35,7 @@ async def _group_lookups() -> dict:
     lookups = await departments_and_unions()
     lookups["choices"]["member_ids"] = await service.choices("person")
     lookups["choices"]["level"] = list(LEVEL_LABELS.items())
+    lookups["choices"]["parent_group_id"] = await service.choices("group")
     return lookups
 
 
@@ -131,6 +132,8 @@ GROUPS = Register(
         Field("safety_committee", "Gruppen är också skyddskommitté", kind="checkbox", maxlength=None),
         Field("cadence_months", "Mötesintervall (månader)", kind="number", maxlength=None,
               help="Högst så här många månader mellan mötena, 1–12."),
+        Field("parent_group_id", "Överordnad grupp", kind="select", maxlength=None, int_choices=True, source="group",
+              help="Dit frågor lyfts: en APT:s förvaltningsgrupp, en förvaltningsgrupps centrala grupp."),
         Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True, source="union"),
         Field("member_ids", "Ledamöter", kind="multiselect", maxlength=None, int_choices=True, source="person",
               help="Håll ned Ctrl (Cmd på Mac) för att välja flera."),
