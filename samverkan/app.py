@@ -25,6 +25,7 @@ from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.actions.api import ACTION_API
 from samverkan.questions.api import QUESTION_API
+from samverkan.yearplans.api import YEAR_PLAN_API
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
-                        ReminderController, *ACTION_API, *QUESTION_API, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
+                        ReminderController, *ACTION_API, *QUESTION_API, *YEAR_PLAN_API, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
                         *FEED_API],
         security=[{"bearer": []}],
     )
