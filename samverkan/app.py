@@ -26,6 +26,9 @@ from samverkan.accounts.api import MeController
 from samverkan.actions.api import ACTION_API
 from samverkan.questions.api import QUESTION_API
 from samverkan.yearplans.api import YEAR_PLAN_API
+from samverkan.actions.pages import ROUTES as ACTION_PAGES
+from samverkan.questions.pages import ROUTES as QUESTION_PAGES
+from samverkan.yearplans.pages import ROUTES as YEAR_PLAN_PAGES
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.deadlines.api import DeadlineController
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
@@ -101,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES, *ACTION_PAGES, *QUESTION_PAGES, *YEAR_PLAN_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )
