@@ -23,15 +23,16 @@ async def test_four_dates_make_four_meetings_with_the_annual_items(client, staff
     assert plan["saved"] is True and len(plan["meetings"]) == 4
     assert [m["annual_items"] for m in plan["meetings"]] == [
         ["Årlig uppföljning av SAM"], ["Löneöversyn"], ["Budget och verksamhetsplan"], []]
-    assert [w["code"] for w in plan["warnings"]] == ["cadence"]  # May → September is over three months (AMF 8 a §)
+    # Over three months from October's meeting to February, and from May to September (AMF 8 a §).
+    assert [(w["code"], w["date"]) for w in plan["warnings"]] == [("cadence", "2027-02-09"), ("cadence", "2027-09-14")]
     first = (await client.get(f"/api/v1/meetings/{plan['meetings'][0]['id']}", headers=chef.headers)).json()
     titles = [i["title"] for i in first["agenda"]]
     assert first["kind"] == "safety_committee" and first["place"] == "Stadshuset"
     assert titles.index("Årlig uppföljning av SAM") == titles.index("Övriga frågor") - 1 and titles[-1] == "Mötets avslutande"
     assert "Uppföljning av åtgärder" in titles
 
-    again = await client.post(url, json={"year": 2027, "dates": ["2027-03-09"]}, headers=chef.headers)
-    assert again.status_code == 409 and again.json()["field"] == "year"
+    again = await client.post(url, json={"year": 2027, "dates": ["2027-03-09", "2027-05-04"]}, headers=chef.headers)
+    assert again.status_code == 409 and again.json()["field"] == "dates[1]"
 
     doc = await client.get(f"/api/v1/groups/{p.fsg['id']}/year-plan/2027/document", headers=chef.headers)
     assert doc.status_code == 200, doc.text
@@ -47,7 +48,7 @@ async def test_a_proposal_from_the_cadence_saves_nothing(client, staff, pyramid)
     r = await client.post(f"/api/v1/groups/{p.fsg['id']}/year-plan", json={"year": 2027}, headers=hr.headers)
     assert r.status_code == 200, r.text
     plan = r.json()
-    assert plan["saved"] is False and [m["date"] for m in plan["meetings"]] == ["2027-02-09", "2027-05-04", "2027-08-03", "2027-11-02"]
+    assert plan["saved"] is False and [m["date"] for m in plan["meetings"]] == ["2027-01-05", "2027-03-30", "2027-06-08", "2027-09-07", "2027-12-07"]
     assert all(m["id"] is None for m in plan["meetings"]) and plan["warnings"] == []
     assert (await client.get("/api/v1/meetings", params={"group_id": p.fsg["id"], "from": "2027-01-01"}, headers=hr.headers)).json()["total"] == 0
     soon = (await client.post(f"/api/v1/groups/{p.apt['id']}/year-plan", json={"year": 2026, "dates": ["2026-11-10", "2026-12-08"]},

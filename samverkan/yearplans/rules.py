@@ -30,16 +30,22 @@ class Warning:
     date: dt.date
 
 
-def propose(year: int, cadence_months: int | None) -> list[dt.date]:
+def propose(year: int, cadence_months: int | None, after: dt.date | None = None) -> list[dt.date]:
     """Meetings every `cadence_months` (default three) through the year: the first on the second Tuesday
-    of the middle month of the first period, each next one on the last Tuesday (a working day) before
-    the period has passed, so that no gap is longer than the cadence."""
+    of the middle month of the first period (or one period after `after`, a meeting already planned),
+    each next one on the second Tuesday of its month or, when that is too late, the last Tuesday (a
+    working day) before the period has passed, so that no gap is longer than the cadence."""
     step = max(1, min(12, cadence_months or 3))
     day = _second_tuesday(year, 1 + step // 2)
+    if after is not None:
+        limit = add_months(after, step)
+        follow = min(_second_tuesday(limit.year, limit.month), limit - dt.timedelta(days=(limit.weekday() - 1) % 7))
+        if after.year == year or follow.year == year:
+            day = follow if after.year == year else min(day, follow)
     out = []
     while day.year == year:
         while not is_working_day(day):
-            day -= dt.timedelta(days=7) if out else -dt.timedelta(days=1)
+            day -= dt.timedelta(days=7) if out or after else -dt.timedelta(days=1)
         out.append(day)
         limit = add_months(day, step)
         day = min(_second_tuesday(limit.year, limit.month), limit - dt.timedelta(days=(limit.weekday() - 1) % 7))
@@ -62,7 +68,9 @@ def place(dates: list[dt.date], items: list[tuple[str, int, str]]) -> dict[int, 
     return out
 
 
-def warnings(dates: list[dt.date], today: dt.date, safety_committee: bool, cadence_months: int | None) -> list[Warning]:
+def warnings(dates: list[dt.date], today: dt.date, safety_committee: bool, cadence_months: int | None,
+             existing: list[dt.date] = ()) -> list[Warning]:
+    """For new dates: in_past and notice_late; over the existing and new dates together: cadence."""
     out = []
     for day in sorted(dates):
         if day < today:
@@ -72,7 +80,7 @@ def warnings(dates: list[dt.date], today: dt.date, safety_committee: bool, caden
                                               "och det hinns inte.", day))
     if safety_committee:
         gap = min(cadence_months or SAFETY_COMMITTEE_GAP_MONTHS, SAFETY_COMMITTEE_GAP_MONTHS)
-        ordered = sorted(dates)
+        ordered = sorted({*dates, *existing})
         for before, after in zip(ordered, ordered[1:]):
             if after > add_months(before, gap):
                 out.append(Warning("cadence", f"Mer än {gap} månader mellan {before.isoformat()} och {after.isoformat()}: "

@@ -53,37 +53,47 @@ def _title(group: dict, day: dt.date) -> str:
     return f"{group['name']} {day.day} {rules.month_name(day.month)} {day.year}"
 
 
-def _warnings(group: dict, dates: list[dt.date]) -> list[s.PlanWarning]:
+def _warnings(group: dict, dates: list[dt.date], existing: list[dt.date]) -> list[s.PlanWarning]:
     return [s.PlanWarning(code=w.code, message=w.message, date=w.date)
-            for w in rules.warnings(dates, clock.today(), group["safety_committee"], group["cadence_months"])]
+            for w in rules.warnings(dates, clock.today(), group["safety_committee"], group["cadence_months"], existing)]
+
+
+async def _planned(group_id: int, year: int) -> list[dt.date]:
+    """The days of the group's meetings (not cancelled) in the year, and of the last one before it."""
+    rows = await Meeting.select(Meeting.starts_at).where(
+        Meeting.group == group_id, Meeting.status != "cancelled",
+        Meeting.starts_at < dt.datetime(year + 1, 1, 1, tzinfo=clock.STOCKHOLM)).order_by(Meeting.starts_at)
+    days = [r["starts_at"].astimezone(clock.STOCKHOLM).date() for r in rows]
+    return [d for d in days if d.year == year] or days[-1:]
 
 
 async def plan(viewer: Viewer, group_id: int, data: s.YearPlanCreate) -> s.YearPlan:
-    """With dates, create the year's meetings (all or none); without, propose dates from the cadence."""
+    """With dates, create those meetings (all or none) beside the year's existing ones; without,
+    propose dates from the cadence after the meetings already planned. Warnings look at both."""
     group = await group_row(group_id)
     meetings.check_may_change(viewer, group["department"])
     items = [(i.title, i.month, i.kind) for i in await annual_items(group_id)]
+    existing = await _planned(group_id, data.year)
+    this_year = [d for d in existing if d.year == data.year]
     if data.dates is None:
-        dates = rules.propose(data.year, group["cadence_months"])
+        dates = rules.propose(data.year, group["cadence_months"], existing[-1] if existing else None)
         placed = rules.place(dates, items)
-        return s.YearPlan(group_id=group_id, year=data.year, saved=False, warnings=_warnings(group, dates), meetings=[
+        return s.YearPlan(group_id=group_id, year=data.year, saved=False, warnings=_warnings(group, dates, existing), meetings=[
             s.PlannedMeeting(id=None, date=d, title=_title(group, d), annual_items=[t for t, _ in placed[n]])
             for n, d in enumerate(dates)])
+    if not data.dates:
+        raise Invalid("Ange minst ett datum.", field="dates")
     for i, day in enumerate(data.dates):
         if day.year != data.year:
             raise Invalid(f"Datumet ligger inte i {data.year}.", field=f"dates[{i}]")
         if day in data.dates[:i]:
             raise Invalid("Datumet finns redan i planen.", field=f"dates[{i}]")
-    if not data.dates:
-        raise Invalid("Ange minst ett datum.", field="dates")
+        if day in this_year:
+            raise Conflict("Gruppen har redan ett möte den dagen.", field=f"dates[{i}]")
     dates = sorted(data.dates)
     placed = rules.place(dates, items)
     out = []
     async with engine().transaction():
-        first, last = (dt.datetime(y, 1, 1, tzinfo=clock.STOCKHOLM) for y in (data.year, data.year + 1))
-        if await Meeting.exists().where(Meeting.group == group_id, Meeting.starts_at >= first, Meeting.starts_at < last,
-                                        Meeting.status != "cancelled"):
-            raise Conflict(f"Gruppen har redan möten {data.year}; ändra dem ett och ett.", field="year")
         for n, day in enumerate(dates):
             starts = dt.datetime.combine(day, data.start, tzinfo=clock.STOCKHOLM)
             meeting = await meetings.create_meeting(viewer, MeetingCreate(
@@ -96,7 +106,7 @@ async def plan(viewer: Viewer, group_id: int, data: s.YearPlanCreate) -> s.YearP
                 await meetings.add_item(viewer, meeting.id, AgendaItemCreate(title=title, kind=kind, number=at))
                 at = at + 1 if at else None
             out.append(s.PlannedMeeting(id=meeting.id, date=day, title=meeting.title, annual_items=[t for t, _ in placed[n]]))
-    return s.YearPlan(group_id=group_id, year=data.year, saved=True, meetings=out, warnings=_warnings(group, dates))
+    return s.YearPlan(group_id=group_id, year=data.year, saved=True, meetings=out, warnings=_warnings(group, dates, existing))
 
 
 async def year_meetings(viewer: Viewer, group_id: int, year: int) -> list:
