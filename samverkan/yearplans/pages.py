@@ -17,6 +17,7 @@ from samverkan.accounts.access import EMPLOYER, SIGNED_IN
 from samverkan.actions import service as actions
 from samverkan.documents.api import attachment
 from samverkan.errors import ServiceError
+from samverkan.meetings import service as meetings
 from samverkan.orgs import service as orgs
 from samverkan.orgs.pages import LEVEL_LABELS
 from samverkan.pagination import PageRequest
@@ -58,6 +59,8 @@ async def group_page(request: Request, id: RecordId, atgarder: ActionFilter = No
         "answered": (await questions.list_questions(viewer, group_id=id, state="answered", page=PageRequest(limit=20))).items,
         "sam_actions": sam_actions, "status_labels": {"open": "Öppen", "done": "Klar", "struck": "Struken"},
         "lift_to": await questions.lift_targets([id]), "can_change": rights.may_change_department(viewer, group.department_id),
+        "meetings": (await meetings.list_meetings(viewer, group_id=id, from_=clock.today() - dt.timedelta(days=90),
+                                                  page=PageRequest(limit=8))).items,
     })
 
 
