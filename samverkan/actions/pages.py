@@ -60,7 +60,7 @@ async def create_action(request: Request, id: RecordId) -> Template | Redirect:
     try:
         if not isinstance(item_id, int):
             raise FormErrors({"item_id": "Välj punkten där åtgärden beslutades."})
-        await service.create_action(request.user, id, item_id, convert(values, s.ActionCreate))
+        await service.create_action(request.user, id, item_id, convert(values, s.MeetingActionCreate))
     except (FormErrors, ServiceError) as exc:
         return await _page(request, id, _errors(exc), {**values, "item_id": item_id}, 422)
     return Redirect(f"/moten/{id}/atgarder#beslutade")
@@ -84,7 +84,7 @@ async def update_action(request: Request, id: RecordId) -> Template | Redirect:
     if values["status"] == "struck":
         values["reason"] = text(form.get("reason"))
     try:
-        await service.update_action(request.user, id, convert(values, s.ActionUpdate))
+        await service.update_action(request.user, id, convert(values, s.MeetingActionUpdate))
     except (FormErrors, ServiceError) as exc:
         return await _page(request, page, {f"{k}-{id}": v for k, v in _errors(exc).items()}, status=422)
     return Redirect(f"/moten/{page}/atgarder#atgard-{id}")

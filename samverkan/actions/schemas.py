@@ -16,7 +16,7 @@ Status = Literal["open", "done", "struck"]
 State = Literal["open", "done", "overdue", "struck"]
 
 
-class ActionCreate(Input):
+class MeetingActionCreate(Input):
     """An action decided on an agenda item: who does what by when."""
 
     what: Annotated[What, Meta(description="What is to be done.")]
@@ -24,7 +24,7 @@ class ActionCreate(Input):
     due: Annotated[dt.date, Meta(description="By when (a reminded deadline, rule AGR-ACTION); not before the meeting.")]
 
 
-class ActionUpdate(Input):
+class MeetingActionUpdate(Input):
     """The body that changes an action: only the fields sent change. Done with `done_on`; struck with a reason."""
 
     what: Annotated[What, Meta(description="What is to be done.")] | UnsetType = UNSET
@@ -37,7 +37,7 @@ class ActionUpdate(Input):
         "The version read: the change is refused (409 on `version`) if the action changed since."))] | UnsetType = UNSET
 
 
-class Action(Struct, kw_only=True):
+class MeetingAction(Struct, kw_only=True):
     """An action (åtgärd) decided on an agenda item, followed up at the group's next meeting."""
 
     id: Annotated[int, Meta(description="The record's id.")]

@@ -50,8 +50,8 @@ def _day(starts_at: dt.datetime) -> dt.date:
     return starts_at.astimezone(clock.STOCKHOLM).date()
 
 
-def _out(r: dict, today: dt.date) -> s.Action:
-    return s.Action(
+def _out(r: dict, today: dt.date) -> s.MeetingAction:
+    return s.MeetingAction(
         id=r["id"], meeting_id=r["meeting"], item_id=r["item"], item_title=r["item_title"], group_id=r["group"],
         department_id=r["department"], what=r["what"], responsible_id=r["responsible"], responsible_name=r["responsible_name"],
         due=r["due"], status=r["status"], overdue=r["status"] == "open" and r["due"] < today, done_on=r["done_on"],
@@ -70,7 +70,7 @@ async def _rows(where: list[Any], order: Any = AgendaAction.due) -> list[dict]:
 
 
 async def list_actions(viewer: Viewer, *, group_id: int | None = None, meeting_id: int | None = None,
-                       state: str | None = None, page: PageRequest = PageRequest()) -> Page[s.Action]:
+                       state: str | None = None, page: PageRequest = PageRequest()) -> Page[s.MeetingAction]:
     """One query for the page and one for the count, however many actions."""
     today = clock.today()
     where = scope(viewer) + [
@@ -84,7 +84,7 @@ async def list_actions(viewer: Viewer, *, group_id: int | None = None, meeting_i
     return Page(items=[_out(r, today) for r in rows], total=await AgendaAction.count().where(*where))
 
 
-async def meeting_actions(viewer: Viewer, meeting: dict) -> tuple[list[s.Action], list[s.Action]]:
+async def meeting_actions(viewer: Viewer, meeting: dict) -> tuple[list[s.MeetingAction], list[s.MeetingAction]]:
     """For a meeting page: the actions decided at it, and those it follows up (the group's actions from
     earlier meetings still open, or done or struck since the group's previous meeting). Three queries."""
     today = clock.today()
@@ -109,7 +109,7 @@ async def _row(viewer: Viewer, id: int) -> dict:
     return row
 
 
-async def get_action(viewer: Viewer, id: int) -> s.Action:
+async def get_action(viewer: Viewer, id: int) -> s.MeetingAction:
     return _out(await _row(viewer, id), clock.today())
 
 
@@ -130,7 +130,7 @@ def _check(status: str, due: dt.date, done_on: dt.date | None, decided_on: dt.da
         raise Invalid("Ange varför åtgärden stryks.", field="reason")
 
 
-async def create_action(viewer: Viewer, meeting_id: int, item_id: int, data: s.ActionCreate) -> s.Action:
+async def create_action(viewer: Viewer, meeting_id: int, item_id: int, data: s.MeetingActionCreate) -> s.MeetingAction:
     meeting = await meetings.visible_row(viewer, meeting_id)
     meetings.check_may_change(viewer, meeting["department"])
     item = await meetings.get_item(viewer, meeting_id, item_id)  # 404 unless on this meeting and visible
@@ -149,7 +149,7 @@ async def create_action(viewer: Viewer, meeting_id: int, item_id: int, data: s.A
     return created
 
 
-async def update_action(viewer: Viewer, id: int, patch: s.ActionUpdate) -> s.Action:
+async def update_action(viewer: Viewer, id: int, patch: s.MeetingActionUpdate) -> s.MeetingAction:
     current = await _row(viewer, id)
     meetings.check_may_change(viewer, current["department"])
     fields = changes(patch)

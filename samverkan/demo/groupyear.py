@@ -9,7 +9,7 @@ import datetime as dt
 
 from samverkan import clock
 from samverkan.actions import service as actions
-from samverkan.actions.schemas import ActionCreate, ActionUpdate
+from samverkan.actions.schemas import MeetingActionCreate, MeetingActionUpdate
 from samverkan.actions.tables import AgendaAction
 from samverkan.demo.builder import Builder
 from samverkan.demo.registry import chief_email, hr_email
@@ -98,10 +98,10 @@ class GroupYear:
                 continue
             day = meeting.starts_at.astimezone(clock.STOCKHOLM).date()
             item = next(i for i in (await meetings.get_meeting(b.viewer, meeting.id)).agenda if i.title == "Samverkansfrågor")
-            action = await actions.create_action(b.viewer, meeting.id, item.id, ActionCreate(
+            action = await actions.create_action(b.viewer, meeting.id, item.id, MeetingActionCreate(
                 what=what, responsible_id=b.person(who), due=day + dt.timedelta(days=days)))
             if done_after:
-                await actions.update_action(b.viewer, action.id, ActionUpdate(status="done", done_on=day + dt.timedelta(days=done_after)))
+                await actions.update_action(b.viewer, action.id, MeetingActionUpdate(status="done", done_on=day + dt.timedelta(days=done_after)))
 
     async def year_plan(self) -> None:
         """Next year's meetings of VOF's FSG, proposed from its cadence, once."""

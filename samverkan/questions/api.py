@@ -54,7 +54,7 @@ class QuestionController(Controller):
 
     @post("/questions/{id:int}/comments", guards=[SIGNED_IN], status_code=201, summary="Comment on a question",
           responses=errors(404, 413))
-    async def comment(self, request: Request, id: RecordId, data: JSONBody[s.CommentCreate]) -> s.Question:
+    async def comment(self, request: Request, id: RecordId, data: JSONBody[s.QuestionCommentCreate]) -> s.Question:
         """Who: everyone who sees the question (union representatives of the parties too)."""
         return await service.comment(request.user, id, data)
 
@@ -65,7 +65,7 @@ class QuestionController(Controller):
         Who: those who may change that meeting."""
         return await service.to_agenda(request.user, id, data)
 
-    @get("/groups/{id:int}/questions", guards=[SIGNED_IN], summary="A group's questions", responses=errors())
+    @get("/groups/{id:int}/questions", guards=[SIGNED_IN], summary="A group's questions", responses=errors(404))
     async def group_questions(self, request: Request, id: RecordId, question_state: State = None,
                               limit: Limit = 50, offset: Offset = 0) -> Page[s.Question]:
         """Newest first. Who: every signed-in role, for the questions it sees."""

@@ -62,7 +62,7 @@ async def lift(request: Request, id: RecordId) -> Template | Redirect:
 @post("/fragor/{id:int}/kommentarer", guards=[SIGNED_IN], name="question-comment")
 async def comment(request: Request, id: RecordId) -> Template | Redirect:
     try:
-        await service.comment(request.user, id, convert({"text": text((await request.form()).get("text"))}, s.CommentCreate))
+        await service.comment(request.user, id, convert({"text": text((await request.form()).get("text"))}, s.QuestionCommentCreate))
     except (FormErrors, ServiceError) as exc:
         return await _page(request, id, {f"comment_{k}": v for k, v in _errors(exc).items()}, getattr(exc, "status_code", 422))
     return Redirect(f"/fragor/{id}#kommentarer")

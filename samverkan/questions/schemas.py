@@ -27,7 +27,9 @@ class Answer(Input):
     text: Annotated[Text, Meta(description="The answer.")]
 
 
-class CommentCreate(Input):
+class QuestionCommentCreate(Input):
+    """A comment on a question, by anyone who sees it."""
+
     text: Annotated[Text, Meta(description="The comment.")]
 
 
@@ -37,14 +39,18 @@ class ToAgenda(Input):
     meeting_id: Annotated[Id, Meta(description="A meeting of the group where the question waits.")]
 
 
-class Level(Struct, kw_only=True):
+class QuestionLevel(Struct, kw_only=True):
+    """A group on the question's path."""
+
     group_id: Annotated[int, Meta(description="A group the question reached.")]
     group_name: Annotated[str, Meta(description="Its name.")]
     level: Annotated[str, Meta(description="central, department, local or apt.")]
     reached_at: Annotated[dt.datetime, Meta(description="When it reached the group.")]
 
 
-class Comment(Struct, kw_only=True):
+class QuestionComment(Struct, kw_only=True):
+    """A comment on a question."""
+
     author_name: Annotated[str, Meta(description="Who wrote it.")]
     text: Annotated[str, Meta(description="The comment.")]
     created_at: Annotated[dt.datetime, Meta(description="When.")]
@@ -60,11 +66,11 @@ class Question(Struct, kw_only=True):
     origin_group_id: Annotated[int, Meta(description="The APT group.")]
     group_id: Annotated[int, Meta(description="The group where it waits now (or was answered).")]
     state: Annotated[State, Meta(description="open (at the APT), escalated (lifted, waiting) or answered.")]
-    levels: Annotated[list[Level], Meta(description="Every group it reached, from the APT up.")]
+    levels: Annotated[list[QuestionLevel], Meta(description="Every group it reached, from the APT up.")]
     answer: Annotated[str | None, Meta(description="The answer, once given.")]
     answered_at: Annotated[dt.datetime | None, Meta(description="When it was answered.")]
     answered_by: Annotated[str, Meta(description="Who answered.")]
     overdue: Annotated[bool, Meta(description=(
         "Lifted and not answered by the next meeting of the group where it waits (that meeting has begun)."))]
-    comments: Annotated[list[Comment], Meta(description="Comments (one question only; empty in lists).")] = []
+    comments: Annotated[list[QuestionComment], Meta(description="Comments (one question only; empty in lists).")] = []
     version: Annotated[int, Meta(description="Bumped on every change.")] = 1

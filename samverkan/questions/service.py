@@ -59,12 +59,12 @@ async def _assemble(rows: list[dict], comments: bool = False) -> list[s.Question
     ids = [r["id"] for r in rows]
     if not ids:
         return []
-    levels: dict[int, list[s.Level]] = {i: [] for i in ids}
+    levels: dict[int, list[s.QuestionLevel]] = {i: [] for i in ids}
     for lv in await QuestionLevel.select(
         QuestionLevel.question, QuestionLevel.group, QuestionLevel.reached_at,
         QuestionLevel.group.name.as_alias("name"), QuestionLevel.group.level.as_alias("level"),
     ).where(QuestionLevel.question.is_in(ids)).order_by(QuestionLevel.reached_at).order_by(QuestionLevel.id):
-        levels[lv["question"]].append(s.Level(group_id=lv["group"], group_name=lv["name"], level=lv["level"], reached_at=lv["reached_at"]))
+        levels[lv["question"]].append(s.QuestionLevel(group_id=lv["group"], group_name=lv["name"], level=lv["level"], reached_at=lv["reached_at"]))
     lifted = [r for r in rows if r["state"] == "escalated"]
     met: list[dict] = []
     now = clock.now()
@@ -72,10 +72,10 @@ async def _assemble(rows: list[dict], comments: bool = False) -> list[s.Question
         met = await Meeting.select(Meeting.group, Meeting.starts_at).where(
             Meeting.group.is_in(list({r["group"] for r in lifted})), Meeting.status != "cancelled",
             Meeting.starts_at <= now, Meeting.starts_at > min(r["escalated_at"] for r in lifted))
-    said: dict[int, list[s.Comment]] = {i: [] for i in ids}
+    said: dict[int, list[s.QuestionComment]] = {i: [] for i in ids}
     if comments:
         for c in await QuestionComment.select().where(QuestionComment.question.is_in(ids)).order_by(QuestionComment.id):
-            said[c["question"]].append(s.Comment(author_name=c["author_name"], text=c["text"], created_at=c["created_at"]))
+            said[c["question"]].append(s.QuestionComment(author_name=c["author_name"], text=c["text"], created_at=c["created_at"]))
     return [
         s.Question(
             id=r["id"], text=r["text"], raised_by=r["raised_by"], meeting_id=r["meeting"], origin_group_id=r["origin"],
@@ -217,7 +217,7 @@ async def _mail_answer(question: s.Question, answered_in: dict, raised_by_user: 
     await plan.save()
 
 
-async def comment(viewer: Viewer, id: int, data: s.CommentCreate) -> s.Question:
+async def comment(viewer: Viewer, id: int, data: s.QuestionCommentCreate) -> s.Question:
     await _row(viewer, id)  # whoever sees it may comment
     async with engine().transaction():
         row = (await QuestionComment.insert(QuestionComment(

@@ -40,6 +40,8 @@ class YearPlanCreate(Input):
 
 
 class PlannedMeeting(Struct, kw_only=True):
+    """One meeting of a year plan, created or proposed."""
+
     id: Annotated[int | None, Meta(description="The meeting, once created; null in a proposal.")]
     date: Annotated[dt.date, Meta(description="The day.")]
     title: Annotated[str, Meta(description="The meeting's title.")]
@@ -47,6 +49,8 @@ class PlannedMeeting(Struct, kw_only=True):
 
 
 class PlanWarning(Struct, kw_only=True):
+    """Something to look at in a year plan."""
+
     code: Annotated[str, Meta(description="cadence (more than three months between a skyddskommitté's meetings), "
                                           "notice_late (too little time for the kallelse) or in_past.")]
     message: Annotated[str, Meta(description="In Swedish.")]
@@ -54,6 +58,8 @@ class PlanWarning(Struct, kw_only=True):
 
 
 class YearPlan(Struct, kw_only=True):
+    """A group's year: the meetings created (or proposed) and the warnings."""
+
     group_id: Annotated[int, Meta(description="The group.")]
     year: Annotated[int, Meta(description="The year.")]
     saved: Annotated[bool, Meta(description="False for a proposal; true when the meetings were created.")]
