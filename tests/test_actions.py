@@ -127,3 +127,41 @@ async def test_the_group_list_takes_a_fixed_number_of_queries(client, staff, pyr
             r = await client.get(f"/api/v1/groups/{pyramid.fsg['id']}/actions?state=open", headers=union.headers)
         counts.append(q.count)
     assert r.json()["total"] == 6 and counts[0] == counts[1], counts
+
+
+async def test_the_protocol_lists_actions_decided_and_followed_up(client, staff, pyramid, frozen):
+    from samverkan.documents.service import meeting_record
+
+    hr, p = staff["hr"], pyramid
+    await _action(client, p, hr, what="Ny larmrutin", due="2026-12-20")
+    later = (await client.post("/api/v1/meetings", json={
+        "kind": "safety_committee", "title": "FSG VOF december", "group_id": p.fsg["id"],
+        "starts_at": "2026-12-15T13:00:00", "ends_at": "2026-12-15T15:00:00"}, headers=hr.headers)).json()
+    _, record, _ = await meeting_record(p.meeting["id"], "Lunds kommun")
+    decided = next(i for i in record.items if i.id == p.item["id"])
+    assert "Åtgärder:\n– Ny larmrutin (ansvarig Karin Holm, senast 2026-12-20)" in decided.text
+    _, record, _ = await meeting_record(later["id"], "Lunds kommun")
+    follow_up = next(i for i in record.items if i.title == "Uppföljning av åtgärder")
+    assert follow_up.text == "Följdes upp:\n– Ny larmrutin (ansvarig Karin Holm, senast 2026-12-20)"
+
+
+async def test_the_responsible_persons_calendar_feed_has_the_action(client, staff, pyramid, org, make_caller):
+    from samverkan.accounts import service as accounts
+    from samverkan.accounts.schemas import UserCreate
+
+    # Karin Holm signs in as a union user of the other union (not a party): her own action is in her feed.
+    user = await accounts.create_user(UserCreate(email="karin.holm@lund.example", name="Karin Holm", role="union",
+                                                 union_id=org.other_union_id, password="lösenord-karin-1"))
+    from samverkan.orgs.tables import Person
+    from samverkan.accounts.tables import User
+
+    person = await Person.select(Person.id).where(Person.email == "karin.holm@lund.example").first()
+    await User.update({User.person: person["id"]}).where(User.id == user.id)
+    await _action(client, pyramid, staff["hr"], what="Boka lokal för utbildning", due="2026-12-22")
+    token, _ = await accounts.create_token(user.id, "test")
+    url = (await client.post("/api/v1/me/calendar-feed", headers={"Authorization": f"Bearer {token}"})).json()["url"]
+    feed = (await client.get(url[url.index("/calendar/"):])).text
+    assert "Boka lokal för utbildning" in feed
+    other = await make_caller("union", union_id=org.other_union_id)
+    url = (await client.post("/api/v1/me/calendar-feed", headers=other.headers)).json()["url"]
+    assert "Boka lokal för utbildning" not in (await client.get(url[url.index("/calendar/"):])).text

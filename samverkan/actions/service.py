@@ -32,6 +32,7 @@ CHANGED = "Åtgärden ändrades samtidigt av någon annan. Ladda om och gör än
 _COLUMNS = (
     *AgendaAction.all_columns(), AgendaAction.item.title.as_alias("item_title"),
     AgendaAction.responsible.name.as_alias("responsible_name"), AgendaAction.meeting.starts_at.as_alias("starts_at"),
+    AgendaAction.item.matter.as_alias("matter"),
 )
 
 
@@ -87,8 +88,13 @@ async def list_actions(viewer: Viewer, *, group_id: int | None = None, meeting_i
 async def meeting_actions(viewer: Viewer, meeting: dict) -> tuple[list[s.MeetingAction], list[s.MeetingAction]]:
     """For a meeting page: the actions decided at it, and those it follows up (the group's actions from
     earlier meetings still open, or done or struck since the group's previous meeting). Three queries."""
+    decided, followed = await _meeting_rows(meeting, scope(viewer))
     today = clock.today()
-    decided = [_out(r, today) for r in await _rows(scope(viewer) + [AgendaAction.meeting == meeting["id"]], AgendaAction.item)]
+    return [_out(r, today) for r in decided], [_out(r, today) for r in followed]
+
+
+async def _meeting_rows(meeting: dict, where: list[Any]) -> tuple[list[dict], list[dict]]:
+    decided = await _rows(where + [AgendaAction.meeting == meeting["id"]], AgendaAction.item)
     if meeting["group"] is None:
         return decided, []
     previous = await Meeting.select(Meeting.starts_at).where(
@@ -97,9 +103,34 @@ async def meeting_actions(viewer: Viewer, meeting: dict) -> tuple[list[s.Meeting
     followed = AgendaAction.status == "open"
     if previous:  # and what was done or struck since the group last met
         followed = followed | (AgendaAction.updated_at >= previous["starts_at"])
-    rows = await _rows(scope(viewer) + [
+    return decided, await _rows(where + [
         AgendaAction.group == meeting["group"], AgendaAction.meeting.starts_at < meeting["starts_at"], followed])
-    return decided, [_out(r, today) for r in rows]
+
+
+FOLLOW_UP_TITLE = "Uppföljning av åtgärder"
+
+
+def _line(r: dict, before: dt.date | None = None) -> str:
+    """One action as the protocol lists it; followed up, "klar" when it was done before the meeting
+    (what the meeting saw, so the record does not change when the action is done later)."""
+    done = before is not None and r["status"] == "done" and r["done_on"] < before
+    return f"– {r['what']} (ansvarig {r['responsible_name']}, senast {r['due'].isoformat()}{', klar ' + r['done_on'].isoformat() if done else ''})"
+
+
+async def protocol_texts(meeting: dict, items: list[tuple[int, str]]) -> dict[int, str]:
+    """What the protocol adds to each item's text (by item id): the actions decided on it; on the
+    standing item "Uppföljning av åtgärder", the group's earlier actions it followed up, only those of
+    items about no matter, since that item is shown to every party."""
+    decided, followed = await _meeting_rows(meeting, [])
+    out: dict[int, list[str]] = {}
+    for r in decided:
+        out.setdefault(r["item"], ["Åtgärder:"]).append(_line(r))
+    follow_up = next((id for id, title in items if title == FOLLOW_UP_TITLE), None)
+    shown = [r for r in followed if r["matter"] is None]
+    if follow_up is not None and shown:
+        out.setdefault(follow_up, [])
+        out[follow_up] += ["Följdes upp:"] + [_line(r, _day(meeting["starts_at"])) for r in shown]
+    return {item: "\n".join(lines) for item, lines in out.items()}
 
 
 async def _row(viewer: Viewer, id: int) -> dict:
