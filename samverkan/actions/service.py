@@ -20,7 +20,7 @@ from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.matters import service as matters
 from samverkan.matters.tables import Matter
 from samverkan.meetings import service as meetings
-from samverkan.meetings.tables import AgendaItem, Meeting
+from samverkan.meetings.tables import Meeting
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Person
 from samverkan.pagination import Page, PageRequest

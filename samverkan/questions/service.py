@@ -6,7 +6,6 @@ and the group's employer-side members answer. No HTTP here."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from samverkan import clock
@@ -19,7 +18,7 @@ from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.meetings import service as meetings
 from samverkan.meetings.schemas import AgendaItemCreate
 from samverkan.meetings.tables import Meeting
-from samverkan.orgs.tables import CollaborationGroup, GroupMember, GroupUnion, Person
+from samverkan.orgs.tables import CollaborationGroup, GroupMember, GroupUnion
 from samverkan.pagination import Page, PageRequest
 from samverkan.questions import schemas as s
 from samverkan.questions.tables import Question, QuestionComment, QuestionLevel
