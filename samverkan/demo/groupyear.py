@@ -15,6 +15,8 @@ from samverkan.demo.builder import Builder
 from samverkan.demo.registry import chief_email, hr_email
 from samverkan.demo.year import KRISTALLEN, VOF_GROUP, Year
 from samverkan.meetings import service as meetings
+from samverkan.meetings.schemas import Approver, MeetingUpdate, ParticipantCreate
+from samverkan.orgs import service as orgs
 from samverkan.orgs.tables import CollaborationGroup, GroupMember, GroupUnion
 from samverkan.pagination import PageRequest, folded
 from samverkan.questions import service as questions
@@ -63,7 +65,7 @@ class GroupYear:
         b = self.b
         a = await b.meeting(title=f"{name}, {day.isoformat()}", kind="workplace_meeting", group=name, day=day, start=(8, 0),
                             minutes=60, place=f"{KRISTALLEN}, personalrummet", chair=chief_email("VOF"),
-                            minute_taker=chief_email("VOF"), participants=[chief_email("VOF")], approvers={None: chief_email("VOF")})
+                            minute_taker=chief_email("VOF"), participants=[chief_email("VOF")])
         if a and held:
             await b.status(a, "held")
         return a
@@ -112,8 +114,19 @@ class GroupYear:
         if any(not m.title.startswith(f"{VOF_GROUP},") for m in planned.items):
             return
         proposal = await yearplans.plan(b.viewer, group_id, YearPlanCreate(year=year))
-        if proposal.meetings:
-            await yearplans.plan(b.viewer, group_id, YearPlanCreate(
-                year=year, dates=[m.date for m in proposal.meetings], start=dt.time(9, 0), minutes=150,
-                place=f"{KRISTALLEN}, sammanträdesrum Lyran"))
+        if not proposal.meetings:
+            return
+        plan = await yearplans.plan(b.viewer, group_id, YearPlanCreate(
+            year=year, dates=[m.date for m in proposal.meetings], start=dt.time(9, 0), minutes=150,
+            place=f"{KRISTALLEN}, sammanträdesrum Lyran"))
+        chair, scribe = b.person(chief_email("VOF")), b.person(hr_email("VOF"))
+        members = [p for p in (await orgs.get_group(group_id)).member_ids]
+        for m in plan.meetings:  # the roles and the group's members, as for the year's other meetings
+            union_ids = (await meetings.get_meeting(b.viewer, m.id)).union_ids
+            names = {v: k for k, v in b.reg.unions.items()}
+            await meetings.update_meeting(b.viewer, m.id, MeetingUpdate(chair_id=chair, minute_taker_id=scribe, approvers=[
+                Approver(union_id=None, person_id=chair),
+                *[Approver(union_id=u, person_id=b.person(b.reg.rep(names[u]))) for u in union_ids]]))
+            for person_id in members:
+                await meetings.add_participant(b.viewer, m.id, ParticipantCreate(person_id=person_id))
 
