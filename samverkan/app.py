@@ -23,6 +23,12 @@ from samverkan.reminders.pages import ROUTES as REMINDER_PAGES
 from samverkan.reminders import service as reminders
 from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
+from samverkan.actions.api import ACTION_API
+from samverkan.questions.api import QUESTION_API
+from samverkan.yearplans.api import YEAR_PLAN_API
+from samverkan.actions.pages import ROUTES as ACTION_PAGES
+from samverkan.questions.pages import ROUTES as QUESTION_PAGES
+from samverkan.yearplans.pages import ROUTES as YEAR_PLAN_PAGES
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
 from samverkan.accounts.sso_pages import ROUTES as SSO_PAGES
 from samverkan.deadlines.api import DeadlineController
@@ -97,11 +103,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api = Router(
         path="/api/v1",
         route_handlers=[*REGISTRY_API, MeController, MatterController, MeetingController, StandardAgendaController, DeadlineController,
-                        ReminderController, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
+                        ReminderController, *ACTION_API, *QUESTION_API, *YEAR_PLAN_API, *DOCUMENT_API, *PROTOCOL_API, *AUDIT_API, *SAM_API,
                         *FEED_API, *PAPER_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *SSO_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES, *PAPER_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *SSO_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES, *PAPER_PAGES, *ACTION_PAGES, *QUESTION_PAGES, *YEAR_PLAN_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

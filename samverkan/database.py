@@ -62,6 +62,9 @@ APPS = [
     "samverkan.protocols.piccolo_app",
     "samverkan.sam.piccolo_app",
     "samverkan.papers.piccolo_app",
+    "samverkan.actions.piccolo_app",
+    "samverkan.questions.piccolo_app",
+    "samverkan.yearplans.piccolo_app",
 ]
 
 # Any constant works; it only has to be the same for every instance of the service.

@@ -152,8 +152,12 @@ async def test_meetings_held_and_ahead(client, demo):
 
 
 async def test_the_fsg_of_vof_meets_every_third_month(client, demo):
-    meetings = [m for m in await _meetings() if m.title.startswith("FSG Vård- och omsorgsförvaltningen")]
+    every = [m for m in await _meetings() if m.title.startswith("FSG Vård- och omsorgsförvaltningen")]
+    meetings = [m for m in every if m.title.startswith("FSG Vård- och omsorgsförvaltningen,")]  # not next year's plan
     assert [m.status for m in meetings] == ["held"] * 4 + ["called", "planned"]
+    planned = [m for m in every if m not in meetings]  # the year plan: next year, with the annual items
+    assert planned and {m.starts_at.astimezone(clock.STOCKHOLM).year for m in planned} == {clock.today().year + 1}
+    assert any(i.title == "Budget och verksamhetsplan" for m in planned for i in m.agenda)
     assert len({m.group_id for m in meetings}) == 1
     for m in meetings:
         titles = [i.title for i in m.agenda]

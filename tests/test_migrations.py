@@ -21,7 +21,7 @@ async def test_three_instances_migrate_a_fresh_database_at_once(tmp_path):
             assert proc.returncode == 0, err.decode()
         rows = await _migrations(env)
         assert len(rows) == len(set(rows)) >= 8, rows  # each (migration, app) recorded once
-        assert {r[1] for r in rows} == {"orgs", "accounts", "matters", "meetings", "deadlines", "reminders", "feeds", "documents", "audit", "protocols", "sam", "papers"}
+        assert {r[1] for r in rows} == {"orgs", "accounts", "matters", "meetings", "deadlines", "reminders", "feeds", "documents", "audit", "protocols", "sam", "papers", "actions", "questions", "yearplans"}
 
 
 async def _migrations(env: dict) -> list[tuple[str, str]]:

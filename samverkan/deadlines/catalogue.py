@@ -90,6 +90,8 @@ RULES: tuple[Rule, ...] = (
          "Föregående årliga uppföljning", 1, "years", adjust=False, statutory=False, local=True),
     Rule("SAM-ACTION", "Åtgärd i handlingsplanen genomförd", "3 kap. 2 a § AML; AFS 2023:1",
          "Åtgärden planerades; sista dagen står i handlingsplanen", 0, "days", adjust=False, statutory=False, given=True),
+    Rule("AGR-ACTION", "Åtgärd från samverkansmöte genomförd", "Lokalt samverkansavtal",
+         "Åtgärden beslutades på mötet; sista dagen sattes då", 0, "days", adjust=False, statutory=False, given=True),
     Rule("AML6-6a-ANSWER", "Besked på skyddsombudets begäran", "6 kap. 6 a § AML (praxis: skälig tid)",
          "Skyddsombudets begäran kom in", 14, "days", adjust=False, statutory=False, local=True),
 )

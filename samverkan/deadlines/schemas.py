@@ -126,8 +126,8 @@ class Deadline(Struct, kw_only=True):
     waived_reason: Annotated[str | None, Meta(description="Why it was waived, or null.")]
     rule_set_id: Annotated[int | None, Meta(
         description="The local rule-set version that set the length; null: the built-in rule.")] = None
-    subject: Annotated[Literal["matter", "sam_action", "annual_follow_up", "safety_rep_request", "meeting"], Meta(description=(
-        "What the deadline is about: matter, sam_action, annual_follow_up, safety_rep_request or meeting."))] = "matter"
+    subject: Annotated[Literal["matter", "sam_action", "annual_follow_up", "safety_rep_request", "meeting", "agenda_action"], Meta(description=(
+        "What the deadline is about: matter, sam_action, annual_follow_up, safety_rep_request, meeting or agenda_action."))] = "matter"
     subject_id: Annotated[int | None, Meta(description="The id of that record.")] = None
     department_id: Annotated[int | None, Meta(description="The department, or null.")] = None
     label: Annotated[str | None, Meta(description="What a SAM or meeting deadline is about, or null.")] = None

@@ -299,6 +299,8 @@ def _out(row: dict, today: dt.date) -> s.Deadline:
 
 async def _visible(viewer: Viewer) -> Any:
     """A matter's deadlines as the matter is visible; the others as the department's SAM is."""
+    from samverkan.actions.service import scope as action_scope
+    from samverkan.actions.tables import AgendaAction
     from samverkan.matters.service import scope
     from samverkan.orgs.service import sam_departments
 
@@ -312,7 +314,12 @@ async def _visible(viewer: Viewer) -> Any:
     departments = await sam_departments(viewer)
     if departments is None:
         return matters | Deadline.matter.is_null()
-    return (matters | (Deadline.matter.is_null() & Deadline.department.is_in(departments))) if departments else matters
+    # An action from a meeting is seen by those who see the meeting and its item (actions.service.scope).
+    actions = (Deadline.subject == "agenda_action") & Deadline.subject_id.is_in(
+        AgendaAction.select(AgendaAction.id).where(*action_scope(viewer)))
+    if not departments:
+        return matters | actions
+    return matters | actions | (Deadline.matter.is_null() & (Deadline.subject != "agenda_action") & Deadline.department.is_in(departments))
 
 
 def _state(state: str | None, today: dt.date) -> Any:
@@ -341,6 +348,16 @@ async def list_deadlines(
     rows, window = await fetch_window(Deadline, where, Deadline.due, page)
     window.items = [_out(r, today) for r in rows]
     return window
+
+
+async def subject_deadlines(subject: str, subject_ids: Any, due_after: dt.date) -> list[s.Deadline]:
+    """The open or missed deadlines of these subjects (ids or a subquery) due after a day: a
+    person's own, whatever their role lets them list (the actions they are responsible for)."""
+    rows = await Deadline.select().where(
+        Deadline.matter.is_null(), Deadline.subject == subject, Deadline.subject_id.is_in(subject_ids),
+        Deadline.state == "open", Deadline.due > due_after).order_by(Deadline.due)
+    today = clock.today()
+    return [_out(r, today) for r in rows]
 
 
 async def matter_deadlines(viewer: Viewer, matter_id: int) -> list[s.Deadline]:

@@ -9,6 +9,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "annual_follow_up": ("Årlig uppföljning av SAM", "/sam/uppfoljningar/{}"),
     "safety_rep_request": ("Skyddsombudets begäran (6 kap. 6 a § AML)", "/sam/begaran/{}"),
     "meeting": ("Skyddskommitténs möten", "/moten/{}"),
+    "agenda_action": ("Åtgärd från ett möte", "/atgarder/{}"),
 }
 
 

@@ -3,6 +3,7 @@
 registry.py: förvaltningar, unions, people, samverkansgrupper and the demo logins (natural keys).
 year.py: matters of every kind, meetings, positions and events, written through the services so
 that status, decision hold and party states are derived as for real input (builder.py).
+groupyear.py: APT groups under VOF's FSG with questions, actions from the autumn meetings, next year's plan.
 sam.py: a year of SAM in two förvaltningar (risk assessments, action plans, annual follow-ups,
 skyddsombud requests, comments), written through the SAM service in the same way.
 """
@@ -20,6 +21,7 @@ from samverkan.settings import Settings, get_settings
 
 from samverkan.demo.builder import Builder
 from samverkan.demo.papers import add_papers
+from samverkan.demo.groupyear import GroupYear
 from samverkan.demo.registry import DEMO_PASSWORD, DOMAIN, LOGINS, DemoLogin, load_registry
 from samverkan.demo.sam import SamYear
 from samverkan.demo.year import Year, anchor_day
@@ -45,6 +47,7 @@ async def load(settings: Settings | None = None) -> dict[str, int]:
         await year.run()
         await SamYear(builder, year, settings or get_settings()).run()
         await add_papers(builder.viewer, settings or get_settings())
+        await GroupYear(builder, year).run()
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),

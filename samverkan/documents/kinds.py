@@ -38,11 +38,14 @@ TEMPLATES: dict[str, str] = {
     "withdrawal_notice": "Frånträdesbesked",
     "risk_assessment": "Riskbedömning med handlingsplan",
     "annual_follow_up": "Årlig uppföljning av SAM",
+    "year_plan": "Sammanträdesplan",
 }
 
 # The templates of the systematic work-environment management (SAM): documents of their own, not
 # of a meeting, so they are not in KINDS. Their variables are in docs/templates.md.
 SAM_TEMPLATES = ("risk_assessment", "annual_follow_up")
+# A group's documents (yearplans.document), not of one meeting either.
+GROUP_TEMPLATES = ("year_plan",)
 
 
 def template_name(kind: str, meeting_kind: str) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 import msgspec
 
 from samverkan.clock import STOCKHOLM
-from samverkan.documents.kinds import SAM_TEMPLATES, Audience
+from samverkan.documents.kinds import GROUP_TEMPLATES, SAM_TEMPLATES, Audience
 from samverkan.documents.record import (
     ApproverRef,
     ItemRef,
@@ -87,7 +87,7 @@ SAMPLE_OPTIONS = Options(date=dt.date(2026, 2, 16), attachments=["Organisations�
 def sample_record_for(template_name: str) -> MeetingRecord:
     """The sample meeting; for a SAM template, which has no meeting, the samverkan meeting lends
     the preview its department, date and letterhead."""
-    samverkan = template_name in ("agenda", "samverkan_protocol", *SAM_TEMPLATES)
+    samverkan = template_name in ("agenda", "samverkan_protocol", *SAM_TEMPLATES, *GROUP_TEMPLATES)
     return sample_record("samverkan" if samverkan else "negotiation")
 
 
@@ -98,6 +98,8 @@ def sample_context(template_name: str) -> dict:
         return sample_risk_assessment()
     if template_name == "annual_follow_up":
         return sample_annual_follow_up()
+    if template_name == "year_plan":
+        return sample_year_plan()
     kind = "protocol" if template_name == "samverkan_protocol" else template_name
     return context(sample_record_for(template_name), kind, Audience("union", VISION), SAMPLE_OPTIONS, SAMPLE_LETTERHEAD)
 
@@ -209,4 +211,25 @@ def sample_annual_follow_up() -> dict:
             {"number": 2, "what": "Utreda varje tillbud inom två veckor; följa upp i skyddskommittén",
              "responsible": "Anna Lindqvist", "due": "2026-06-30", "status": "Pågår"},
         ],
+    }
+
+
+def sample_year_plan() -> dict:
+    """A skyddskommitté's sammanträdesplan: four meetings and three annual items."""
+    return {
+        "letterhead": SAMPLE_LETTERHEAD, "title": "Sammanträdesplan 2027", "diary_no": "", "document_date": "2026-12-01",
+        "copy_label": "",
+        "plan": {"group": "Förvaltningens samverkansgrupp", "department": "Vård- och omsorgsförvaltningen", "year": "2027",
+                 "safety_committee": True},
+        "meetings": [
+            {"number": 1, "date": "tisdag 9 februari 2027", "time": "13.00–15.00", "place": "Stadshuset, rum Ärlan",
+             "annual": "Årlig uppföljning av SAM"},
+            {"number": 2, "date": "tisdag 11 maj 2027", "time": "13.00–15.00", "place": "Stadshuset, rum Ärlan",
+             "annual": "Löneöversyn"},
+            {"number": 3, "date": "tisdag 10 augusti 2027", "time": "13.00–15.00", "place": "Stadshuset, rum Ärlan", "annual": ""},
+            {"number": 4, "date": "tisdag 9 november 2027", "time": "13.00–15.00", "place": "Stadshuset, rum Ärlan",
+             "annual": "Budget och verksamhetsplan"},
+        ],
+        "annual_items": [{"title": "Årlig uppföljning av SAM", "month": "januari"}, {"title": "Löneöversyn", "month": "mars"},
+                         {"title": "Budget och verksamhetsplan", "month": "september"}],
     }

@@ -12,7 +12,7 @@ from samverkan.values import OneLine
 
 DocumentKind = Literal["notice", "agenda", "protocol", "extract", "withdrawal_notice"]
 TemplateName = Literal["notice", "agenda", "protocol", "samverkan_protocol", "extract", "withdrawal_notice", "risk_assessment",
-                       "annual_follow_up"]
+                       "annual_follow_up", "year_plan"]
 AttachmentTitle = OneLine(300, filled=True)
 
 

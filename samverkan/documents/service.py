@@ -15,6 +15,7 @@ import msgspec
 from piccolo.columns.combination import Or
 
 from samverkan.accounts import rights
+from samverkan.actions import service as actions
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -158,6 +159,8 @@ async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, re
                                      Matter.personal_data).where(Matter.id.is_in(matter_ids or [-1]))
     }
     department = await Department.select(Department.name).where(Department.id == department_id).first() if department_id else None
+    row = await Meeting.select(Meeting.id, Meeting.group, Meeting.starts_at).where(Meeting.id == meeting_id).first()
+    extra = await actions.protocol_texts(row, [(i.id, i.title) for i in meeting.agenda])  # the actions decided and followed up
     record = rec.MeetingRecord(
         meeting_id=meeting.id, version=meeting.version, kind=meeting.kind, title=meeting.title, employer=employer,
         department=department["name"] if department else "", group=group["name"] if group else "",
@@ -169,7 +172,8 @@ async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, re
         participants=[rec.ParticipantRef(person=people[p.person_id], union_id=p.union_id, role=p.role, present=p.present)
                       for p in meeting.participants],
         items=[rec.ItemRef(
-            id=i.id, number=i.number, title=i.title, kind=i.kind, matter=matters.get(i.matter_id), text=i.text,
+            id=i.id, number=i.number, title=i.title, kind=i.kind, matter=matters.get(i.matter_id),
+            text="\n\n".join(part for part in (i.text, extra.get(i.id, "")) if part),
             employer_position=i.employer_position, closed_on=i.closed_on,
             positions=[rec.PositionRef(union_id=p.union_id, outcome=p.outcome, note=p.note, reservation=p.reservation,
                                        central_requested=p.central_requested) for p in i.positions],

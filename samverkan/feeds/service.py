@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from icalendar import Alarm, Calendar, Event
 
 from samverkan.accounts import rights
+from samverkan.actions import service as actions
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.database import engine, write_unique
@@ -110,6 +111,10 @@ async def _deadline_events(viewer: Viewer, base_url: str, host: str, stamp: dt.d
     open_ = await deadlines.list_deadlines(viewer, state="open", due_after=today - LOOK_BACK, page=page)
     missed = await deadlines.list_deadlines(viewer, state="missed", due_after=today - LOOK_BACK - dt.timedelta(days=1), page=page)
     items = [*missed.items, *open_.items]
+    if viewer.person_id is not None:  # the actions the user is responsible for, whatever else they see
+        seen = {d.id for d in items}
+        own = await deadlines.subject_deadlines("agenda_action", await actions.responsible_for(viewer.person_id), today - LOOK_BACK)
+        items += [d for d in own if d.id not in seen]
     if rights.is_union(viewer):
         # A union sees the matters it is a party to; of those, the deadlines of other unions are
         # not its concern.

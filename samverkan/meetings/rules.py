@@ -66,6 +66,7 @@ _WORK_ENVIRONMENT = [
     ("Arbetsmiljö: företagshälsovård", "work_environment"),
 ]
 _CLOSING = [
+    ("Uppföljning av åtgärder", "formalities"),  # the group's earlier actions (actions.service.meeting_actions)
     ("Övriga frågor", "other"),
     ("Nästa möte", "formalities"),
     ("Mötets avslutande", "formalities"),

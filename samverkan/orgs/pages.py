@@ -37,6 +37,7 @@ async def _group_lookups() -> dict:
     lookups["choices"]["member_ids"] = [(p["id"], p["name"]) for p in people]
     lookups["people"] = {p["id"]: p for p in people}
     lookups["choices"]["level"] = list(LEVEL_LABELS.items())
+    lookups["choices"]["parent_group_id"] = await service.choices("group")
     return lookups
 
 
@@ -133,6 +134,8 @@ GROUPS = Register(
         Field("safety_committee", "Gruppen är också skyddskommitté", kind="checkbox", maxlength=None),
         Field("cadence_months", "Mötesintervall (månader)", kind="number", maxlength=None,
               help="Högst så här många månader mellan mötena, 1–12."),
+        Field("parent_group_id", "Överordnad grupp", kind="select", maxlength=None, int_choices=True, source="group",
+              help="Dit frågor lyfts: en APT:s förvaltningsgrupp, en förvaltningsgrupps centrala grupp."),
         Field("union_ids", "Fackförbund i gruppen", kind="checkboxes", maxlength=None, int_choices=True, source="union"),
         Field("member_ids", "Ledamöter", kind="people", maxlength=None, int_choices=True, source="person",
               help="Kryssa i ledamöterna. Titel och förvaltning eller förbund skiljer två med samma namn åt."),

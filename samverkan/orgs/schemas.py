@@ -171,6 +171,8 @@ class Group(Struct, kw_only=True):
         description="Whether the group is also the skyddskommitté (it then meets at least every three months).")]
     cadence_months: Annotated[int | None, Meta(
         description="How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté.")]
+    parent_group_id: Annotated[int | None, Meta(
+        description="The group questions are lifted to (an APT's FSG, an FSG's central group); null at the top.")] = None
     active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")]
 
 
@@ -191,6 +193,8 @@ class GroupCreate(Input):
         "Whether the group is also the skyddskommitté (it then meets at least every three months)."))] = False
     cadence_months: Annotated[Cadence | None, Meta(
         description="How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté.")] = None
+    parent_group_id: Annotated[Id | None, Meta(
+        description="The group questions are lifted to (an APT's FSG, an FSG's central group); null at the top.")] = None
     active: Annotated[bool, Meta(description="False when deactivated; registers are never deleted.")] = True
 
 
@@ -209,6 +213,8 @@ class GroupUpdate(Input):
         "Whether the group is also the skyddskommitté (it then meets at least every three months)."))] | UnsetType = UNSET
     cadence_months: Annotated[Cadence, Meta(description=(
         "How often the skyddskommitté must meet, in months (1–3); null when not a skyddskommitté."))] | None | UnsetType = UNSET
+    parent_group_id: Annotated[Id, Meta(description=(
+        "The group questions are lifted to (an APT's FSG, an FSG's central group); null at the top."))] | None | UnsetType = UNSET
     active: Annotated[bool, Meta(
         description="False when deactivated; registers are never deleted.")] | UnsetType = UNSET
 

@@ -250,7 +250,7 @@ async def _groups(rows: list[dict]) -> list[s.Group]:
         s.Group(
             id=r["id"], name=r["name"], level=r["level"], department_id=r["department"], union_ids=unions[r["id"]],
             member_ids=members[r["id"]], safety_committee=r["safety_committee"], cadence_months=r["cadence_months"],
-            active=r["active"],
+            parent_group_id=r["parent"], active=r["active"],
         )
         for r in rows
     ]
@@ -274,6 +274,9 @@ async def _check_group(values: dict, union_ids: list[int] | None, member_ids: li
     if values["level"] != "central" and values["department"] is None:
         raise Invalid("Ange förvaltning för en grupp som inte är central.", field="department_id")
     await _ensure_exists(Department, values["department"], "department_id", "Förvaltningen finns inte.")
+    await _ensure_exists(CollaborationGroup, values.get("parent"), "parent_group_id", "Den överordnade gruppen finns inte.")
+    if values.get("parent") is not None and values["parent"] == values.get("id"):
+        raise Invalid("En grupp kan inte vara sin egen överordnade grupp.", field="parent_group_id")
     for field, table, ids, message in (
         ("union_ids", TradeUnion, union_ids, "Ett eller flera fackförbund finns inte."),
         ("member_ids", Person, member_ids, "En eller flera personer finns inte."),
@@ -283,9 +286,11 @@ async def _check_group(values: dict, union_ids: list[int] | None, member_ids: li
 
 
 def _group_columns(fields: dict) -> dict:
-    out = {k: v for k, v in fields.items() if k not in {"union_ids", "member_ids", "department_id"}}
+    out = {k: v for k, v in fields.items() if k not in {"union_ids", "member_ids", "department_id", "parent_group_id"}}
     if "department_id" in fields:
         out["department"] = fields["department_id"]
+    if "parent_group_id" in fields:
+        out["parent"] = fields["parent_group_id"]
     if "name" in out:
         out["name"] = out["name"].strip()
     return out

@@ -67,6 +67,8 @@ class CollaborationGroup(Table, tablename="collaboration_group"):
     department = ForeignKey(Department, null=True, on_delete=OnDelete.restrict)
     safety_committee = Boolean(default=False)
     cadence_months = Integer(null=True, default=None)
+    # The group questions are lifted to (APT → FSG → CSG); null at the top.
+    parent = ForeignKey("self", null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from samverkan.accounts.tables import User
+from samverkan.actions.tables import AgendaAction
 from samverkan.database import ids_in
 from samverkan.deadlines import subjects
 from samverkan.matters.tables import Matter, MatterParty
@@ -45,12 +46,15 @@ class Audience:
     union_addresses: dict[int, str]
     hr_users: list[Recipient]
     hr_contacts: dict[int, list[Recipient]]
+    # The person a SAM item's or meeting action's deadline names, by (subject, subject_id).
+    subject_people: dict[tuple[str, int], Recipient] = field(default_factory=dict)
 
     def about(self, row: dict) -> MatterFacts:
         """The facts of a deadline row (with matter, department, subject, subject_id and label)."""
         if row["matter"] is not None:
             return self.matters[row["matter"]]
         return MatterFacts(0, row["label"], "", row["department"], False,
+                           self.subject_people.get((row["subject"], row["subject_id"])),
                            link=subjects.link(row["subject"], row["subject_id"], None))
 
     def employer(self, m: MatterFacts) -> list[Recipient]:
@@ -113,6 +117,10 @@ async def audience(rows: list[dict]) -> Audience:
         Person.is_hr == True, Person.active == True, Person.email.is_not_null(), Person.department.is_in(departments),  # noqa: E712
     )
     unions = await TradeUnion.select(TradeUnion.id, TradeUnion.email).where(TradeUnion.id.is_in(union_ids))
+    action_ids = [r["subject_id"] for r in rows if r.get("subject") == "agenda_action"] or [-1]
+    responsible = await AgendaAction.select(
+        AgendaAction.id, AgendaAction.responsible.name.as_alias("name"), AgendaAction.responsible.email.as_alias("email"),
+    ).where(ids_in(AgendaAction.id, action_ids), AgendaAction.responsible.email.is_not_null())
 
     def grouped(rows: list[dict], key: str, make=user_recipient) -> dict[int, list[Recipient]]:
         out: dict[int, list[Recipient]] = {}
@@ -135,4 +143,5 @@ async def audience(rows: list[dict]) -> Audience:
         union_addresses={u["id"]: u["email"] for u in unions if u["email"]},
         hr_users=[user_recipient(u) for u in users if u["role"] == "hr"],
         hr_contacts=grouped(contacts, "department", lambda r: Recipient(r["email"], r["name"])),
+        subject_people={("agenda_action", r["id"]): Recipient(r["email"], r["name"]) for r in responsible},
     )

@@ -16,7 +16,7 @@ from samverkan.web.params import PageNumber, RecordId
 
 PAGE_SIZE = 50
 STATE_LABELS = {"pending": "Väntar", "sending": "Skickas", "sent": "Skickat", "failed": "Misslyckat", "cancelled": "Inte skickat (fristen stängd)"}
-KIND_LABELS = {"reminder": "Påminnelse", "escalation": "Eskalering", "digest": "Daglig sammanfattning", "rule_change": "Ändrad frist", "notice": "Kallelse", "proposal": "Förslag till dagordning", "break_glass": "Nödinloggning"}
+KIND_LABELS = {"reminder": "Påminnelse", "escalation": "Eskalering", "digest": "Daglig sammanfattning", "rule_change": "Ändrad frist", "notice": "Kallelse", "proposal": "Förslag till dagordning", "break_glass": "Nödinloggning", "question_answer": "Svar på fråga"}
 
 
 def _pages(total: int) -> int:

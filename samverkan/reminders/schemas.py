@@ -22,8 +22,8 @@ class OutboxMessage(Struct, kw_only=True):
     """An e-mail the service has planned, and how its sending went."""
 
     id: Annotated[int, Meta(description="The record's id.")]
-    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "notice", "proposal", "break_glass"], Meta(
-        description="reminder, escalation, digest, rule_change, justering, protocol, notice (a kallelse) proposal (an agenda proposal) or break_glass (a break-glass sign-in).")]
+    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "notice", "proposal", "break_glass", "question_answer"], Meta(
+        description="reminder, escalation, digest, rule_change, justering, protocol, notice (a kallelse), proposal (an agenda proposal), break_glass (a break-glass sign-in) or question_answer (an answer to an APT question).")]
     to_address: Annotated[str, Meta(description="The recipient.")]
     subject: Annotated[str, Meta(description="The subject line.")]
     state: Annotated[Literal["pending", "sending", "sent", "failed", "cancelled"], Meta(
