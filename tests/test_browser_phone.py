@@ -13,8 +13,8 @@ the tests.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from typing import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
@@ -27,23 +27,23 @@ from test_browser import (  # noqa: F401  (browser is a fixture used by name)
     browser,
     demo_server,
     log_in,
+    main_menu,
 )
 
 pytestmark = pytest.mark.browser
 
-PAPER = {"width": 700, "height": 1000}  # an A4 page's printable width at 96 dpi, about
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 800}}
+PAPER = {"width": 700, "height": 1000}  # about an A4 page's printable width at 96 dpi
 # The union login is Kommunal's skyddsombud: a party to matters and meetings, and a reader of SAM.
 ROLES = {"admin": ADMIN, "hr": "hr@lund.example", "department": "vof@lund.example", "union": "skyddsombud.kommunal@lund.example"}
 EVERYONE = frozenset(ROLES)
-AXE_ROLES = {"admin"}  # axe on every page at 390 px (the administrator sees every page; axe is slow)
+EMPLOYER = frozenset({"admin", "hr", "department"})
+ADMIN_ONLY = frozenset({"admin"})
+AXE_ROLES = {"admin"}  # axe on every page at 390 px: the administrator sees every page, and axe is slow
 # At 1366 px the other browser tests run axe on their pages; here the pages the issue names.
 AXE_WIDE = {"/", "/frister", "/sam", "/arenden", "/moten"}
 AXE_WIDE_RECORDS = r"/moten/\d+(/protokoll)?"
-EMPLOYER = frozenset({"admin", "hr", "department"})
-ADMIN_ONLY = frozenset({"admin"})
-
 
 
 async def _choose_vof(page: Page) -> None:
@@ -227,9 +227,9 @@ async def test_the_menu_folds_on_a_phone(browser, server, signed_in):
     # With script (htmx boosts the links), and axe on the open menu.
     page = await signed_in("admin")
     await page.goto("/")
-    await page.get_by_text("Meny", exact=True).click()
+    menu = await main_menu(page)
     await assert_accessible(page, "the open menu on a phone")
-    await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Frister").click()
+    await menu.get_by_role("link", name="Frister").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Frister")
     await expect(page.get_by_role("navigation", name="Huvudmeny")).to_be_hidden()
 
