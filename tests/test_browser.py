@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from conftest import separate_database
 
@@ -185,6 +185,15 @@ async def log_in(page: Page, email: str) -> None:
     await page.get_by_role("button", name="Logga in").click()
     await expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/$"))
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+
+
+async def main_menu(page: Page) -> Locator:
+    """The main menu, opened first where it folds behind "Meny" (a phone, 640 px or less)."""
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    if not await menu.is_visible():
+        await page.get_by_text("Meny", exact=True).click()
+        await expect(menu).to_be_visible()
+    return menu
 
 
 async def open_page(page: Page, path: str) -> None:
