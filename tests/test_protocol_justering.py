@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from conftest import login
 from meeting_fixtures import negotiation, staff  # noqa: F401 (fixtures)
 
 from samverkan.documents.render import text_of
@@ -136,3 +137,26 @@ async def test_sending_needs_a_held_meeting_and_the_employer_side(client, staff,
     assert early.status_code == 409 and early.json()["field"] == "status"
     assert (await _post(client, staff["union"], f"{url}/submit")).status_code == 403
     assert (await _post(client, staff["union"], f"{url}/approve")).status_code == 409  # nothing in review
+
+
+async def test_a_proposal_changes_only_the_fields_it_names(client, staff, org, justering):
+    """Kommunal proposes only a protokollsanteckning (outcome "Oförändrat"): once accepted, its
+    disagreement, reservation and request for central negotiation are still there."""
+    hr, url, item = staff["hr"], justering["url"], justering["item"]
+    assert (await _post(client, hr, f"{url}/submit")).status_code == 200
+    proposed = await _post(client, justering["kommunal"], f"{url}/proposals",
+                           {"agenda_item_id": item["id"], "note": "Kommunal följer upp bemanningen."})
+    assert proposed.status_code == 201, proposed.text
+    pid = proposed.json()["proposals"][0]["id"]
+    await login(client, hr.email, hr.password)
+    page = (await client.get(f"/moten/{justering['meeting']['id']}/protokoll")).text
+    shown = page[page.index('<details class="accept">'):page.index("</details>")]  # the difference, before confirming
+    assert "Kommunal följer upp bemanningen." in shown and "Bekräfta" in shown and "Oenighet" not in shown
+    accepted = await _post(client, hr, f"{url}/proposals/{pid}/accept")
+    assert accepted.status_code == 200, accepted.text
+    v2 = (await client.get(f"{url}/versions/2", headers=hr.headers)).json()
+    kommunal = next(p for p in v2["record"]["items"][0]["positions"] if p["union_id"] == org.other_union_id)
+    assert kommunal["outcome"] == "disagreement" and kommunal["reservation"] == "bemanningen räcker inte"
+    assert kommunal["central_requested"] is True and kommunal["note"] == "Kommunal följer upp bemanningen."
+    vision = next(p for p in v2["record"]["items"][0]["positions"] if p["union_id"] == org.union_id)
+    assert vision["outcome"] == "agreement" and vision["note"] == "Vision vill följa upp arbetsmiljön."

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Response, Template
@@ -61,12 +62,16 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
     # The sealed copies the reader may open (the seal covers them all; each reader opens its own).
     sealed = protocol.version is not None and protocol.version.documents
     fetchable = {d.id for d in await documents.list_documents(viewer, id)} if sealed else set()
+    # What each pending proposal would change, shown before the minute-taker confirms it.
+    positions = {(i.id, p.union_id): msgspec.structs.asdict(p) for i in version.record.items for p in i.positions} if version else {}
+    changes = {p.id: rules.proposal_changes(positions.get((p.agenda_item_id, p.union_id), {}), msgspec.structs.asdict(p))
+               for p in protocol.proposals if p.state == "pending"}
     return Template("protocols/review.html", status_code=status_code, context={
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
         "own_status": own_status, "is_union": rights.is_union(viewer), "outcomes": POSITION_OUTCOMES,
         "can_reopen": rights.sees_all(viewer), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
         "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
-        "fetchable": fetchable,
+        "fetchable": fetchable, "changes": changes, "field_labels": rules.FIELD_LABELS,
     })
 
 

@@ -51,6 +51,22 @@ def approver_error(party: str, designated_person_id: int | None, person_id: int 
     return None
 
 
+PROPOSED_FIELDS = ("outcome", "note", "reservation")
+FIELD_LABELS = {"outcome": "Ställningstagande", "note": "Protokollsanteckning", "reservation": "Reservation"}
+
+
+def merge_proposal(current: dict, proposal: dict) -> dict:
+    """The union's position once a proposal is accepted: the fields the proposal names replace
+    the current ones; an outcome left "Oförändrat" (null) and an empty text keep what is there."""
+    return {f: proposal.get(f) or current.get(f) or (None if f == "outcome" else "") for f in PROPOSED_FIELDS}
+
+
+def proposal_changes(current: dict, proposal: dict) -> list[tuple[str, str, str]]:
+    """(field, now, after) for every field the proposal would change, for showing before accepting."""
+    merged = merge_proposal(current, proposal)
+    return [(f, current.get(f) or "", merged[f] or "") for f in PROPOSED_FIELDS if (current.get(f) or "") != (merged[f] or "")]
+
+
 def record_lines(record: MeetingRecord) -> list[str]:
     """The record as plain lines, for comparing two versions."""
     names = {u.id: u.name for u in record.unions}

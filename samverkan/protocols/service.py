@@ -320,11 +320,13 @@ async def decide(viewer: Viewer, meeting_id: int, proposal_id: int, accept: bool
                            before={"proposal": proposal_id, "state": "pending"},
                            after={"proposal": proposal_id, "state": "accepted" if accept else "rejected", "reason": reason.strip()})
         if accept:
-            current = await AgendaPosition.select(AgendaPosition.central_requested).where(
-                AgendaPosition.item == proposal["agenda_item_id"], AgendaPosition.trade_union == proposal["trade_union"]).first()
+            current = await AgendaPosition.select(
+                AgendaPosition.outcome, AgendaPosition.note, AgendaPosition.reservation, AgendaPosition.central_requested,
+            ).where(AgendaPosition.item == proposal["agenda_item_id"], AgendaPosition.trade_union == proposal["trade_union"]).first()
+            # A proposal changes only the fields it names: "Oförändrat" and an empty text keep what is there.
             await meetings.apply_accepted_position(meeting_id, proposal["agenda_item_id"], Position(
-                union_id=proposal["trade_union"], outcome=proposal["outcome"], note=proposal["note"],
-                reservation=proposal["reservation"], central_requested=bool(current and current["central_requested"])))
+                union_id=proposal["trade_union"], **rules.merge_proposal(current or {}, proposal),
+                central_requested=bool(current and current["central_requested"])))
             await ProtocolVersion.update({
                 ProtocolVersion.state: "superseded", ProtocolVersion.ended_reason: f"Förslag {proposal_id} godtogs.",
             }).where(ProtocolVersion.id == version["id"], ProtocolVersion.state == "in_review")
