@@ -160,3 +160,40 @@ async def test_a_proposal_changes_only_the_fields_it_names(client, staff, org, j
     assert kommunal["central_requested"] is True and kommunal["note"] == "Kommunal följer upp bemanningen."
     vision = next(p for p in v2["record"]["items"][0]["positions"] if p["union_id"] == org.union_id)
     assert vision["outcome"] == "agreement" and vision["note"] == "Vision vill följa upp arbetsmiljön."
+
+
+async def test_comments_proposals_and_answers_are_told_both_ways(client, staff, org, justering, make_caller):
+    """Comment → the minute-taker and HR; proposal → the minute-taker; accepted or rejected → the
+    proposing union's justerare: each as an e-mail and an in-app notice (one outbox row)."""
+    from samverkan.reminders.tables import OutboxMessage
+
+    hr, url, item, meeting = staff["hr"], justering["url"], justering["item"], justering["meeting"]
+    r = await client.patch(f"/api/v1/people/{meeting['minute_taker_id']}", json={"email": "anna@lund.example"}, headers=hr.headers)
+    assert r.status_code == 200, r.text
+    scribe = await make_caller("department", department_id=org.department_id, email="anna@lund.example")
+    assert (await _post(client, hr, f"{url}/submit")).status_code == 200
+
+    async def told(kind):
+        return {m["to_address"]: m for m in await OutboxMessage.select().where(OutboxMessage.kind == kind)}
+
+    assert (await _post(client, justering["vision"], f"{url}/comments", {"text": "Stavfel."})).status_code == 201
+    comments = await told("comment")
+    assert {"anna@lund.example", hr.email} <= set(comments) and "sara.oberg@vision.example" not in comments
+    assert comments["anna@lund.example"]["user"] == scribe.user_id and comments["anna@lund.example"]["link"].endswith("/protokoll")
+    assert "Stavfel" not in comments["anna@lund.example"]["body"]  # mail names the item, not the text
+
+    for union, note in (("vision", "Vision följer upp."), ("kommunal", "Kommunal följer upp.")):
+        assert (await _post(client, justering[union], f"{url}/proposals", {"agenda_item_id": item["id"], "note": note})).status_code == 201
+    assert set(await told("proposal")) == {"anna@lund.example"}
+    notices = (await client.get("/api/v1/notifications", headers=scribe.headers)).json()
+    assert any("Förslag till ändring" in n["title"] for n in notices["items"]), notices
+
+    proposals = (await client.get(url, headers=hr.headers)).json()["proposals"]
+    rejected = await _post(client, hr, f"{url}/proposals/{proposals[1]['id']}/reject", {"reason": "Sades inte på mötet."})
+    assert rejected.status_code == 200, rejected.text
+    accepted = await _post(client, hr, f"{url}/proposals/{proposals[0]['id']}/accept")
+    assert accepted.status_code == 200, accepted.text
+    answers = await told("decision")
+    assert set(answers) == {"sara.oberg@vision.example", "jonas@kommunal.example"}
+    assert "godtaget" in answers["sara.oberg@vision.example"]["subject"] and "version 2" in answers["sara.oberg@vision.example"]["body"]
+    assert "avslaget" in answers["jonas@kommunal.example"]["subject"] and "Sades inte på mötet." in answers["jonas@kommunal.example"]["body"]

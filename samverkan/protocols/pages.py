@@ -101,7 +101,7 @@ async def submit(request: Request, id: RecordId) -> Template | Redirect:
 async def comment(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     values: dict[str, Any] = {"text": text(form.get("text")), "agenda_item_id": optional_int(form.get("agenda_item_id"))}
-    return await _act(request, id, lambda: service.comment(request.user, id, convert(values, s.CommentCreate)))
+    return await _act(request, id, lambda: service.comment(request.user, id, convert(values, s.CommentCreate), request.app.state.settings))
 
 
 @post("/moten/{id:int}/protokoll/forslag", guards=[SIGNED_IN], name="protocol-propose")
@@ -109,7 +109,7 @@ async def propose(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     values: dict[str, Any] = {"agenda_item_id": optional_int(form.get("proposal_item_id")), "outcome": text(form.get("outcome")) or None,
                               "note": text(form.get("note")), "reservation": text(form.get("reservation"))}
-    return await _act(request, id, lambda: service.propose(request.user, id, convert(values, s.ProposalCreate)))
+    return await _act(request, id, lambda: service.propose(request.user, id, convert(values, s.ProposalCreate), request.app.state.settings))
 
 
 @post("/moten/{id:int}/protokoll/forslag/{pid:int}/godta", guards=[EMPLOYER], name="protocol-accept")

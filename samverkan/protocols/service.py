@@ -196,6 +196,30 @@ async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str, pers
     return [Recipient(union["email"], union["name"])] if union and union["email"] else []
 
 
+async def _users(*where) -> list[Recipient]:
+    rows = await User.select(User.id, User.email, User.name).where(User.active == True, *where)  # noqa: E712 (SQL)
+    return [user_recipient(u) for u in rows]
+
+
+async def _minute_taker(meeting: dict) -> list[Recipient]:
+    return await _users(User.person == meeting["minute_taker"]) if meeting.get("minute_taker") else []
+
+
+async def _tell(settings: Settings, key: str, kind: str, recipients: list[Recipient], template: str, viewer: Viewer,
+                meeting: dict, **context) -> None:
+    """One notice (e-mail and in-app) to each recipient but the one who acted, through the outbox."""
+    unique = {r.email.lower(): r for r in recipients if not (r.user_id and r.user_id == viewer.user_id)}
+    plan = Plan(settings)
+    plan.add(key, kind, list(unique.values()), template, link=f"/moten/{meeting['id']}/protokoll",
+             url=f"{settings.base_url}/moten/{meeting['id']}/protokoll", **context)
+    await plan.save()
+
+
+def _item_label(record: rec.MeetingRecord, item_id: int | None) -> str:
+    item = next((i for i in record.items if i.id == item_id), None)
+    return f"§ {item.number}" if item else ""
+
+
 async def _notify_review(settings: Settings, meeting: dict, version_id: int, number: int, record: rec.MeetingRecord,
                          due: dt.date) -> None:
     plan = Plan(settings)
@@ -255,7 +279,7 @@ def _check_item(viewer: Viewer, record: rec.MeetingRecord, item_id: int | None) 
         raise NotFound(f"Punkten {item_id} finns inte.")
 
 
-async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate) -> s.Protocol:
+async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate, settings: Settings) -> s.Protocol:
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
     record = _decode(version)
@@ -268,10 +292,14 @@ async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate) -> s.P
         )).returning(Comment.id))[0]
         await audit.record(viewer, "comment", "protocol", version["id"],
                            after={"comment": row["id"], "agenda_item_id": data.agenda_item_id, "text": data.text.strip()})
+        # The minute-taker and HR hear of it; the mail names the item, not the comment (mail is less private).
+        await _tell(settings, f"k:{row['id']}", "comment", await _minute_taker(meeting) + await _users(User.role == "hr"),
+                    "protocol_comment.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
+                    party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting["id"])
 
 
-async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.Protocol:
+async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate, settings: Settings) -> s.Protocol:
     """A union's justerare proposes its own position or protokollsanteckning on an item."""
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
@@ -289,6 +317,9 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
             user=viewer.user_id or None, author=viewer.name,
         )).returning(Proposal.id))[0]
         await audit.record(viewer, "propose", "protocol", version["id"], after={"proposal": row["id"], **msgspec.to_builtins(data)})
+        await _tell(settings, f"f:{row['id']}", "proposal", await _minute_taker(meeting) or await _users(User.role == "hr"),
+                    "protocol_proposal.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
+                    party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting_id)
 
 
@@ -331,6 +362,13 @@ async def decide(viewer: Viewer, meeting_id: int, proposal_id: int, accept: bool
                 ProtocolVersion.state: "superseded", ProtocolVersion.ended_reason: f"Förslag {proposal_id} godtogs.",
             }).where(ProtocolVersion.id == version["id"], ProtocolVersion.state == "in_review")
             await _new_version(viewer, meeting, settings)
+        # The proposing union's justerare (or its users) hears the answer.
+        record = _decode(version)
+        party = rules.union_party(proposal["trade_union"])
+        await _tell(settings, f"b:{proposal_id}", "decision", await _recipients(meeting, record, party), "protocol_decision.txt",
+                    viewer, meeting, title=record.title, number=version["number"] + (1 if accept else 0), accepted=accept,
+                    party=rules.party_label(party, record), item=_item_label(record, proposal["agenda_item_id"]),
+                    decided_by=viewer.name, reason=reason.strip())
     return await get_protocol(viewer, meeting_id)
 
 
