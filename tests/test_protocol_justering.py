@@ -88,6 +88,14 @@ async def test_journey_from_sending_to_the_locked_protocol(client, staff, org, j
     vision_copy = next(c for c in copies if c["audience"] == f"union:{org.union_id}")
     body = await client.get(f"/api/v1/documents/{vision_copy['id']}", headers=justering["vision"].headers)
     assert body.status_code == 200 and "► Protokollsanteckning från Vision (ert exemplar): Vision vill följa upp arbetsmiljön i oktober." in text_of(body.content)
+    # The justerade copy carries its justering instead of blank lines: who, when, the version's hash.
+    copy_text = text_of(body.content)
+    sha = protocol["version"]["record_sha256"]
+    assert "Justering" in copy_text and "Ort och datum" not in copy_text and "____" not in copy_text
+    for line in ("För arbetsgivaren: Test hr, justerat ", "För Vision: Test union, justerat ", "För Kommunal: Test union, justerat "):
+        assert line in copy_text, copy_text
+    assert f"{sha[:4]} {sha[4:8]} {sha[8:12]} {sha[12:16]}" in copy_text
+    assert f"/moten/{justering['meeting']['id']}/protokoll" in copy_text
 
     sent_copies = await OutboxMessage.select(OutboxMessage.to_address, OutboxMessage.attachment).where(OutboxMessage.kind == "protocol")
     assert {m["to_address"]: m["attachment"] for m in sent_copies}["sara.oberg@vision.example"] == vision_copy["id"]
@@ -133,6 +141,11 @@ async def test_approvals_at_the_same_moment_are_recorded_once_and_lock_once(clie
 
 async def test_sending_needs_a_held_meeting_and_the_employer_side(client, staff, negotiation):
     url = f"/api/v1/meetings/{negotiation['meeting']['id']}/protocol"
+    draft = await client.post(f"/api/v1/meetings/{negotiation['meeting']['id']}/documents", json={"kind": "protocol"},
+                              headers=staff["hr"].headers)
+    assert draft.status_code == 201, draft.text  # a draft keeps the lines for justering on paper
+    draft_text = text_of((await client.get(f"/api/v1/documents/{draft.json()['id']}", headers=staff["hr"].headers)).content)
+    assert "Ort och datum: ____" in draft_text and "kontrollsumma" not in draft_text
     early = await _post(client, staff["hr"], f"{url}/submit")
     assert early.status_code == 409 and early.json()["field"] == "status"
     assert (await _post(client, staff["union"], f"{url}/submit")).status_code == 403

@@ -408,7 +408,14 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
         # The final copies, one per party, from the approved record itself: a matter renamed or a
         # person's new name since it was sent does not reach them.
         department_id = await documents.department_of(meeting_id)
-        copies = [await documents.produce_from_record(SYSTEM, record, department_id, "protocol", audience, rec.Options(), settings)
+        # Each copy carries its justering (who approved for each party, when, the version's hash)
+        # instead of blank signature lines.
+        approvals = await Approval.select(Approval.party, Approval.name, Approval.approved_at).where(Approval.version == version_id)
+        options = rec.Options(justering=rec.Justering(
+            version=version["number"], record_sha256=version["record_sha256"],
+            verify_url=f"{settings.base_url}/moten/{meeting_id}/protokoll",
+            approvals=[rec.ApprovalRef(party=a["party"], name=a["name"], at=a["approved_at"]) for a in approvals]))
+        copies = [await documents.produce_from_record(SYSTEM, record, department_id, "protocol", audience, options, settings)
                   for audience in [Audience("department")] + [Audience("union", u.id) for u in record.unions]]
         listed = [{"id": d.id, "audience": d.audience, "sha256": d.sha256} for d in copies]
         seal = storage.sha256((version["record_sha256"] + "".join(d.sha256 for d in copies)).encode())
