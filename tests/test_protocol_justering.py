@@ -173,6 +173,10 @@ async def test_a_proposal_changes_only_the_fields_it_names(client, staff, org, j
     assert kommunal["central_requested"] is True and kommunal["note"] == "Kommunal följer upp bemanningen."
     vision = next(p for p in v2["record"]["items"][0]["positions"] if p["union_id"] == org.union_id)
     assert vision["outcome"] == "agreement" and vision["note"] == "Vision vill följa upp arbetsmiljön."
+    compared = (await client.get(f"/moten/{justering['meeting']['id']}/protokoll/jamfor?fran=1&till=2")).text
+    assert '<span class="added">+   Protokollsanteckning från Kommunal: Kommunal följer upp bemanningen.</span>' in compared
+    assert "Kommunal: oenighet; reservation: bemanningen räcker inte" in compared and "disagreement" not in compared
+    assert compared.count('<code class="hash">') == 2
 
 
 async def test_comments_proposals_and_answers_are_told_both_ways(client, staff, org, justering, make_caller):

@@ -139,9 +139,11 @@ async def reopen(request: Request, id: RecordId) -> Template | Redirect:
 
 @get("/moten/{id:int}/protokoll/jamfor", guards=[SIGNED_IN], name="protocol-compare")
 async def compare(request: Request, id: RecordId, fran: VersionQuery, till: VersionQuery) -> Template:
-    lines = await service.difference(request.user, id, fran, till)
+    first, second, lines = await service.difference(request.user, id, fran, till)
     meeting = await meetings.get_meeting(request.user, id)
-    return Template("protocols/compare.html", context={"meeting": meeting, "lines": lines, "old": fran, "new": till})
+    return Template("protocols/compare.html", context={"meeting": meeting, "lines": lines, "old": fran, "new": till,
+                                                       "versions": (first, second), "version_labels": rules.VERSION_LABELS,
+                                                       "changed": any(sign != " " for sign, _ in lines)})
 
 
 # --- the audit log -----------------------------------------------------------------------------

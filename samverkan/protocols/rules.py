@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 
 from samverkan.documents.record import MeetingRecord
+from samverkan.meetings.rules import POSITION_OUTCOMES
 
 STATE_LABELS = {"draft": "Utkast", "in_review": "Under justering", "approved": "Justerat"}
 VERSION_LABELS = {"in_review": "Under justering", "approved": "Justerad", "superseded": "Ersatt av en ny version",
@@ -77,7 +78,7 @@ def record_lines(record: MeetingRecord) -> list[str]:
         if item.employer_position:
             lines.append(f"  Arbetsgivarens förslag: {item.employer_position}")
         for p in item.positions:
-            lines.append(f"  {names.get(p.union_id, p.union_id)}: {p.outcome or '–'}"
+            lines.append(f"  {names.get(p.union_id, p.union_id)}: {POSITION_OUTCOMES.get(p.outcome or '', '–').lower()}"
                          + (f"; reservation: {p.reservation}" if p.reservation else "")
                          + ("; begär central förhandling" if p.central_requested else ""))
             if p.note:

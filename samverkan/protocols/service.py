@@ -157,9 +157,10 @@ async def get_version(viewer: Viewer, meeting_id: int, number: int) -> s.Version
                            record=rec.for_reader(record, viewer))
 
 
-async def difference(viewer: Viewer, meeting_id: int, old: int, new: int) -> list[tuple[str, str]]:
+async def difference(viewer: Viewer, meeting_id: int, old: int, new: int) -> tuple[s.VersionDetail, s.VersionDetail, list[tuple[str, str]]]:
+    """The two versions and the lines that differ between them."""
     first, second = await get_version(viewer, meeting_id, old), await get_version(viewer, meeting_id, new)
-    return rules.difference(first.record, second.record)
+    return first, second, rules.difference(first.record, second.record)
 
 
 # --- sending for justering -----------------------------------------------------------------
