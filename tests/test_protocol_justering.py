@@ -214,3 +214,34 @@ async def test_comments_proposals_and_answers_are_told_both_ways(client, staff, 
     assert set(answers) == {"sara.oberg@vision.example", "jonas@kommunal.example"}
     assert "godtaget" in answers["sara.oberg@vision.example"]["subject"] and "version 2" in answers["sara.oberg@vision.example"]["body"]
     assert "avslaget" in answers["jonas@kommunal.example"]["subject"] and "Sades inte på mötet." in answers["jonas@kommunal.example"]["body"]
+
+
+async def test_the_start_page_shows_what_waits_for_each_role(client, staff, org, justering, make_caller):
+    hr, url, item = staff["hr"], justering["url"], justering["item"]
+    title = justering["meeting"]["title"]
+    assert (await _post(client, hr, f"{url}/submit")).status_code == 200
+    assert (await _post(client, justering["vision"], f"{url}/proposals", {"agenda_item_id": item["id"], "note": "x"})).status_code == 201
+
+    vision = justering["vision"]
+    await login(client, vision.email, vision.password)
+    page = (await client.get("/")).text
+    waiting = page[page.index("todo-justering"):page.index("</section>", page.index("todo-justering"))]
+    assert "Protokoll som väntar på er justering" in waiting and title in waiting and "sista dag" in waiting
+    assert "todo-feedback" not in page and "utkorgen" not in page.lower()
+
+    client.cookies.clear()
+    await login(client, hr.email, hr.password)
+    page = (await client.get("/")).text
+    feedback = page[page.index("todo-feedback"):page.index("</section>", page.index("todo-feedback"))]
+    assert title in feedback and "1 förslag" in feedback
+    assert "Protokoll under justering" in page and "väntar på Arbetsgivaren, Vision, Kommunal" in page
+
+    pid = (await client.get(url, headers=hr.headers)).json()["proposals"][0]["id"]
+    assert (await _post(client, hr, f"{url}/proposals/{pid}/reject")).status_code == 200
+    for party in ("vision", "kommunal", "employer"):
+        assert (await _post(client, justering[party], f"{url}/approve")).status_code == 200
+    client.cookies.clear()
+    await login(client, vision.email, vision.password)
+    page = (await client.get("/")).text
+    approved = page[page.index("todo-approved"):]
+    assert title in approved and "Ladda ner ert exemplar (Word)" in approved and 'hx-boost="false" download' in approved

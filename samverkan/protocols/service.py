@@ -479,3 +479,45 @@ async def waiting(viewer: Viewer) -> list[s.Waiting]:
         out.append(s.Waiting(meeting_id=row["meeting"], title=record.title, starts_at=visible[row["meeting"]]["starts_at"],
                              number=row["number"], due=row["due"], pending=pending))
     return out
+
+
+async def feedback_waiting(viewer: Viewer) -> list[s.Feedback]:
+    """For the employer side: protocols in review with pending proposals or comments on the version in review."""
+    versions = {r["meeting"]: r for r in await ProtocolVersion.select(
+        ProtocolVersion.meeting, ProtocolVersion.number).where(ProtocolVersion.state == "in_review")}
+    if not versions or rights.is_union(viewer):
+        return []
+    visible = {m["id"]: m for m in await Meeting.select(Meeting.id, Meeting.title).where(
+        Meeting.id.is_in(list(versions)), *meetings.scope(viewer))}
+    proposals = await Proposal.select(Proposal.meeting, Proposal.version_number).where(
+        Proposal.meeting.is_in(list(visible) or [-1]), Proposal.state == "pending")
+    comments = await Comment.select(Comment.meeting, Comment.version_number).where(Comment.meeting.is_in(list(visible) or [-1]))
+    out = []
+    for meeting_id, meeting in visible.items():
+        number = versions[meeting_id]["number"]
+        p = sum(1 for r in proposals if r["meeting"] == meeting_id and r["version_number"] == number)
+        c = sum(1 for r in comments if r["meeting"] == meeting_id and r["version_number"] == number)
+        if p or c:
+            out.append(s.Feedback(meeting_id=meeting_id, title=meeting["title"], proposals=p, comments=c))
+    return out
+
+
+async def recently_approved(viewer: Viewer, limit: int = 5) -> list[s.Approved]:
+    """The latest locked protocols the viewer may see, each with the viewer's own copy (a union's
+    its union's, the employer side the employer's) when the viewer may open it."""
+    rows = await ProtocolVersion.select(ProtocolVersion.meeting, ProtocolVersion.number, ProtocolVersion.locked_at,
+                                        ProtocolVersion.documents).where(
+        ProtocolVersion.state == "approved", ProtocolVersion.meeting.is_in(
+            Meeting.select(Meeting.id).where(*meetings.scope(viewer)))).order_by(ProtocolVersion.locked_at, ascending=False).limit(limit)
+    titles = {m["id"]: m for m in await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
+        Meeting.id.is_in([r["meeting"] for r in rows] or [-1]))}
+    own = rules.union_party(viewer.union_id) if rights.is_union(viewer) else "department"
+    out = []
+    for row in rows:
+        listed = json.loads(row["documents"]) if row["documents"] else []
+        wanted = next((d["id"] for d in listed if d["audience"] == own), None)
+        readable = {d.id for d in await documents.list_documents(viewer, row["meeting"])} if wanted else set()
+        out.append(s.Approved(meeting_id=row["meeting"], title=titles[row["meeting"]]["title"],
+                              starts_at=titles[row["meeting"]]["starts_at"], number=row["number"], locked_at=row["locked_at"],
+                              document_id=wanted if wanted in readable else None))
+    return out
