@@ -3,6 +3,7 @@
 registry.py: förvaltningar, unions, people, samverkansgrupper and the demo logins (natural keys).
 year.py: matters of every kind, meetings, positions and events, written through the services so
 that status, decision hold and party states are derived as for real input (builder.py).
+justering.py: a protocol waiting for Vision's justering, and an approved protocol for every union party.
 sam.py: a year of SAM in two förvaltningar (risk assessments, action plans, annual follow-ups,
 skyddsombud requests, comments), written through the SAM service in the same way.
 """
@@ -18,6 +19,7 @@ from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeU
 from samverkan.sam.tables import Action, AnnualFollowUp, RiskAssessment, SafetyRepRequest
 from samverkan.settings import Settings, get_settings
 
+from samverkan.demo import justering
 from samverkan.demo.builder import Builder
 from samverkan.demo.registry import DEMO_PASSWORD, DOMAIN, LOGINS, DemoLogin, load_registry
 from samverkan.demo.sam import SamYear
@@ -43,6 +45,7 @@ async def load(settings: Settings | None = None) -> dict[str, int]:
         year = Year(builder)
         await year.run()
         await SamYear(builder, year, settings or get_settings()).run()
+        await justering.run(builder.viewer, settings or get_settings())
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),
