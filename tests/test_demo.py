@@ -247,7 +247,8 @@ async def test_justering_at_first_login(client, demo):
     vision = Viewer(user["id"], user["email"], user["name"], "union", None, user["trade_union"], user["person"], "session")
     waiting = await service.waiting(vision)
     assert [w.title for w in waiting] == [WAITING_FOR_VISION] and waiting[0].due
-    assert [p.label for p in waiting[0].pending] == ["Vision"]
+    assert [p.label for p in waiting[0].pending] == ["Arbetsgivaren", "Vision"]
+    assert waiting[0].pending[0].justerare == "Henrik Lindqvist"  # HR approves after Vision (journey 1)
 
     approved = {m["id"] for m in await Meeting.select(Meeting.id).where(Meeting.protocol_state == "approved")}
     held_unions = {r["trade_union"] for r in await MeetingUnion.select(MeetingUnion.trade_union, MeetingUnion.meeting).where(

@@ -1,10 +1,12 @@
 """Justering in the demo, written through the protocol service: at first login Vision's
-dispute protocol waits for Vision's justering (journey 4; the employer has approved), and every
+dispute protocol waits for Vision's justering (journey 4) and then HR's (journey 1), and every
 union that is a party to a held meeting has an approved protocol with its own copy to download."""
 
 from __future__ import annotations
 
 from samverkan.accounts.service import Viewer
+from samverkan.meetings import service as meetings
+from samverkan.meetings.schemas import Approver, MeetingUpdate
 from samverkan.meetings.tables import Meeting, MeetingApprover, MeetingUnion
 from samverkan.orgs.tables import Person
 from samverkan.protocols import service as protocols
@@ -35,8 +37,11 @@ async def run(hr: Viewer, settings: Settings) -> None:
 
     waiting = next((m for m in held if m["title"] == WAITING_FOR_VISION), None)
     if waiting:
+        # Journey 1: HR approves for the employer, after Vision.
+        await meetings.update_meeting(hr, waiting["id"], MeetingUpdate(approvers=[
+            Approver(union_id=None, person_id=hr.person_id),
+            *[Approver(union_id=u, person_id=(await _justerare(waiting["id"], u)).person_id) for u in sorted(parties[waiting["id"]])]]))
         await protocols.submit(hr, waiting["id"], settings)
-        await protocols.approve(await _justerare(waiting["id"], None), waiting["id"], settings)
 
     # The newest held meetings first, each approved by every party, until every union has one.
     uncovered = set().union(*parties.values())
