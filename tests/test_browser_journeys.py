@@ -28,6 +28,7 @@ from test_browser import (  # noqa: F401  (browser, server and new_page are fixt
 )
 
 pytestmark = pytest.mark.browser
+expect.set_options(timeout=15_000)  # a shared CI machine; a person waits longer than that anyway
 
 HR = "hr@lund.example"
 KOMMUNAL = "skyddsombud.kommunal@lund.example"
@@ -165,3 +166,70 @@ async def test_journeys_1_and_4_justering_by_clicking(new_page) -> None:
     await accessible_at_both_widths(vision, "the union's deadlines")
     vision_j.report()
     hr_j.report()
+
+
+async def test_journey_2_primary_negotiation_and_each_unions_copy(new_page) -> None:
+    """HR registers an 11 § matter with Kommunal and Vision: the decision hold shows and stays while
+    Kommunal's central negotiation (14 §) is open, and lifts when it closes. Kommunal downloads its
+    own copy of an approved protocol, with its own position marked."""
+    j = Journey("Journey 2 (11 § with hold)")
+    hr = await new_page()
+    await log_in(hr, j, HR)
+    menu = hr.get_by_role("navigation", name="Huvudmeny")
+    await j.click(menu.get_by_role("link", name="Ärenden"), hr.get_by_role("heading", level=1, name="Ärenden"), "matters")
+    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_label("Rubrik"), "new matter form")
+    title = f"Sammanslagning av hemtjänstområden {time.time_ns() % 100000}"
+    await hr.get_by_label("Rubrik").fill(title)
+    await hr.get_by_label("Typ av ärende").select_option(label="Primär förhandling")
+    await hr.get_by_label("Förvaltning").select_option(label="Vård- och omsorgsförvaltningen")
+    for union in ("Kommunal", "Vision"):
+        j.clicks += 1
+        await hr.get_by_role("checkbox", name=union, exact=True).check()
+    await j.click(hr.get_by_role("button", name="Registrera ärendet"), hr.get_by_role("heading", level=1, name=re.compile(title)), "matter")
+    hold = hr.locator("section.hold")
+    await expect(hold).to_contain_text("Arbetsgivaren får inte besluta ännu")
+    await expect(hr.get_by_role("link", name="Gör en riskbedömning")).to_be_visible()  # a risk assessment is asked for
+    await accessible_at_both_widths(hr, "a matter on hold")
+
+    async def event(kind: str, union: str, outcome: str | None = None) -> None:
+        form = hr.locator("form.event-form")
+        await form.get_by_label("Händelse").select_option(label=kind)
+        await form.get_by_label("Part").select_option(label=union)
+        if outcome:
+            await form.get_by_label("Utfall").select_option(label=outcome)
+        await j.click(form.get_by_role("button", name="Registrera"), hr.locator("ol.timeline li", has_text=f"{kind}, {union}"), kind)
+
+    await event("Förhandlingen avslutad", "Vision", "Enighet")
+    await event("Förhandlingen avslutad", "Kommunal", "Oenighet")
+    await event("Central förhandling begärd (14 § MBL)", "Kommunal")
+    await expect(hold).to_contain_text("Arbetsgivaren får inte besluta ännu")
+    await expect(hold).to_contain_text("Kommunal har begärt central förhandling (14 § MBL) som inte är avslutad.")
+    await event("Central förhandling avslutad", "Kommunal", "Oenighet")
+    await expect(hold).to_contain_text("Arbetsgivaren får besluta")
+    await expect(hold).to_contain_text("Förhandlingen är avslutad med alla parter.")
+
+    kommunal = await new_page()
+    await log_in(kommunal, j, KOMMUNAL)
+    recent = section(kommunal, "Senast justerade protokoll").get_by_role("link", name="Ladda ner ert exemplar (Word)").first
+    name, text = await download(kommunal, j, recent)
+    assert name.endswith("_Kommunal.docx") and "Exemplar för Kommunal" in text and "Exemplar för Vision" not in text
+    assert "(ert exemplar)" in text and "Justering" in text
+    j.report()
+
+
+async def test_a_failed_htmx_request_shows_a_swedish_message(new_page) -> None:
+    """A boosted click that ends in 404 is not silently dropped."""
+    j = Journey("error toast")
+    page = await new_page()
+    await log_in(page, j, HR)
+    # A link to a meeting that does not exist, boosted like every link on the page.
+    await page.evaluate("""() => { const a = document.createElement('a'); a.href = '/moten/99999999'; a.textContent = 'Borttaget möte';
+                                   document.querySelector('main').append(a); htmx.process(a); }""")
+    await page.get_by_role("link", name="Borttaget möte").click()
+    toast = page.locator("#toast")
+    await expect(toast).to_be_visible()
+    await expect(toast).to_contain_text("finns inte")
+    await expect(toast).to_contain_text("(fel 404)")
+    await assert_accessible(page, "the error message")
+    await toast.get_by_role("button", name="Stäng").click()
+    await expect(toast).to_be_hidden()
