@@ -168,6 +168,38 @@ async def test_journeys_1_and_4_justering_by_clicking(new_page) -> None:
     hr_j.report()
 
 
+async def test_journey_1_registration_by_clicking(new_page) -> None:
+    """HR registers Vision's written request received on Wed 2025-12-17: the 16 § meeting deadline
+    falls on 2025-12-31 and moves to Fri 2026-01-02 (nyårsafton, nyårsdagen), with the reason shown.
+    (Booking the meeting through the pages is the meeting editing of issue 17 point 3; the justering
+    that follows is test_journeys_1_and_4_justering_by_clicking on the demo's dispute.)"""
+    j = Journey("Journey 1, registration (HR)")
+    hr = await new_page()
+    await log_in(hr, j, HR)
+    await j.click(hr.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärenden"),
+                  hr.get_by_role("heading", level=1, name="Ärenden"), "matters")
+    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_label("Rubrik"), "new matter form")
+    title = f"Schema för en medlem {time.time_ns() % 100000}"
+    await hr.get_by_label("Rubrik").fill(title)
+    await hr.get_by_label("Typ av ärende").select_option(label="Tvisteförhandling")
+    await hr.get_by_label("Förvaltning").select_option(label="Arbetsmarknads- och socialförvaltningen")
+    j.clicks += 1
+    await hr.get_by_role("checkbox", name="Vision", exact=True).check()
+    await j.click(hr.get_by_role("button", name="Registrera ärendet"), hr.get_by_role("heading", level=1, name=re.compile(title)), "matter")
+    await expect(hr.locator("section.hold")).to_have_count(0)  # a dispute is about no employer decision
+    form = hr.locator("form.event-form")
+    await form.get_by_label("Händelse").select_option(label="Framställan mottagen")
+    await form.get_by_label("Datum").fill("2025-12-17")
+    await form.get_by_label("Part").select_option(label="Vision")
+    await j.click(form.get_by_role("button", name="Registrera"), hr.locator("ol.timeline li", has_text="Framställan mottagen, Vision"),
+                  "request registered")
+    deadline = hr.locator("table.deadlines tr", has_text="2026-01-02")
+    await expect(deadline).to_contain_text("16 § MBL")
+    await expect(deadline).to_contain_text("2025-12-31")
+    await accessible_at_both_widths(hr, "a dispute with its deadline")
+    j.report()
+
+
 async def test_journey_2_primary_negotiation_and_each_unions_copy(new_page) -> None:
     """HR registers an 11 § matter with Kommunal and Vision: the decision hold shows and stays while
     Kommunal's central negotiation (14 §) is open, and lifts when it closes. Kommunal downloads its
