@@ -194,8 +194,8 @@ async def test_journey_1_registration_by_clicking(new_page) -> None:
     await j.click(form.get_by_role("button", name="Registrera"), hr.locator("ol.timeline li", has_text="Framställan mottagen, Vision"),
                   "request registered")
     deadline = hr.locator("table.deadlines tr", has_text="2026-01-02")
-    await expect(deadline).to_contain_text("16 § MBL")
-    await expect(deadline).to_contain_text("2025-12-31")
+    await expect(deadline).to_contain_text("16 § 2 st. MBL")
+    await expect(deadline).to_contain_text("2025-12-31 är nyårsafton och 2026-01-01 nyårsdagen")
     await accessible_at_both_widths(hr, "a dispute with its deadline")
     j.report()
 
