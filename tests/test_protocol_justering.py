@@ -245,3 +245,16 @@ async def test_the_start_page_shows_what_waits_for_each_role(client, staff, org,
     page = (await client.get("/")).text
     approved = page[page.index("todo-approved"):]
     assert title in approved and "Ladda ner ert exemplar (Word)" in approved and 'hx-boost="false" download' in approved
+
+
+async def test_the_start_page_of_a_department_and_an_administrator(client, org, make_caller):
+    department = await make_caller("department", department_id=org.department_id)
+    await login(client, department.email, department.password)
+    page = (await client.get("/")).text
+    assert "Kommande möten" in page and "Öppna åtgärder i handlingsplanen" in page and "Förvaltningens frister" in page
+    assert "todo-justering" not in page and "Utkorgen" not in page
+    client.cookies.clear()
+    admin = await make_caller("admin")
+    await login(client, admin.email, admin.password)
+    page = (await client.get("/")).text
+    assert "Utkorgen" in page and "Samverkansgrupper" in page and "todo-deadlines" not in page

@@ -206,6 +206,15 @@ async def _minute_taker(meeting: dict) -> list[Recipient]:
     return await _users(User.person == meeting["minute_taker"]) if meeting.get("minute_taker") else []
 
 
+async def _employer_side(meeting: dict, version: dict, with_sender: bool) -> list[Recipient]:
+    """The minute-taker, and (``with_sender``, or without a minute-taker) the HR officer who sent
+    the version for justering; all of HR only when neither has a login."""
+    found = await _minute_taker(meeting)
+    if (with_sender or not found) and version.get("submitted_by"):
+        found += await _users(User.id == version["submitted_by"])
+    return found or await _users(User.role == "hr")
+
+
 async def _tell(settings: Settings, key: str, kind: str, recipients: list[Recipient], template: str, viewer: Viewer,
                 meeting: dict, **context) -> None:
     """One notice (e-mail and in-app) to each recipient but the one who acted, through the outbox."""
@@ -293,8 +302,9 @@ async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate, settin
         )).returning(Comment.id))[0]
         await audit.record(viewer, "comment", "protocol", version["id"],
                            after={"comment": row["id"], "agenda_item_id": data.agenda_item_id, "text": data.text.strip()})
-        # The minute-taker and HR hear of it; the mail names the item, not the comment (mail is less private).
-        await _tell(settings, f"k:{row['id']}", "comment", await _minute_taker(meeting) + await _users(User.role == "hr"),
+        # The minute-taker and the HR officer who sent it hear of it; the mail names the item, not
+        # the comment (mail is less private).
+        await _tell(settings, f"k:{row['id']}", "comment", await _employer_side(meeting, version, with_sender=True),
                     "protocol_comment.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
                     party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting["id"])
@@ -318,7 +328,7 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate, setti
             user=viewer.user_id or None, author=viewer.name,
         )).returning(Proposal.id))[0]
         await audit.record(viewer, "propose", "protocol", version["id"], after={"proposal": row["id"], **msgspec.to_builtins(data)})
-        await _tell(settings, f"f:{row['id']}", "proposal", await _minute_taker(meeting) or await _users(User.role == "hr"),
+        await _tell(settings, f"f:{row['id']}", "proposal", await _employer_side(meeting, version, with_sender=False),
                     "protocol_proposal.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
                     party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting_id)
