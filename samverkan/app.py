@@ -24,6 +24,7 @@ from samverkan.reminders import service as reminders
 from samverkan.accounts.access import PUBLIC
 from samverkan.accounts.api import MeController
 from samverkan.accounts.pages import ROUTES as ACCOUNT_PAGES
+from samverkan.accounts.sso_pages import ROUTES as SSO_PAGES
 from samverkan.deadlines.api import DeadlineController
 from samverkan.deadlines.pages import ROUTES as DEADLINE_PAGES
 from samverkan.audit.api import AUDIT_API
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         *FEED_API],
         security=[{"bearer": []}],
     )
-    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES], include_in_schema=False)
+    pages = Router(path="/", route_handlers=[*ACCOUNT_PAGES, *SSO_PAGES, *REGISTRY_PAGES, *MATTER_PAGES, *MEETING_PAGES, *DEADLINE_PAGES, *REMINDER_PAGES, *DOCUMENT_PAGES, *PROTOCOL_PAGES, *SAM_PAGES], include_in_schema=False)
     static = create_static_files_router(
         path="/static", directories=[templates_dir() / "static"], opt=PUBLIC, include_in_schema=False
     )

@@ -128,7 +128,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
             union_id = match[0]["id"]
         data = msgspec.convert(
             {"email": args.email, "name": args.name, "role": args.role, "department_id": department_id,
-             "union_id": union_id, "password": password},
+             "union_id": union_id, "password": password, "break_glass": args.break_glass},
             UserCreate,
         )
         return await service.create_user(data)
@@ -241,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--department", metavar="CODE", help="förvaltningens kod (roll department)")
     create.add_argument("--union", metavar="NAME", help="fackförbundets namn (roll union)")
     create.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    create.add_argument("--break-glass", action="store_true",
+                        help="nödkonto: loggar in med lösenord även när lösenordsinloggning är avstängd")
     create.set_defaults(func=cmd_user_create)
 
     deadline = sub.add_parser("deadline", help="räkna ut en frist enligt en regel")

@@ -10,11 +10,14 @@ import logging
 import ipaddress
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from samverkan.accounts import group_map
+from samverkan.accounts.group_map import Grant
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RENDER_WORKERS", "2", "Worker processes that fill Word templates, each filling one document at a time (1–16)."),
     Setting("RENDER_TIMEOUT_SECONDS", "20", "How long filling one document may take before its worker is killed (1–600)."),
     Setting("RENDER_MEMORY_MB", "512", "The address space of one worker process, in MB (256–8192)."),
+    Setting("OIDC_ISSUER", "", "The OpenID Provider's issuer (e.g. https://login.microsoftonline.com/TENANT/v2.0); unset: no OpenID Connect."),
+    Setting("OIDC_CLIENT_ID", "", "The application's client id at the OpenID Provider."),
+    Setting("OIDC_CLIENT_SECRET", "", "The application's client secret (or OIDC_CLIENT_SECRET_FILE)."),
+    Setting("OIDC_CLIENT_SECRET_FILE", "", "A file holding the client secret (for secrets mounted as files)."),
+    Setting("OIDC_SCOPES", "openid profile email", "The scopes asked for; must include openid."),
+    Setting("OIDC_GROUPS_CLAIM", "groups", "The ID token claim that lists the person's groups."),
+    Setting("OIDC_GROUP_MAP", "", "JSON: group → {role, department, union}; used for OpenID Connect and SAML sign-on."),
+    Setting("SSO_ROLE_CONFLICT", "refuse", "refuse or widest: what to do when a person's groups map to different roles."),
+    Setting("SSO_CONTACT", "kommunens IT-support", "Who a person without access should contact (shown on the refusal page)."),
+    Setting("SAML_IDP_METADATA", "", "The SAML identity provider's metadata (a file); unset: no SAML."),
+    Setting("SAML_GROUPS_ATTRIBUTE", "http://schemas.xmlsoap.org/claims/Group", "The SAML attribute that lists the person's groups."),
+    Setting("SAML_SP_KEY_FILE", "", "A private key (PEM) to sign SAML requests with; unset: requests are not signed."),
+    Setting("SAML_SP_CERT_FILE", "", "The certificate (PEM) of SAML_SP_KEY_FILE, published in the metadata."),
+    Setting("PASSWORD_LOGIN", "true", "false: only break-glass accounts sign in with a password (when sign-on is set up)."),
 )
 
 
@@ -101,6 +118,27 @@ class Settings:
     render_workers: int
     render_timeout_seconds: int
     render_memory_mb: int
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile email"
+    oidc_groups_claim: str = "groups"
+    group_map: Mapping[str, Grant] = field(default_factory=dict)
+    sso_widest_role: bool = False
+    sso_contact: str = "kommunens IT-support"
+    saml_idp_metadata: Path | None = None
+    saml_groups_attribute: str = "http://schemas.xmlsoap.org/claims/Group"
+    saml_sp_key_file: Path | None = None
+    saml_sp_cert_file: Path | None = None
+    password_login: bool = True
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
+    def saml_enabled(self) -> bool:
+        return self.saml_idp_metadata is not None
 
     @property
     def is_postgres(self) -> bool:
@@ -283,7 +321,56 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_workers=_int(env, "RENDER_WORKERS", 1, 16),
         render_timeout_seconds=_int(env, "RENDER_TIMEOUT_SECONDS", 1, 600),
         render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
+        **_sign_on(env),
     )
+
+
+def _file(env: Mapping[str, str], name: str) -> Path | None:
+    raw = _text(env, name)
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise SettingsError(f"{PREFIX}{name}: {path} is not a readable file")
+    return path
+
+
+def _sign_on(env: Mapping[str, str]) -> dict:
+    """Single sign-on (docs/sso.md): OpenID Connect and/or SAML, the group map, password login."""
+    issuer = _text(env, "OIDC_ISSUER").rstrip("/")
+    secret = _text(env, "OIDC_CLIENT_SECRET")
+    secret_file = _file(env, "OIDC_CLIENT_SECRET_FILE")
+    if secret_file is not None:
+        secret = secret or secret_file.read_text().strip()
+    try:
+        grants = group_map.parse(_text(env, "OIDC_GROUP_MAP"))
+    except group_map.GroupMapError as exc:
+        raise SettingsError(f"{PREFIX}OIDC_GROUP_MAP: {exc}") from None
+    saml_metadata = _file(env, "SAML_IDP_METADATA")
+    scopes = " ".join(_text(env, "OIDC_SCOPES").split())
+    if issuer:
+        if urlsplit(issuer).scheme not in ("http", "https"):
+            raise SettingsError(f"{PREFIX}OIDC_ISSUER: expected an https address, got {issuer!r}")
+        if not _text(env, "OIDC_CLIENT_ID") or not secret:
+            raise SettingsError(f"{PREFIX}OIDC_CLIENT_ID and {PREFIX}OIDC_CLIENT_SECRET (or _FILE) are needed with OIDC_ISSUER")
+        if "openid" not in scopes.split():
+            raise SettingsError(f"{PREFIX}OIDC_SCOPES: must include openid, got {scopes!r}")
+    if (issuer or saml_metadata) and not grants:
+        raise SettingsError(f"{PREFIX}OIDC_GROUP_MAP: sign-on needs a group map, or nobody would get a role")
+    password_login = _bool(env, "PASSWORD_LOGIN")
+    if not password_login and not (issuer or saml_metadata):
+        raise SettingsError(f"{PREFIX}PASSWORD_LOGIN: false needs OIDC_ISSUER or SAML_IDP_METADATA, or only break-glass accounts could sign in")
+    key, cert = _file(env, "SAML_SP_KEY_FILE"), _file(env, "SAML_SP_CERT_FILE")
+    if (key is None) != (cert is None):
+        raise SettingsError(f"{PREFIX}SAML_SP_KEY_FILE and {PREFIX}SAML_SP_CERT_FILE go together")
+    return {
+        "oidc_issuer": issuer, "oidc_client_id": _text(env, "OIDC_CLIENT_ID"), "oidc_client_secret": secret,
+        "oidc_scopes": scopes, "oidc_groups_claim": _text(env, "OIDC_GROUPS_CLAIM") or "groups", "group_map": grants,
+        "sso_widest_role": _choice(env, "SSO_ROLE_CONFLICT", ("REFUSE", "WIDEST")) == "WIDEST",
+        "sso_contact": _text(env, "SSO_CONTACT") or "kommunens IT-support",
+        "saml_idp_metadata": saml_metadata, "saml_groups_attribute": _text(env, "SAML_GROUPS_ATTRIBUTE"),
+        "saml_sp_key_file": key, "saml_sp_cert_file": cert, "password_login": password_login,
+    }
 
 
 # Variables with our prefix that are read by the test suite, not by the service.

@@ -103,6 +103,11 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/logga-in"): PUBLIC,
     ("POST", "/logga-in"): PUBLIC,
     ("POST", "/logga-ut"): PUBLIC,
+    ("GET", "/logga-in/sso"): PUBLIC,  # sign-on: the provider vouches for the person (test_sso.py)
+    ("GET", "/logga-in/sso/klar"): PUBLIC,
+    ("GET", "/logga-in/saml"): PUBLIC,
+    ("POST", "/saml/acs"): PUBLIC,
+    ("GET", "/saml/metadata"): PUBLIC,
     ("GET", "/"): ALL,
     ("GET", "/konto"): ALL,
     ("POST", "/konto/nycklar"): ALL,

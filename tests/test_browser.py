@@ -102,10 +102,10 @@ async def server() -> AsyncIterator[Server]:
 
 
 @contextlib.asynccontextmanager
-async def demo_server(name: str, demo: bool = True, **env_changes: str | None) -> AsyncIterator[Server]:
-    """``samverkan serve --demo`` (or without ``--demo``: an empty database) on a free port with a
-    database nobody else uses; the server's ``env`` is kept so that the CLI can reach the same
-    database. A change of None removes the variable."""
+async def demo_server(name: str, demo: bool = True, port: int | None = None, **env_changes: str | None) -> AsyncIterator[Server]:
+    """``samverkan serve --demo`` (or without ``--demo``: an empty database) on a free port (or
+    ``port``) with a database nobody else uses; the server's ``env`` is kept so that the CLI can
+    reach the same database. A change of None removes the variable."""
     workdir = Path(tempfile.mkdtemp(prefix=name.replace("_", "-") + "-"))
     try:
         async with separate_database(workdir, name) as env:
@@ -116,7 +116,7 @@ async def demo_server(name: str, demo: bool = True, **env_changes: str | None) -
                     env.pop(key, None)
                 else:
                     env[key] = value
-            async with _serve(env, workdir, demo) as running:
+            async with _serve(env, workdir, demo, port) as running:
                 running.env = env
                 yield running
     finally:
@@ -124,8 +124,8 @@ async def demo_server(name: str, demo: bool = True, **env_changes: str | None) -
 
 
 @contextlib.asynccontextmanager
-async def _serve(env: dict[str, str], workdir: Path, demo: bool) -> AsyncIterator[Server]:
-    port = _free_port()
+async def _serve(env: dict[str, str], workdir: Path, demo: bool, port: int | None = None) -> AsyncIterator[Server]:
+    port = port or _free_port()
     log = workdir / "server.log"
     process = None
     try:

@@ -9,7 +9,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from samverkan.accounts import service
+from samverkan.accounts import oidc, service, sign_on
 from samverkan.accounts.access import ADMIN, PUBLIC, SIGNED_IN
 from samverkan.accounts.service import LoginFailed, LoginThrottled
 from samverkan.accounts.schemas import ApiTokenCreate, UserCreate, UserUpdate
@@ -22,7 +22,7 @@ from samverkan.web.forms import FormErrors, convert, text
 from samverkan.web.params import RecordId
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would help phishing."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
@@ -32,46 +32,60 @@ def _safe_next(target: str | None) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _address(request: Request) -> str:
+def address_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
 @get("/logga-in", opt=PUBLIC, name="login")
 async def login_page(request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
     if request.user is not None:
-        return Redirect(_safe_next(next))
-    return Template("accounts/login.html", context={"next": _safe_next(next), "email": "", "error": None})
+        return Redirect(safe_next(next))
+    return _login_form(request, safe_next(next))
+
+
+def _login_form(request: Request, target: str, email: str = "", error: str | None = None, status_code: int = 200) -> Template:
+    settings = request.app.state.settings
+    return Template("accounts/login.html", status_code=status_code, context={
+        "next": target, "email": email, "error": error, "password_login": settings.password_login,
+        "sso": settings.oidc_enabled or settings.saml_enabled,
+    })
+
+
+def session_cookie(settings, key: str) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE, value=key, httponly=True, secure=settings.cookie_secure, samesite="lax",
+        max_age=settings.session_hours * 3600, path="/",
+    )
 
 
 @post("/logga-in", opt=PUBLIC, name="login-submit")
 async def login(request: Request) -> Template | Redirect:
     form = await request.form()
     email, password = text(form.get("email"))[:254], text(form.get("password"))[:200]
-    target = _safe_next(text(form.get("next")))
+    target = safe_next(text(form.get("next")))
     settings = request.app.state.settings
     try:
         if not email.strip() or not password:
             raise LoginFailed("Fyll i e-postadress och lösenord.")
-        user_id = await service.authenticate(email, password, _address(request), settings)
+        user_id = await service.authenticate(email, password, address_of(request), settings)
     except (LoginFailed, LoginThrottled) as exc:
-        return Template(
-            "accounts/login.html", context={"next": target, "email": email, "error": exc.detail},
-            status_code=exc.status_code,
-        )
-    key = await service.start_session(user_id, _address(request), settings)
-    cookie = Cookie(
-        key=SESSION_COOKIE, value=key, httponly=True, secure=settings.cookie_secure, samesite="lax",
-        max_age=settings.session_hours * 3600, path="/",
-    )
-    return Redirect(target, cookies=[cookie])
+        return _login_form(request, target, email, exc.detail, exc.status_code)
+    if not settings.password_login:  # only a break-glass account gets here: everyone hears of it
+        await sign_on.notify_break_glass(user_id, address_of(request), settings)
+    key = await service.start_session(user_id, address_of(request), settings)
+    return Redirect(target, cookies=[session_cookie(settings, key)])
 
 
 @post("/logga-ut", opt=PUBLIC, name="logout")  # public: an expired session may still press it
 async def logout(request: Request) -> Redirect:
     key = request.cookies.get(SESSION_COOKIE)
-    if key:
-        await service.end_session(key)
-    response = Redirect("/logga-in")
+    signed_in_with = await service.end_session(key) if key else None
+    settings = request.app.state.settings
+    target = "/logga-in"
+    if signed_in_with == "oidc" and settings.oidc_enabled:
+        # Out at the provider too, or the next "Logga in med kommunens konto" signs straight in again.
+        target = await oidc.end_session_url(settings, settings.base_url + "/logga-in") or target
+    response = Redirect(target)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -155,6 +169,8 @@ USERS = Register(
         Field("password", "Nytt lösenord", kind="password", maxlength=None,
               help="Minst 10 tecken. Lämna tomt för att behålla lösenordet (eller, för en ny användare, bara API-nycklar)."),
         Field("active", "Aktiv", kind="checkbox", maxlength=None),
+        Field("break_glass", "Nödkonto", kind="checkbox", maxlength=None,
+              help="Får logga in med lösenord även när inloggning med lösenord är avstängd. Varje inloggning loggas och mejlas till administratörerna."),
     ],
     list=service.list_users, get=service.get_user, create=service.create_user, update=service.update_user,
     deactivate=service.deactivate_user, create_type=UserCreate, update_type=UserUpdate, lookups=_user_lookups,

@@ -29,6 +29,8 @@ class User(Struct, kw_only=True):
         description="False when the login is deactivated: it can no longer sign in, its tokens stop working.")]
     has_password: Annotated[bool, Meta(
         description="Whether a password is set (false: sign-in only via another route).")]
+    break_glass: Annotated[bool, Meta(
+        description="A break-glass account: signs in with its password also when password login is off (docs/sso.md).")] = False
     last_login_at: Annotated[dt.datetime | None, Meta(
         description="When the user last signed in to the pages, or null.")]
 
@@ -41,6 +43,7 @@ class UserCreate(Input):
     union_id: Id | None = None
     password: Password | None = None
     active: bool = True
+    break_glass: bool = False
 
 
 class UserUpdate(Input):
@@ -50,6 +53,7 @@ class UserUpdate(Input):
     department_id: Id | None | UnsetType = UNSET
     union_id: Id | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
+    break_glass: bool | UnsetType = UNSET
     # None or absent: the password stays as it is.
     password: Password | None | UnsetType = UNSET
 

@@ -33,6 +33,9 @@ TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 TOKEN_PREFIX = "svk_"
 
 
+PASSWORD_LOGIN_OFF = "Inloggning med lösenord är avstängd. Logga in med kommunens konto."
+
+
 class LoginFailed(ServiceError):
     status_code = 401
 
@@ -82,7 +85,7 @@ def _user(row: dict) -> s.User:
     return s.User(
         id=row["id"], email=row["email"], name=row["name"], role=row["role"], department_id=row["department"],
         union_id=row["trade_union"], person_id=row["person"], active=row["active"],
-        has_password=bool(row["password_hash"]), last_login_at=row["last_login_at"],
+        has_password=bool(row["password_hash"]), last_login_at=row["last_login_at"], break_glass=row["break_glass"],
     )
 
 
@@ -227,7 +230,10 @@ async def authenticate(email: str, password: str, address: str, settings: Settin
         or await _failures(address_key, since) > settings.login_max_failures * ADDRESS_FAILURE_FACTOR
     ):
         raise LoginThrottled("För många misslyckade inloggningar. Vänta en kvart och försök igen.")
-    row = await User.select(User.id, User.password_hash).where((User.email == email) & (User.active == True)).first()  # noqa: E712
+    row = await User.select(User.id, User.password_hash, User.break_glass).where((User.email == email) & (User.active == True)).first()  # noqa: E712
+    if not settings.password_login and not (row and row["break_glass"]):
+        # Sign-on is the way in; only a break-glass account keeps its password (docs/sso.md).
+        raise LoginFailed(PASSWORD_LOGIN_OFF)
     stored = row["password_hash"] if row and row["password_hash"] else _dummy_hash()
     # Argon2 takes tens of milliseconds of CPU on purpose: off the event loop, or every request waits.
     ok = await asyncio.to_thread(_verify, stored, password) and row is not None and bool(row["password_hash"])
@@ -251,12 +257,12 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-async def start_session(user_id: int, address: str, settings: Settings) -> str:
+async def start_session(user_id: int, address: str, settings: Settings, signed_in_with: str = "password") -> str:
     """Create a session and return its key; only the hash is stored."""
     key = secrets.token_urlsafe(32)
     await UserSession.insert(
         UserSession(
-            key_hash=_sha256(key), user=user_id, address=address[:64],
+            key_hash=_sha256(key), user=user_id, address=address[:64], signed_in_with=signed_in_with,
             expires_at=clock.now() + dt.timedelta(hours=settings.session_hours),
         )
     )
@@ -265,8 +271,10 @@ async def start_session(user_id: int, address: str, settings: Settings) -> str:
     return key
 
 
-async def end_session(key: str) -> None:
-    await UserSession.delete().where(UserSession.key_hash == _sha256(key))
+async def end_session(key: str) -> str | None:
+    """End a session; returns how it was signed in (password, oidc, saml), or None if there was none."""
+    rows = await UserSession.delete().where(UserSession.key_hash == _sha256(key)).returning(UserSession.signed_in_with)
+    return rows[0]["signed_in_with"] if rows else None
 
 
 VIEWER_COLUMNS = ("id", "email", "name", "role", "department", "trade_union", "person")

@@ -16,6 +16,7 @@ class User(Table, tablename="app_user"):
     trade_union = ForeignKey(TradeUnion, null=True, on_delete=OnDelete.restrict)
     person = ForeignKey(Person, null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
+    break_glass = Boolean(default=False)  # may sign in with a password when password login is off
     search_text = Text(default="")  # case-folded name and e-mail, as in the registry
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
@@ -37,6 +38,7 @@ class UserSession(Table, tablename="user_session"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)
     address = Varchar(length=64, default="")
+    signed_in_with = Varchar(length=8, default="password")  # password, oidc or saml: logout ends the provider's too
 
 
 class LoginFailure(Table, tablename="login_failure"):
@@ -44,3 +46,33 @@ class LoginFailure(Table, tablename="login_failure"):
 
     key = Varchar(length=300, index=True)  # "account:<email>" or "address:<ip>"
     at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class ExternalIdentity(Table, tablename="external_identity"):
+    """A person at an identity provider, tied to one account. Matched on the provider's stable
+    subject (OpenID Connect: issuer and sub; SAML: the IdP's entity id and the NameID), never on an
+    e-mail address, which can be given to someone else."""
+
+    key = Varchar(length=1100, unique=True)  # "<issuer> <subject>"
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(null=True, default=None)
+
+
+class SignOnAttempt(Table, tablename="sign_on_attempt"):
+    """A sign-on that left for the provider and has not come back: what the answer must match.
+    Taken by a conditional DELETE, so that one answer is used once."""
+
+    state_hash = Varchar(length=64, unique=True)  # OpenID Connect state, or the SAML request id
+    kind = Varchar(length=4)  # oidc or saml
+    nonce = Varchar(length=100, default="")
+    code_verifier = Varchar(length=128, default="")
+    next = Varchar(length=500, default="/")
+    expires_at = Timestamptz(index=True)
+
+
+class SeenAssertion(Table, tablename="seen_assertion"):
+    """A SAML assertion that has signed someone in: the same one again is a replay."""
+
+    assertion_id = Varchar(length=200, unique=True)
+    expires_at = Timestamptz(index=True)

@@ -22,7 +22,7 @@ def _long_date(day: dt.date) -> str:
 KIND_LABELS = {
     "reminder": "Påminnelse", "escalation": "Eskalering", "digest": "Daglig sammanfattning", "rule_change": "Ändrad frist",
     "justering": "Protokoll att justera", "protocol": "Justerat protokoll", "comment": "Synpunkt på protokoll",
-    "proposal": "Förslag till ändring", "decision": "Svar på förslag",
+    "proposal": "Förslag till ändring", "decision": "Svar på förslag", "break_glass": "Nödinloggning",
 }
 
 
