@@ -29,10 +29,16 @@ def planned_kinds() -> set[str]:
     return kinds
 
 
-def test_every_planned_kind_has_a_label():
+def test_every_planned_kind_has_a_label_and_is_in_the_api():
+    from typing import get_args, get_type_hints
+
+    from samverkan.reminders.schemas import OutboxMessage
+
     found = planned_kinds()
     assert {"reminder", "justering", "protocol", "comment", "proposal", "decision"} <= found, found  # the finder finds
     assert found <= set(KIND_LABELS), f"no label in reminders/texts.py KIND_LABELS for {found - set(KIND_LABELS)}"
+    api_kinds = set(get_args(get_args(get_type_hints(OutboxMessage, include_extras=True)["kind"])[0]))
+    assert found <= api_kinds, f"missing in reminders/schemas.py OutboxMessage.kind: {found - api_kinds}"
 
 
 async def test_the_outbox_page_shows_every_kind(client, make_caller):

@@ -22,8 +22,10 @@ class OutboxMessage(Struct, kw_only=True):
     """An e-mail the service has planned, and how its sending went."""
 
     id: Annotated[int, Meta(description="The record's id.")]
-    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "break_glass"], Meta(
-        description="reminder, escalation, digest, rule_change, justering, protocol or break_glass.")]
+    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "comment", "proposal",
+                            "decision", "break_glass"], Meta(
+        description="reminder, escalation, digest, rule_change, justering, protocol, comment, proposal, decision or break_glass "
+                    "(reminders.texts.KIND_LABELS).")]
     to_address: Annotated[str, Meta(description="The recipient.")]
     subject: Annotated[str, Meta(description="The subject line.")]
     state: Annotated[Literal["pending", "sending", "sent", "failed", "cancelled"], Meta(
