@@ -178,7 +178,7 @@ async def test_journey_1_registration_by_clicking(new_page) -> None:
     await log_in(hr, j, HR)
     await j.click(hr.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärenden"),
                   hr.get_by_role("heading", level=1, name="Ärenden"), "matters")
-    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_label("Rubrik"), "new matter form")
+    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_role("heading", level=1, name="Nytt ärende"), "new matter form")
     title = f"Schema för en medlem {time.time_ns() % 100000}"
     await hr.get_by_label("Rubrik").fill(title)
     await hr.get_by_label("Typ av ärende").select_option(label="Tvisteförhandling")
@@ -209,7 +209,7 @@ async def test_journey_2_primary_negotiation_and_each_unions_copy(new_page) -> N
     await log_in(hr, j, HR)
     menu = hr.get_by_role("navigation", name="Huvudmeny")
     await j.click(menu.get_by_role("link", name="Ärenden"), hr.get_by_role("heading", level=1, name="Ärenden"), "matters")
-    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_label("Rubrik"), "new matter form")
+    await j.click(hr.get_by_role("link", name="Nytt ärende"), hr.get_by_role("heading", level=1, name="Nytt ärende"), "new matter form")
     title = f"Sammanslagning av hemtjänstområden {time.time_ns() % 100000}"
     await hr.get_by_label("Rubrik").fill(title)
     await hr.get_by_label("Typ av ärende").select_option(label="Primär förhandling")
