@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import docx
 import pytest
@@ -55,8 +54,6 @@ class Journey:
         slowest = max((s for _, s in self.times), default=0)
         line = f"{self.name}: {self.clicks} clicks; {len(self.times)} pages, slowest {slowest * 1000:.0f} ms: {pages}"
         print("\n" + line)
-        with open(Path("/tmp") / "journeys.txt", "a") as out:
-            out.write(line + "\n")
         return line
 
 
