@@ -18,6 +18,7 @@ from playwright.async_api import Locator, Page, expect
 
 from samverkan.demo.justering import WAITING_FOR_VISION
 from test_browser import (  # noqa: F401  (browser, server and new_page are fixtures used by name)
+    ADMIN,
     PASSWORD,
     UNION,
     assert_accessible,
@@ -262,3 +263,14 @@ async def test_a_failed_htmx_request_shows_a_swedish_message(new_page) -> None:
     await assert_accessible(page, "the error message")
     await toast.get_by_role("button", name="Stäng").click()
     await expect(toast).to_be_hidden()
+
+
+async def test_the_administrators_start_page_and_outbox_are_accessible(new_page) -> None:
+    j = Journey("administrator")
+    page = await new_page()
+    await log_in(page, j, ADMIN)
+    await expect(section(page, "Utkorgen")).to_contain_text("misslyckade")
+    await accessible_at_both_widths(page, "the administrator's start page")
+    await j.click(page.get_by_role("link", name="Till utkorgen"), page.get_by_role("heading", level=1, name="Utkorg"), "outbox")
+    await expect(page.get_by_role("cell", name="Protokoll att justera").first).to_be_visible()  # the demo's justering mail
+    await accessible_at_both_widths(page, "the outbox")
