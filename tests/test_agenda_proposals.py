@@ -12,7 +12,7 @@ async def _notes(user_id: int) -> list[str]:
     from samverkan.reminders.tables import OutboxMessage
 
     return [r["subject"] for r in await OutboxMessage.select(OutboxMessage.subject).where(
-        OutboxMessage.user == user_id, OutboxMessage.kind == "proposal")]
+        OutboxMessage.user == user_id, OutboxMessage.kind == "agenda_proposal")]
 
 
 async def test_propose_accept_decline_and_both_sides_told(client, callers, org, make_caller):

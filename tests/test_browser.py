@@ -184,7 +184,7 @@ async def log_in(page: Page, email: str) -> None:
     await page.get_by_label("Lösenord").fill(PASSWORD)
     await page.get_by_role("button", name="Logga in").click()
     await expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/$"))
-    await expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Att göra")
 
 
 async def main_menu(page: Page) -> Locator:

@@ -236,3 +236,29 @@ async def test_a_year_of_sam_in_two_departments(client, demo):
                          union_id=user["trade_union"], person_id=user["person"], via="session")
     assert await sam.readable(skyddsombud) == [vof]
     assert [c.author for c in await sam.comments(skyddsombud, "safety_rep_request", late[0].id)] == [user["name"]]
+
+
+async def test_justering_at_first_login(client, demo):
+    """Journey 4 at once: Vision's dispute protocol waits for Vision's justering, and every union
+    party to a held meeting has an approved protocol with its own copy."""
+    from samverkan.accounts.service import Viewer
+    from samverkan.accounts.tables import User
+    from samverkan.demo.justering import WAITING_FOR_VISION
+    from samverkan.meetings.tables import Meeting, MeetingUnion
+    from samverkan.protocols import service
+
+    user = await User.select().where(User.email == "vision@lund.example").first()
+    vision = Viewer(user["id"], user["email"], user["name"], "union", None, user["trade_union"], user["person"], "session")
+    waiting = await service.waiting(vision)
+    assert [w.title for w in waiting] == [WAITING_FOR_VISION] and waiting[0].due
+    assert [p.label for p in waiting[0].pending] == ["Arbetsgivaren", "Vision"]
+    assert waiting[0].pending[0].justerare == "Henrik Lindqvist"  # HR approves after Vision (journey 1)
+
+    approved = {m["id"] for m in await Meeting.select(Meeting.id).where(Meeting.protocol_state == "approved")}
+    held_unions = {r["trade_union"] for r in await MeetingUnion.select(MeetingUnion.trade_union, MeetingUnion.meeting).where(
+        MeetingUnion.meeting.is_in(Meeting.select(Meeting.id).where(Meeting.status == "held")))}
+    covered = {r["trade_union"] for r in await MeetingUnion.select(MeetingUnion.trade_union).where(
+        MeetingUnion.meeting.is_in(list(approved) or [-1]))}
+    assert held_unions and held_unions <= covered
+    recent = await service.recently_approved(vision)
+    assert recent and all(r.document_id for r in recent)

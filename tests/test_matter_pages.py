@@ -105,3 +105,19 @@ async def test_deadlines_on_the_matter_page(client, make_caller, org):
     ok = await client.post(f"{url}/frister/{deadline_id}/efterge", data={"reason": "Facket drog tillbaka begäran", "_csrf_token": csrf(client)})
     assert ok.status_code == 302
     assert "Eftergiven" in (await client.get(url)).text
+
+
+async def test_the_decision_box_only_for_kinds_with_a_hold(client, make_caller, org):
+    """A fresh dispute is about no employer decision: no box, and never "avslutad med alla parter"
+    while its party is still "Pågår"."""
+    await _hr(client, make_caller)
+    created = await client.post("/arenden/nytt", data={
+        "title": "Tvist om schema", "kind": "dispute", "department_id": str(org.department_id),
+        "union_ids": [str(org.union_id)], "_csrf_token": csrf(client)})
+    assert created.status_code == 302, created.text
+    page = (await client.get(created.headers["location"])).text
+    assert "hold-heading" not in page and "Förhandlingen är avslutad med alla parter" not in page and "får besluta" not in page
+    info = await client.post("/arenden/nytt", data={
+        "title": "Information om budget", "kind": "information", "department_id": str(org.department_id),
+        "union_ids": [str(org.union_id)], "_csrf_token": csrf(client)})
+    assert "hold-heading" not in (await client.get(info.headers["location"])).text

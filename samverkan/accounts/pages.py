@@ -91,8 +91,10 @@ async def logout(request: Request) -> Redirect:
 
 
 @get("/", guards=[SIGNED_IN], name="home")
-async def home() -> Template:
-    return Template("home.html")
+async def home(request: Request) -> Template:
+    from samverkan.web.start import todo  # the start page reads every area; imported late to keep accounts first
+
+    return Template("home.html", context=await todo(request.user))
 
 
 async def _account(

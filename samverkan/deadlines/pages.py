@@ -4,9 +4,10 @@ catalogue with the local versions, and the administrators' editor for a new vers
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from litestar import Request, get, post
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from samverkan.accounts import rights
@@ -26,18 +27,32 @@ UNIT_LABELS = rulesets.UNIT_LABELS
 GROUP_LIMIT = 200
 
 
+RESPONSIBLE_FILTERS = {"vara": "Våra", "alla": "Alla", "arbetsgivaren": "Arbetsgivarens", "organisationen": "Organisationernas"}
+Responsible = Literal["vara", "alla", "arbetsgivaren", "organisationen"]
+
+
+def default_responsible(viewer: Any) -> str:
+    """A union first sees the deadlines that are its own to meet; the employer side sees all."""
+    return "vara" if rights.is_union(viewer) else "alla"
+
+
 @get("/frister", guards=[SIGNED_IN], name="deadlines")
-async def dashboard(request: Request) -> Template:
+async def dashboard(request: Request, ansvar: FromQuery[Responsible | None] = None) -> Template:
     today = clock.today()
     window = PageRequest(GROUP_LIMIT)
+    ansvar = ansvar or default_responsible(request.user)
+    parties = service.responsible_in(request.user, ansvar)
     groups = [
-        ("Passerade och inte uppfyllda", await service.list_deadlines(request.user, state="missed", page=window)),
-        ("Går ut inom en vecka", await service.list_deadlines(request.user, state="open", due_before=today + dt.timedelta(days=8), page=window)),
+        ("Passerade och inte uppfyllda", await service.list_deadlines(request.user, state="missed", responsible_in=parties, page=window)),
+        ("Går ut inom en vecka", await service.list_deadlines(request.user, state="open", due_before=today + dt.timedelta(days=8),
+                                                               responsible_in=parties, page=window)),
         ("Går ut inom 30 dagar", await service.list_deadlines(
-            request.user, state="open", due_after=today + dt.timedelta(days=7), due_before=today + dt.timedelta(days=31), page=window)),
+            request.user, state="open", due_after=today + dt.timedelta(days=7), due_before=today + dt.timedelta(days=31),
+            responsible_in=parties, page=window)),
     ]
     matters = await matter_service.headings(list({d.matter_id for _, page in groups for d in page.items if d.matter_id}))
-    return Template("deadlines/dashboard.html", context={"groups": groups, "matters": matters, "today": today})
+    return Template("deadlines/dashboard.html", context={"groups": groups, "matters": matters, "today": today, "ansvar": ansvar,
+                                                         "filters": RESPONSIBLE_FILTERS})
 
 
 @get("/regler", guards=[SIGNED_IN], name="rules")

@@ -330,10 +330,17 @@ def _state(state: str | None, today: dt.date) -> Any:
     return (Deadline.state == state) if state else None
 
 
+def responsible_in(viewer: Viewer, choice: str) -> list[str] | None:
+    """The responsible parties a filter of /frister stands for: "vara" (ours) is the reader's side
+    and the claims (64/65 §§ MBL) it may make as the claimant; "alla" is no filter."""
+    own = "union" if rights.is_union(viewer) else "employer"
+    return {"vara": [own, "claimant"], "arbetsgivaren": ["employer"], "organisationen": ["union"]}.get(choice)
+
+
 async def list_deadlines(
     viewer: Viewer, *, state: str | None = None, due_before: dt.date | None = None, due_after: dt.date | None = None,
     department_id: int | None = None, union_id: int | None = None, matter_id: int | None = None,
-    responsible: str | None = None, page: PageRequest = PageRequest(),
+    responsible: str | None = None, responsible_in: list[str] | None = None, page: PageRequest = PageRequest(),
 ) -> Page[s.Deadline]:
     today = clock.today()
     where = [
@@ -344,6 +351,7 @@ async def list_deadlines(
         (Deadline.trade_union == union_id) if union_id else None,
         (Deadline.matter == matter_id) if matter_id else None,
         (Deadline.responsible == responsible) if responsible else None,
+        Deadline.responsible.is_in(responsible_in) if responsible_in else None,
     ]
     rows, window = await fetch_window(Deadline, where, Deadline.due, page)
     window.items = [_out(r, today) for r in rows]

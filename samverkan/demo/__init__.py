@@ -4,6 +4,7 @@ registry.py: förvaltningar, unions, people, samverkansgrupper and the demo logi
 year.py: matters of every kind, meetings, positions and events, written through the services so
 that status, decision hold and party states are derived as for real input (builder.py).
 groupyear.py: APT groups under VOF's FSG with questions, actions from the autumn meetings, next year's plan.
+justering.py: a protocol waiting for Vision's justering, and an approved protocol for every union party.
 sam.py: a year of SAM in two förvaltningar (risk assessments, action plans, annual follow-ups,
 skyddsombud requests, comments), written through the SAM service in the same way.
 """
@@ -19,6 +20,7 @@ from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeU
 from samverkan.sam.tables import Action, AnnualFollowUp, RiskAssessment, SafetyRepRequest
 from samverkan.settings import Settings, get_settings
 
+from samverkan.demo import justering
 from samverkan.demo.builder import Builder
 from samverkan.demo.papers import add_papers
 from samverkan.demo.groupyear import GroupYear
@@ -48,6 +50,7 @@ async def load(settings: Settings | None = None) -> dict[str, int]:
         await SamYear(builder, year, settings or get_settings()).run()
         await add_papers(builder.viewer, settings or get_settings())
         await GroupYear(builder, year).run()
+        await justering.run(builder.viewer, settings or get_settings())
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),

@@ -16,6 +16,7 @@ from typing import Annotated, NamedTuple, Protocol
 from msgspec import Meta, Struct, structs
 
 from samverkan.accounts import rights
+from samverkan.clock import STOCKHOLM
 from samverkan.documents.kinds import KINDS, Audience, negotiation_type
 from samverkan.meetings.rules import PARTICIPANT_ROLES
 
@@ -183,12 +184,49 @@ def hides_nothing_from(shown: MeetingRecord, union_id: int | None) -> bool:
     return all(not i.withheld and may_read(i, Party("union", union_id), shown.unions) for i in shown.items)
 
 
+class ApprovalRef(Struct, kw_only=True):
+    party: str  # "employer" or "union:<id>"
+    name: str  # who approved for the party
+    at: dt.datetime
+
+
+class Justering(Struct, kw_only=True):
+    """How a locked version was approved, for the "Justering" block of its final copies."""
+
+    version: int
+    approvals: list[ApprovalRef]
+    record_sha256: str  # the SHA-256 of the frozen record: the copies cannot carry a hash of themselves
+    verify_url: str  # the protocol's page, where the whole hash and the seal are shown
+
+
 class Options(Struct, kw_only=True, omit_defaults=True):
     """What a user chooses besides kind and audience; part of what makes a document unique."""
 
     date: dt.date | None = None  # the day a notice is sent
     attachments: list[str] = []
     item_id: int | None = None  # the item of an extract
+    justering: Justering | None = None  # a locked protocol's final copies only
+
+
+def short_hash(sha256: str) -> str:
+    """The first 16 hex digits in groups of four: enough to compare by eye with the page."""
+    return " ".join(sha256[i:i + 4] for i in range(0, 16, 4))
+
+
+def _justering(record: MeetingRecord, justering: Justering | None, names: dict[int, str]) -> dict | None:
+    """The justering block: each party's approval (who, when) and the version's hash; None for a
+    draft, whose copies keep the lines for justering on paper."""
+    if justering is None:
+        return None
+    by_party = {a.party: a for a in justering.approvals}
+    approvals = []
+    for union_id, label in [(None, "För arbetsgivaren")] + [(u.id, f"För {names[u.id]}") for u in record.unions]:
+        a = by_party.get("employer" if union_id is None else f"union:{union_id}")
+        if a:
+            at = a.at.astimezone(STOCKHOLM)
+            approvals.append({"party": label, "name": a.name, "at": f"{at.date().isoformat()} kl. {at:%H.%M}"})
+    return {"version": justering.version, "approvals": approvals, "sha256": short_hash(justering.record_sha256),
+            "url": justering.verify_url}
 
 
 def long_date(day: dt.date) -> str:
@@ -355,4 +393,5 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
         "reply_by": short_date(reply_by(sent, day)),
         "attachments": list(options.attachments) + [p.title for p in record.papers if p.title not in options.attachments],
         "papers": [{"title": p.title, "filename": p.filename, "sha256": p.sha256} for p in record.papers],
+        "justering": _justering(record, options.justering, names),
     }

@@ -51,7 +51,7 @@ async def _tell(settings: Settings, meeting: dict, proposal: dict, state: str) -
     users = await User.select(User.id, User.email, User.name).where(side & (User.active == True))  # noqa: E712
     union = await TradeUnion.select(TradeUnion.name).where(TradeUnion.id == proposal["trade_union"]).first()
     plan = Plan(settings)
-    plan.add(f"ap:{proposal['id']}:{state}", "proposal", [user_recipient(u) for u in users], "proposal.txt",
+    plan.add(f"ap:{proposal['id']}:{state}", "agenda_proposal", [user_recipient(u) for u in users], "proposal.txt",
              link=f"/moten/{meeting['id']}#forslag", state=state, title=proposal["title"], union=union["name"],
              meeting=meeting["title"], reason=proposal["reason"], url=f"{settings.base_url}/moten/{meeting['id']}#forslag")
     await plan.save()

@@ -40,7 +40,7 @@ async def submit(request: Request, id: RecordId) -> s.Protocol:
 async def comment(request: Request, id: RecordId, data: JSONBody[s.CommentCreate]) -> s.Protocol:
     """A comment on the version in review (409 when none is), on the whole or on one item.
     Who: a party to the meeting: the employer side, or a union that is a party."""
-    return await service.comment(request.user, id, data)
+    return await service.comment(request.user, id, data, request.app.state.settings)
 
 
 @post("/meetings/{id:int}/protocol/proposals", guards=[SIGNED_IN], tags=TAGS, status_code=201,
@@ -49,7 +49,7 @@ async def comment(request: Request, id: RecordId, data: JSONBody[s.CommentCreate
 async def propose(request: Request, id: RecordId, data: JSONBody[s.ProposalCreate]) -> s.Protocol:
     """A proposed wording of the union's own outcome, note or reservation on an item, while in review.
     Who: a union's justerare, or with none designated its users; the employer changes the record directly."""
-    return await service.propose(request.user, id, data)
+    return await service.propose(request.user, id, data, request.app.state.settings)
 
 
 @post("/meetings/{id:int}/protocol/proposals/{pid:int}/accept", guards=[EMPLOYER], tags=TAGS, status_code=200,

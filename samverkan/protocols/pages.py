@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Response, Template
@@ -62,12 +63,16 @@ async def _review(request: Request, id: int, errors: dict | None = None, status_
     # The sealed copies the reader may open (the seal covers them all; each reader opens its own).
     sealed = protocol.version is not None and protocol.version.documents
     fetchable = {d.id for d in await documents.list_documents(viewer, id)} if sealed else set()
+    # What each pending proposal would change, shown before the minute-taker confirms it.
+    positions = {(i.id, p.union_id): msgspec.structs.asdict(p) for i in version.record.items for p in i.positions} if version else {}
+    changes = {p.id: rules.proposal_changes(positions.get((p.agenda_item_id, p.union_id), {}), msgspec.structs.asdict(p))
+               for p in protocol.proposals if p.state == "pending"}
     return Template("protocols/review.html", status_code=status_code, context={
         "meeting": meeting, "protocol": protocol, "html": html, "items": items, "may_change": may_change,
         "own_status": own_status, "is_union": rights.is_union(viewer), "outcomes": POSITION_OUTCOMES,
         "can_reopen": rights.sees_all(viewer), "errors": errors or {}, "state_labels": rules.STATE_LABELS,
         "version_labels": rules.VERSION_LABELS, "unions": {u.id: u.name for u in version.record.unions} if version else {},
-        "fetchable": fetchable,
+        "fetchable": fetchable, "changes": changes, "field_labels": rules.FIELD_LABELS,
     })
 
 
@@ -97,7 +102,7 @@ async def submit(request: Request, id: RecordId) -> Template | Redirect:
 async def comment(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     values: dict[str, Any] = {"text": text(form.get("text")), "agenda_item_id": optional_int(form.get("agenda_item_id"))}
-    return await _act(request, id, lambda: service.comment(request.user, id, convert(values, s.CommentCreate)))
+    return await _act(request, id, lambda: service.comment(request.user, id, convert(values, s.CommentCreate), request.app.state.settings))
 
 
 @post("/moten/{id:int}/protokoll/forslag", guards=[SIGNED_IN], name="protocol-propose")
@@ -105,7 +110,7 @@ async def propose(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
     values: dict[str, Any] = {"agenda_item_id": optional_int(form.get("proposal_item_id")), "outcome": text(form.get("outcome")) or None,
                               "note": text(form.get("note")), "reservation": text(form.get("reservation"))}
-    return await _act(request, id, lambda: service.propose(request.user, id, convert(values, s.ProposalCreate)))
+    return await _act(request, id, lambda: service.propose(request.user, id, convert(values, s.ProposalCreate), request.app.state.settings))
 
 
 @post("/moten/{id:int}/protokoll/forslag/{pid:int}/godta", guards=[EMPLOYER], name="protocol-accept")
@@ -135,9 +140,11 @@ async def reopen(request: Request, id: RecordId) -> Template | Redirect:
 
 @get("/moten/{id:int}/protokoll/jamfor", guards=[SIGNED_IN], name="protocol-compare")
 async def compare(request: Request, id: RecordId, fran: VersionQuery, till: VersionQuery) -> Template:
-    lines = await service.difference(request.user, id, fran, till)
+    first, second, lines = await service.difference(request.user, id, fran, till)
     meeting = await meetings.get_meeting(request.user, id)
-    return Template("protocols/compare.html", context={"meeting": meeting, "lines": lines, "old": fran, "new": till})
+    return Template("protocols/compare.html", context={"meeting": meeting, "lines": lines, "old": fran, "new": till,
+                                                       "versions": (first, second), "version_labels": rules.VERSION_LABELS,
+                                                       "changed": any(sign != " " for sign, _ in lines)})
 
 
 # --- the audit log -----------------------------------------------------------------------------

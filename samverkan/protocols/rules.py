@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 
 from samverkan.documents.record import MeetingRecord
+from samverkan.meetings.rules import POSITION_OUTCOMES
 
 STATE_LABELS = {"draft": "Utkast", "in_review": "Under justering", "approved": "Justerat"}
 VERSION_LABELS = {"in_review": "Under justering", "approved": "Justerad", "superseded": "Ersatt av en ny version",
@@ -51,6 +52,22 @@ def approver_error(party: str, designated_person_id: int | None, person_id: int 
     return None
 
 
+PROPOSED_FIELDS = ("outcome", "note", "reservation")
+FIELD_LABELS = {"outcome": "Ställningstagande", "note": "Protokollsanteckning", "reservation": "Reservation"}
+
+
+def merge_proposal(current: dict, proposal: dict) -> dict:
+    """The union's position once a proposal is accepted: the fields the proposal names replace
+    the current ones; an outcome left "Oförändrat" (null) and an empty text keep what is there."""
+    return {f: proposal.get(f) or current.get(f) or (None if f == "outcome" else "") for f in PROPOSED_FIELDS}
+
+
+def proposal_changes(current: dict, proposal: dict) -> list[tuple[str, str, str]]:
+    """(field, now, after) for every field the proposal would change, for showing before accepting."""
+    merged = merge_proposal(current, proposal)
+    return [(f, current.get(f) or "", merged[f] or "") for f in PROPOSED_FIELDS if (current.get(f) or "") != (merged[f] or "")]
+
+
 def record_lines(record: MeetingRecord) -> list[str]:
     """The record as plain lines, for comparing two versions."""
     names = {u.id: u.name for u in record.unions}
@@ -61,7 +78,7 @@ def record_lines(record: MeetingRecord) -> list[str]:
         if item.employer_position:
             lines.append(f"  Arbetsgivarens förslag: {item.employer_position}")
         for p in item.positions:
-            lines.append(f"  {names.get(p.union_id, p.union_id)}: {p.outcome or '–'}"
+            lines.append(f"  {names.get(p.union_id, p.union_id)}: {POSITION_OUTCOMES.get(p.outcome or '', '–').lower()}"
                          + (f"; reservation: {p.reservation}" if p.reservation else "")
                          + ("; begär central förhandling" if p.central_requested else ""))
             if p.note:

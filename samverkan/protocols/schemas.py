@@ -126,3 +126,23 @@ class Reopen(Input):
     """The body that opens a protocol again."""
 
     reason: Annotated[Reason, Meta(description="Why the protocol is opened again.")]
+
+
+class Feedback(Struct, kw_only=True):
+    """A protocol in review with proposals and comments waiting for the minute-taker."""
+
+    meeting_id: int
+    title: str
+    proposals: int
+    comments: int
+
+
+class Approved(Struct, kw_only=True):
+    """A locked protocol and the reader's own copy."""
+
+    meeting_id: int
+    title: str
+    starts_at: dt.datetime
+    number: int
+    locked_at: dt.datetime | None
+    document_id: int | None

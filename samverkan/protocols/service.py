@@ -157,9 +157,10 @@ async def get_version(viewer: Viewer, meeting_id: int, number: int) -> s.Version
                            record=rec.for_reader(record, viewer))
 
 
-async def difference(viewer: Viewer, meeting_id: int, old: int, new: int) -> list[tuple[str, str]]:
+async def difference(viewer: Viewer, meeting_id: int, old: int, new: int) -> tuple[s.VersionDetail, s.VersionDetail, list[tuple[str, str]]]:
+    """The two versions and the lines that differ between them."""
     first, second = await get_version(viewer, meeting_id, old), await get_version(viewer, meeting_id, new)
-    return rules.difference(first.record, second.record)
+    return first, second, rules.difference(first.record, second.record)
 
 
 # --- sending for justering -----------------------------------------------------------------
@@ -194,6 +195,39 @@ async def _recipients(meeting: dict, record: rec.MeetingRecord, party: str, pers
         return [user_recipient(u) for u in found]
     union = await TradeUnion.select(TradeUnion.email, TradeUnion.name).where(TradeUnion.id == union_id).first()
     return [Recipient(union["email"], union["name"])] if union and union["email"] else []
+
+
+async def _users(*where) -> list[Recipient]:
+    rows = await User.select(User.id, User.email, User.name).where(User.active == True, *where)  # noqa: E712 (SQL)
+    return [user_recipient(u) for u in rows]
+
+
+async def _minute_taker(meeting: dict) -> list[Recipient]:
+    return await _users(User.person == meeting["minute_taker"]) if meeting.get("minute_taker") else []
+
+
+async def _employer_side(meeting: dict, version: dict, with_sender: bool) -> list[Recipient]:
+    """The minute-taker, and (``with_sender``, or without a minute-taker) the HR officer who sent
+    the version for justering; all of HR only when neither has a login."""
+    found = await _minute_taker(meeting)
+    if (with_sender or not found) and version.get("submitted_by"):
+        found += await _users(User.id == version["submitted_by"])
+    return found or await _users(User.role == "hr")
+
+
+async def _tell(settings: Settings, key: str, kind: str, recipients: list[Recipient], template: str, viewer: Viewer,
+                meeting: dict, **context) -> None:
+    """One notice (e-mail and in-app) to each recipient but the one who acted, through the outbox."""
+    unique = {r.email.lower(): r for r in recipients if not (r.user_id and r.user_id == viewer.user_id)}
+    plan = Plan(settings)
+    plan.add(key, kind, list(unique.values()), template, link=f"/moten/{meeting['id']}/protokoll",
+             url=f"{settings.base_url}/moten/{meeting['id']}/protokoll", **context)
+    await plan.save()
+
+
+def _item_label(record: rec.MeetingRecord, item_id: int | None) -> str:
+    item = next((i for i in record.items if i.id == item_id), None)
+    return f"§ {item.number}" if item else ""
 
 
 async def _notify_review(settings: Settings, meeting: dict, version_id: int, number: int, record: rec.MeetingRecord,
@@ -255,7 +289,7 @@ def _check_item(viewer: Viewer, record: rec.MeetingRecord, item_id: int | None) 
         raise NotFound(f"Punkten {item_id} finns inte.")
 
 
-async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate) -> s.Protocol:
+async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate, settings: Settings) -> s.Protocol:
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
     record = _decode(version)
@@ -268,10 +302,15 @@ async def comment(viewer: Viewer, meeting_id: int, data: s.CommentCreate) -> s.P
         )).returning(Comment.id))[0]
         await audit.record(viewer, "comment", "protocol", version["id"],
                            after={"comment": row["id"], "agenda_item_id": data.agenda_item_id, "text": data.text.strip()})
+        # The minute-taker and the HR officer who sent it hear of it; the mail names the item, not
+        # the comment (mail is less private).
+        await _tell(settings, f"k:{row['id']}", "comment", await _employer_side(meeting, version, with_sender=True),
+                    "protocol_comment.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
+                    party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting["id"])
 
 
-async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.Protocol:
+async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate, settings: Settings) -> s.Protocol:
     """A union's justerare proposes its own position or protokollsanteckning on an item."""
     meeting = await meetings.visible_row(viewer, meeting_id)
     version = await _current(meeting_id)
@@ -289,6 +328,9 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.ProposalCreate) -> s.
             user=viewer.user_id or None, author=viewer.name,
         )).returning(Proposal.id))[0]
         await audit.record(viewer, "propose", "protocol", version["id"], after={"proposal": row["id"], **msgspec.to_builtins(data)})
+        await _tell(settings, f"f:{row['id']}", "proposal", await _employer_side(meeting, version, with_sender=False),
+                    "protocol_proposal.txt", viewer, meeting, title=record.title, number=version["number"], author=viewer.name,
+                    party=rules.party_label(party, record), item=_item_label(record, data.agenda_item_id))
     return await get_protocol(viewer, meeting_id)
 
 
@@ -320,15 +362,24 @@ async def decide(viewer: Viewer, meeting_id: int, proposal_id: int, accept: bool
                            before={"proposal": proposal_id, "state": "pending"},
                            after={"proposal": proposal_id, "state": "accepted" if accept else "rejected", "reason": reason.strip()})
         if accept:
-            current = await AgendaPosition.select(AgendaPosition.central_requested).where(
-                AgendaPosition.item == proposal["agenda_item_id"], AgendaPosition.trade_union == proposal["trade_union"]).first()
+            current = await AgendaPosition.select(
+                AgendaPosition.outcome, AgendaPosition.note, AgendaPosition.reservation, AgendaPosition.central_requested,
+            ).where(AgendaPosition.item == proposal["agenda_item_id"], AgendaPosition.trade_union == proposal["trade_union"]).first()
+            # A proposal changes only the fields it names: "Oförändrat" and an empty text keep what is there.
             await meetings.apply_accepted_position(meeting_id, proposal["agenda_item_id"], Position(
-                union_id=proposal["trade_union"], outcome=proposal["outcome"], note=proposal["note"],
-                reservation=proposal["reservation"], central_requested=bool(current and current["central_requested"])))
+                union_id=proposal["trade_union"], **rules.merge_proposal(current or {}, proposal),
+                central_requested=bool(current and current["central_requested"])))
             await ProtocolVersion.update({
                 ProtocolVersion.state: "superseded", ProtocolVersion.ended_reason: f"Förslag {proposal_id} godtogs.",
             }).where(ProtocolVersion.id == version["id"], ProtocolVersion.state == "in_review")
             await _new_version(viewer, meeting, settings)
+        # The proposing union's justerare (or its users) hears the answer.
+        record = _decode(version)
+        party = rules.union_party(proposal["trade_union"])
+        await _tell(settings, f"b:{proposal_id}", "decision", await _recipients(meeting, record, party), "protocol_decision.txt",
+                    viewer, meeting, title=record.title, number=version["number"] + (1 if accept else 0), accepted=accept,
+                    party=rules.party_label(party, record), item=_item_label(record, proposal["agenda_item_id"]),
+                    decided_by=viewer.name, reason=reason.strip())
     return await get_protocol(viewer, meeting_id)
 
 
@@ -368,7 +419,14 @@ async def _lock_if_complete(version_id: int, settings: Settings) -> None:
         # The final copies, one per party, from the approved record itself: a matter renamed or a
         # person's new name since it was sent does not reach them.
         department_id = await documents.department_of(meeting_id)
-        copies = [await documents.produce_from_record(SYSTEM, record, department_id, "protocol", audience, rec.Options(), settings)
+        # Each copy carries its justering (who approved for each party, when, the version's hash)
+        # instead of blank signature lines.
+        approvals = await Approval.select(Approval.party, Approval.name, Approval.approved_at).where(Approval.version == version_id)
+        options = rec.Options(justering=rec.Justering(
+            version=version["number"], record_sha256=version["record_sha256"],
+            verify_url=f"{settings.base_url}/moten/{meeting_id}/protokoll",
+            approvals=[rec.ApprovalRef(party=a["party"], name=a["name"], at=a["approved_at"]) for a in approvals]))
+        copies = [await documents.produce_from_record(SYSTEM, record, department_id, "protocol", audience, options, settings)
                   for audience in [Audience("department")] + [Audience("union", u.id) for u in record.unions]]
         listed = [{"id": d.id, "audience": d.audience, "sha256": d.sha256} for d in copies]
         seal = storage.sha256((version["record_sha256"] + "".join(d.sha256 for d in copies)).encode())
@@ -430,4 +488,46 @@ async def waiting(viewer: Viewer) -> list[s.Waiting]:
             continue
         out.append(s.Waiting(meeting_id=row["meeting"], title=record.title, starts_at=visible[row["meeting"]]["starts_at"],
                              number=row["number"], due=row["due"], pending=pending))
+    return out
+
+
+async def feedback_waiting(viewer: Viewer) -> list[s.Feedback]:
+    """For the employer side: protocols in review with pending proposals or comments on the version in review."""
+    versions = {r["meeting"]: r for r in await ProtocolVersion.select(
+        ProtocolVersion.meeting, ProtocolVersion.number).where(ProtocolVersion.state == "in_review")}
+    if not versions or rights.is_union(viewer):
+        return []
+    visible = {m["id"]: m for m in await Meeting.select(Meeting.id, Meeting.title).where(
+        Meeting.id.is_in(list(versions)), *meetings.scope(viewer))}
+    proposals = await Proposal.select(Proposal.meeting, Proposal.version_number).where(
+        Proposal.meeting.is_in(list(visible) or [-1]), Proposal.state == "pending")
+    comments = await Comment.select(Comment.meeting, Comment.version_number).where(Comment.meeting.is_in(list(visible) or [-1]))
+    out = []
+    for meeting_id, meeting in visible.items():
+        number = versions[meeting_id]["number"]
+        p = sum(1 for r in proposals if r["meeting"] == meeting_id and r["version_number"] == number)
+        c = sum(1 for r in comments if r["meeting"] == meeting_id and r["version_number"] == number)
+        if p or c:
+            out.append(s.Feedback(meeting_id=meeting_id, title=meeting["title"], proposals=p, comments=c))
+    return out
+
+
+async def recently_approved(viewer: Viewer, limit: int = 5) -> list[s.Approved]:
+    """The latest locked protocols the viewer may see, each with the viewer's own copy (a union's
+    its union's, the employer side the employer's) when the viewer may open it."""
+    rows = await ProtocolVersion.select(ProtocolVersion.meeting, ProtocolVersion.number, ProtocolVersion.locked_at,
+                                        ProtocolVersion.documents).where(
+        ProtocolVersion.state == "approved", ProtocolVersion.meeting.is_in(
+            Meeting.select(Meeting.id).where(*meetings.scope(viewer)))).order_by(ProtocolVersion.locked_at, ascending=False).limit(limit)
+    titles = {m["id"]: m for m in await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
+        Meeting.id.is_in([r["meeting"] for r in rows] or [-1]))}
+    own = rules.union_party(viewer.union_id) if rights.is_union(viewer) else "department"
+    out = []
+    for row in rows:
+        listed = json.loads(row["documents"]) if row["documents"] else []
+        wanted = next((d["id"] for d in listed if d["audience"] == own), None)
+        readable = {d.id for d in await documents.list_documents(viewer, row["meeting"])} if wanted else set()
+        out.append(s.Approved(meeting_id=row["meeting"], title=titles[row["meeting"]]["title"],
+                              starts_at=titles[row["meeting"]]["starts_at"], number=row["number"], locked_at=row["locked_at"],
+                              document_id=wanted if wanted in readable else None))
     return out

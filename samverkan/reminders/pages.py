@@ -12,11 +12,11 @@ from samverkan.accounts.access import ADMIN, SIGNED_IN
 from samverkan.errors import ServiceError
 from samverkan.pagination import PageRequest
 from samverkan.reminders import service
+from samverkan.reminders.texts import kind_label
 from samverkan.web.params import PageNumber, RecordId
 
 PAGE_SIZE = 50
 STATE_LABELS = {"pending": "Väntar", "sending": "Skickas", "sent": "Skickat", "failed": "Misslyckat", "cancelled": "Inte skickat (fristen stängd)"}
-KIND_LABELS = {"reminder": "Påminnelse", "escalation": "Eskalering", "digest": "Daglig sammanfattning", "rule_change": "Ändrad frist", "notice": "Kallelse", "proposal": "Förslag till dagordning", "break_glass": "Nödinloggning", "question_answer": "Svar på fråga"}
 
 
 def _pages(total: int) -> int:
@@ -39,7 +39,7 @@ async def _outbox(request: Request, status: str | None, sida: int, message: str 
     page = await service.outbox(request.user, status, PageRequest(PAGE_SIZE, (sida - 1) * PAGE_SIZE))
     return Template("reminders/outbox.html", status_code=status_code, context={
         "page": page, "sida": sida, "pages": _pages(page.total), "status": status or "", "counts": await service.outbox_counts(request.user),
-        "states": STATE_LABELS, "kinds": KIND_LABELS, "last": await service.last_sweep(), "message": message,
+        "states": STATE_LABELS, "kind_label": kind_label, "last": await service.last_sweep(), "message": message,
     })
 
 

@@ -22,8 +22,11 @@ class OutboxMessage(Struct, kw_only=True):
     """An e-mail the service has planned, and how its sending went."""
 
     id: Annotated[int, Meta(description="The record's id.")]
-    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "notice", "proposal", "break_glass", "question_answer"], Meta(
-        description="reminder, escalation, digest, rule_change, justering, protocol, notice (a kallelse), proposal (an agenda proposal), break_glass (a break-glass sign-in) or question_answer (an answer to an APT question).")]
+    kind: Annotated[Literal["reminder", "escalation", "digest", "rule_change", "justering", "protocol", "comment", "proposal",
+                            "decision", "break_glass", "notice", "agenda_proposal", "question_answer"], Meta(
+        description="reminder, escalation, digest, rule_change, justering, protocol, comment, proposal (a change to a "
+                    "protocol), decision, break_glass, notice (a kallelse), agenda_proposal or question_answer "
+                    "(reminders.texts.KIND_LABELS).")]
     to_address: Annotated[str, Meta(description="The recipient.")]
     subject: Annotated[str, Meta(description="The subject line.")]
     state: Annotated[Literal["pending", "sending", "sent", "failed", "cancelled"], Meta(

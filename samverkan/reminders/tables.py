@@ -17,7 +17,7 @@ class OutboxMessage(Table, tablename="outbox_message"):
     which only sums up): one row for both, so a sweep writes each reminder once."""
 
     key = Varchar(length=200, unique=True)
-    kind = Varchar(length=20)  # reminder, escalation, digest, rule_change
+    kind = Varchar(length=20)  # reminders.texts.KIND_LABELS
     deadline = ForeignKey(Deadline, null=True, on_delete=OnDelete.cascade)
     user = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     to_address = Varchar(length=254)

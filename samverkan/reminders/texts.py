@@ -17,6 +17,21 @@ def _long_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
 
 
+# Every kind of outbox message, as /utkorg names it (tests/test_outbox_kinds.py finds every kind
+# planned in the code and fails when one is missing here).
+KIND_LABELS = {
+    "reminder": "Påminnelse", "escalation": "Eskalering", "digest": "Daglig sammanfattning", "rule_change": "Ändrad frist",
+    "justering": "Protokoll att justera", "protocol": "Justerat protokoll", "comment": "Synpunkt på protokoll",
+    "proposal": "Förslag till ändring", "decision": "Svar på förslag", "break_glass": "Nödinloggning",
+    "notice": "Kallelse", "agenda_proposal": "Förslag till dagordning", "question_answer": "Svar på fråga",
+}
+
+
+def kind_label(kind: str) -> str:
+    """A kind added without a label still shows (as "Meddelande (kind)") rather than failing the page."""
+    return KIND_LABELS.get(kind) or f"Meddelande ({kind})"
+
+
 SUBJECT_LENGTH = 160  # characters; a mail client shows about the first 60 anyway
 _BREAKS = re.compile(r"\s+")
 

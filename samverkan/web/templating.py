@@ -34,6 +34,7 @@ def _domain_labels() -> dict:
     return {
         "matter_kinds": {k: v.label for k, v in matter_rules.KINDS.items()},
         "matter_basis": {k: v.basis for k, v in matter_rules.KINDS.items()},
+        "matter_hold": {k: v.hold for k, v in matter_rules.KINDS.items()},  # kinds with a decision hold
         "matter_status": {"open": "Pågår", "on_hold": "Beslut får inte fattas", "closed": "Förhandlat klart", "decided": "Beslutat"},
         "event_types": {k: v.label for k, v in matter_rules.EVENT_TYPES.items()},
         "party_states": matter_rules.PARTY_STATE_LABELS,
