@@ -56,7 +56,7 @@ async def test_loading_twice_changes_nothing(client, demo):
     from samverkan import demo as module
 
     assert demo["matters"] >= 15 and demo["meetings"] >= 12
-    assert demo["departments"] == 11 and demo["unions"] == 15
+    assert demo["departments"] == 11 and demo["unions"] == 16
     events = sum(len(m.events) for m in await _matters())
     assert await module.load() == demo
     assert sum(len(m.events) for m in await _matters()) == events

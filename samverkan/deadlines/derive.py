@@ -67,7 +67,7 @@ def derive(kind: str, events: list[EventFact], claimant: str | None = None) -> l
             start: dt.date | None = None) -> None:
         start = start or event.date
         out.append(Derived(BY_ID[rule_id], event.id, union_id, start, responsible,
-                           _first(events, met_by, start, union_id) if met_by else None))
+                           _first(events, met_by, event.date, union_id) if met_by else None))
 
     for e in events:
         if e.type == "request_received" and kind in _MEETING_DUTY:

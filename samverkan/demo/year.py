@@ -515,16 +515,18 @@ class Year:
         title13 = "Förhandling enligt 13 § MBL: arbetstider för chaufförer i slamtömningen"
         sent = b.day(-200)
         mid, new = await b.matter(
-            title13, "negotiation_13", "LRV", [],
+            title13, "negotiation_13", "LRV", ["Transport"],
             "Frågan angår särskilt chaufförer i slamtömningen som är medlemmar i Svenska Transportarbetareförbundet, som "
             "kommunen inte har kollektivavtal med. Arbetsgivaren förhandlar därför med Transport avdelning 10 enligt 13 § "
-            "MBL (Transport finns inte i registret som part).",
+            "MBL, och beslutar först när den förhandlingen är avslutad (13 § hänvisar till 11 och 12 §§).",
             sent,
         )
         if new:
-            await b.event(mid, "request_sent", sent, note="Förhandlingsframställan skickad till Transport avd. 10.")
-            await b.event(mid, "meeting_held", next_workday(sent + dt.timedelta(days=8)), time=dt.time(8, 0),
+            held = next_workday(sent + dt.timedelta(days=8))
+            await b.event(mid, "request_sent", sent, "Transport", note="Förhandlingsframställan skickad till Transport avd. 10.")
+            await b.event(mid, "meeting_held", held, "Transport", time=dt.time(8, 0),
                           note="Förhandling med Transport i Renhållningsverkets lokaler; protokoll i akten.")
+            await b.event(mid, "negotiation_closed", held, "Transport", outcome="agreement")
             await b.event(mid, "decision_taken", next_workday(sent + dt.timedelta(days=20)),
                           note=f"Ny arbetstidsförläggning i slamtömningen från {first_of(sent, 2)}.")
 
