@@ -109,8 +109,13 @@ def _options(data: s.DocumentCreate, meeting: MeetingOut) -> rec.Options:
             raise Invalid("Punkten finns inte på mötets dagordning.", field="item_id")
     elif data.item_id is not None:
         raise Invalid("En punkt anges bara för protokollsutdrag.", field="item_id")
-    return rec.Options(date=(data.date or clock.today()) if kind.dated else None,
-                       attachments=list(data.attachments), item_id=data.item_id)
+    options = rec.Options(date=(data.date or clock.today()) if kind.dated else None,
+                          attachments=list(data.attachments), item_id=data.item_id)
+    if data.kind == "withdrawal_notice":
+        problem = kinds.withdrawal_error(meeting.status, meeting.starts_at.astimezone(clock.STOCKHOLM).date(), options.date)
+        if problem:
+            raise Invalid(problem[1], field=problem[0])
+    return options
 
 
 # --- the frozen record ------------------------------------------------------------------
@@ -328,7 +333,9 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
     items = [i for i in record.items if i.id == options.item_id]
     diary = rec.diary_numbers(record, items or record.items)
-    filename = kinds.filename(diary[0] if diary else record.department or record.title, kind, record.starts_at.date().isoformat(),
+    # A frånträdesbesked is named by its own date, the day the negotiation ends (16 § 3 st.).
+    file_day = day if kind == "withdrawal_notice" else record.starts_at.date()
+    filename = kinds.filename(diary[0] if diary else record.department or record.title, kind, file_day.isoformat(),
                               _file_party(record, audience), items[0].number if items else None)
     source_sha = storage.sha256(inputs.source)
     async with engine().transaction():
