@@ -3,7 +3,7 @@
 A deadline is keyed by (rule, trigger event, union): recomputing after any change to the events
 gives the same keys for what is unchanged, so stored deadlines are updated, not duplicated.
 Whether a deadline was met in time (``met_on`` on or before its due day) is for the caller, who
-knows the due day as the rule sets make it (deadlines.service.state_of).
+knows the due day as the rule sets make it (state_of, with the due day from the rule sets).
 """
 
 from __future__ import annotations
@@ -43,6 +43,14 @@ class Derived:
     start: dt.date
     responsible: str  # employer, union, claimant
     met_on: dt.date | None  # the date of the event that met it, if any (in time or not)
+
+
+def state_of(met_on: dt.date | None, due: dt.date) -> str:
+    """Stored state from the act that met it: an act after the due day does not meet the deadline,
+    it is missed and stays so (64 § 3 st., 68 § MBL); met_on keeps the day it was done."""
+    if met_on is None:
+        return "open"
+    return "met" if met_on <= due else "missed"
 
 
 def _first(events: list[EventFact], types: set[str], on_or_after: dt.date, union_id: int | None = None) -> dt.date | None:

@@ -20,7 +20,7 @@ from samverkan.database import engine
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
-from samverkan.deadlines.derive import EventFact, derive
+from samverkan.deadlines.derive import EventFact, derive, state_of
 from samverkan.deadlines.tables import Deadline, RuleOverride, RuleSet
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
@@ -167,14 +167,6 @@ _MOVE_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_
 
 
 # --- keeping a matter's deadlines in step with its events --------------------
-
-
-def state_of(met_on: dt.date | None, due: dt.date) -> str:
-    """Stored state from the act that met it: an act after the due day does not meet the deadline,
-    it is missed and stays so (64 § 3 st., 68 § MBL); met_on keeps the day it was done."""
-    if met_on is None:
-        return "open"
-    return "met" if met_on <= due else "missed"
 
 
 async def recompute(matter_id: int, kind: str, department_id: int, event_rows: list[dict], claimant: str | None = None) -> None:
