@@ -84,19 +84,26 @@ async def test_the_same_version_gives_the_same_bytes_and_a_new_version_a_new_doc
 
 async def test_every_kind_of_a_negotiation(client, staff, org, negotiation):
     hr, meeting, item = staff["hr"], negotiation["meeting"], negotiation["item"]
+    # 11 §: the employer asks; the kallelse and the protocol say who asked and when (issue 16, point 9).
+    r = await client.post(f"/api/v1/matters/{item['matter_id']}/events", json={"type": "request_sent", "date": "2026-02-13"},
+                          headers=hr.headers)
+    assert r.status_code == 201, r.text
     expected = {
         "notice": ["Förhandlingsframställan – kallelse till lokal förhandling enligt 11 § MBL", "Förhandlingsfråga",
                    "Planerat beslut", "Områdena slås samman 1 juni.", "Förslag till tid och plats", "Bilagor",
                    "Organisationsöversyn & risker", "Kontaktperson", "Per Ek", "per.ek@lund.example", "Svar",
-                   "senast 23 februari 2026", "Till", "Vision", "Kommunal"],
+                   "senast 23 februari 2026", "Till", "Vision", "Kommunal",
+                   "Förhandling begärd av arbetsgivaren 13 februari 2026."],
         "withdrawal_notice": ["Frånträdesbesked enligt 16 § 3 st. MBL", "frånträder härmed förhandlingen",
                               "16 § 3 stycket", "hölls måndag 2 mars 2026", "daterat 4 mars 2026", "För arbetsgivaren",
                               "Beskedet avslutar den lokala förhandlingen 4 mars 2026", "central förhandling (14 § MBL)"],
         "extract": ["Protokollsutdrag – § 1 Sammanslagning", "Utdrag ur protokoll", "Rätt utdraget intygar", "Justeras",
                     "Förhandlingen förklaras avslutad 2 mars 2026"],
+        "protocol": ["Förhandling begärd av arbetsgivaren 13 februari 2026."],
     }
     options = {"notice": {"date": "2026-02-16", "attachments": ["Organisationsöversyn & risker"]},
-               "withdrawal_notice": {"date": "2026-03-04"}, "extract": {"item_id": item["id"]}}
+               "withdrawal_notice": {"date": "2026-03-04"}, "extract": {"item_id": item["id"]},
+               "protocol": {}}
     for kind, needles in expected.items():
         if kind == "withdrawal_notice":
             # 16 § 3 st.: only a party that has fulfilled its duty to negotiate withdraws: not before the meeting.

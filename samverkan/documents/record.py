@@ -44,6 +44,8 @@ class MatterRef(Struct, kw_only=True):
     kind_label: str
     personal_data: bool = False  # an individärende
     parties: list[int] = []  # the unions that are parties to the matter (who may read it)
+    # Who asked for the negotiation and when (the request events): union id, or None for the employer.
+    requests: list[tuple[int | None, dt.date]] = []
 
 
 class PositionRef(Struct, kw_only=True):
@@ -283,6 +285,14 @@ def _title(record: MeetingRecord, kind: str, items: list[ItemRef], matter_kinds:
     return f"Protokoll – {name}{', tillika skyddskommitté' if record.safety_committee else ''}"
 
 
+def requested(matter: MatterRef, names: dict[int, str]) -> str:
+    """Who asked for the negotiation and when, in Swedish ("Förhandling begärd av Vision 17 december
+    2025."), or "" when no request is recorded."""
+    parts = [f"{'arbetsgivaren' if union_id is None else names.get(union_id, 'arbetstagarorganisationen')} {short_date(day)}"
+             for union_id, day in matter.requests]
+    return f"Förhandling begärd av {' och '.join(parts)}." if parts else ""
+
+
 def withdrawal_effect(matter_kinds: list[str], sent: dt.date) -> str:
     """What a frånträdesbesked does to the time limits, in Swedish: it ends the local negotiation
     on its day (16 § 3 st. MBL), which starts the 14 § window, and in a dispute 64 § (two months)
@@ -325,7 +335,7 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
     for i in items:
         if i.matter and all(m["diary_no"] != i.matter.diary_no for m in matters):
             matters.append({"diary_no": i.matter.diary_no, "title": i.matter.title, "description": i.matter.description,
-                            "kind": i.matter.kind_label})
+                            "kind": i.matter.kind_label, "requested": requested(i.matter, names)})
     contact = record.chair or record.minute_taker or PersonRef(name="")
     approvers = []
     for union_id, label in [(None, "För arbetsgivaren")] + [(u.id, f"För {u.name}") for u in record.unions]:

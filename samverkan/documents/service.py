@@ -26,7 +26,7 @@ from samverkan.documents.sample import sample_context, sample_record_for
 from samverkan.documents.tables import Document, DocumentSource, Letterhead, WordTemplate
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
-from samverkan.matters.tables import Matter, MatterParty
+from samverkan.matters.tables import Matter, MatterEvent, MatterParty
 from samverkan.meetings import service as meetings
 from samverkan.meetings.schemas import Meeting as MeetingOut
 from samverkan.meetings.tables import Meeting
@@ -151,10 +151,16 @@ async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, re
     for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(
             MatterParty.matter.is_in(matter_ids or [-1])).order_by(MatterParty.trade_union):
         parties.setdefault(p["matter"], []).append(p["trade_union"])
+    requests: dict[int, list[tuple[int | None, dt.date]]] = {}
+    for e in await MatterEvent.select(MatterEvent.matter, MatterEvent.type, MatterEvent.trade_union, MatterEvent.date).where(
+            MatterEvent.matter.is_in(matter_ids or [-1]), MatterEvent.type.is_in(["request_received", "request_sent"]),
+            MatterEvent.deleted_at.is_null()).order_by(MatterEvent.date):
+        # Received: the union asked; sent: the employer did.
+        requests.setdefault(e["matter"], []).append((e["trade_union"] if e["type"] == "request_received" else None, e["date"]))
     matters = {
         m["id"]: rec.MatterRef(id=m["id"], diary_no=m["diary_no"], title=m["title"], description=m["description"], kind=m["kind"],
                                kind_label=matter_rules.KINDS[m["kind"]].label, personal_data=m["personal_data"],
-                               parties=parties.get(m["id"], []))
+                               parties=parties.get(m["id"], []), requests=requests.get(m["id"], []))
         for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.description, Matter.kind,
                                      Matter.personal_data).where(Matter.id.is_in(matter_ids or [-1]))
     }
