@@ -23,7 +23,6 @@ _CLAIMS = {"dispute", "other"}
 _ENDS_LOCAL = {"negotiation_closed", "withdrawal_notice"}
 # Who must act before a deadline runs out, as mail and calendars say it.
 RESPONSIBLE_LABELS = {"employer": "arbetsgivaren", "union": "arbetstagarorganisationen", "claimant": "den som gör anspråket"}
-CLAIMANTS = ("employer", "union")
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def derive(kind: str, events: list[EventFact], claimant: str | None = None) -> l
     """``claimant``: who makes the claim in a dispute (64–66 §§: the party that must act),
     "employer" or "union"; unknown (None) counts as the union, as before it was recorded."""
     out: list[Derived] = []
-    claims = claimant or "union"
+    claims = "employer" if claimant == "employer" else "union"  # who must act under 64–66 §§
 
     def add(rule_id: str, event: EventFact, responsible: str, met_by: set[str], union_id: int | None = None,
             start: dt.date | None = None) -> None:
@@ -88,30 +87,27 @@ def derive(kind: str, events: list[EventFact], claimant: str | None = None) -> l
             add("MBL16-MEET-LOCAL", e, "union", {"meeting_held", "negotiation_closed"}, e.union_id)
         elif ends_local(e):
             if kind in _CLAIMS:
-                responsible = "employer" if claims == "employer" else "union"
-                add("MBL64-CENTRAL", e, responsible, {"central_requested"}, e.union_id)
+                add("MBL64-CENTRAL", e, claims, {"central_requested"}, e.union_id)
                 central = _first(events, {"central_requested"}, e.date, e.union_id)
                 if central is None:
                     # 65 §: suit within three months of the end, or of the central negotiation's end if one follows.
-                    add("MBL65-SUIT", e, responsible, {"suit_filed"}, e.union_id)
-                    _member(add, e, BY_ID["MBL65-SUIT"].due(e.date).due, responsible)
+                    add("MBL65-SUIT", e, claims, {"suit_filed"}, e.union_id)
+                    _member(add, e, BY_ID["MBL65-SUIT"].due(e.date).due, claims)
             elif kind in _HOLD:
                 add("AGR-CENTRAL-REQ", e, "union", {"central_requested"}, e.union_id)
         elif e.type == "central_requested" and kind in _CLAIMS | {"contracting_out"}:
             # 16 § 2 st.: a central organisation meets within three weeks of the request reaching it.
             add("MBL16-MEET-CENTRAL", e, "employer", {"central_closed"}, e.union_id)
         elif e.type == "central_closed" and e.outcome == "disagreement" and kind in _CLAIMS and e.union_id is not None:
-            responsible = "employer" if claims == "employer" else "union"
-            add("MBL65-SUIT", e, responsible, {"suit_filed"}, e.union_id)
-            _member(add, e, BY_ID["MBL65-SUIT"].due(e.date).due, responsible)
+            add("MBL65-SUIT", e, claims, {"suit_filed"}, e.union_id)
+            _member(add, e, BY_ID["MBL65-SUIT"].due(e.date).due, claims)
         elif e.type in ("knowledge", "occurrence") and kind in _CLAIMS:
             rule = "MBL64-LOCAL-KNOW" if e.type == "knowledge" else "MBL64-LOCAL-LONGSTOP"
             add(rule, e, claimant or "claimant", {"request_sent", "request_received"})
         elif e.type == "negotiation_hindered" and kind in _CLAIMS:
             # 65 § 2 st.: the negotiation could not be held; suit within three months of the day it
             # should at the latest have been held (the event's date).
-            responsible = "employer" if claims == "employer" else "union"
-            add("MBL65-SUIT-HINDER", e, responsible, {"suit_filed"}, e.union_id)
+            add("MBL65-SUIT-HINDER", e, claims, {"suit_filed"}, e.union_id)
         elif e.type == "meeting_held" and kind in _HOLD | {"information"}:
             add("AGR-PROTOCOL-APPROVAL", e, "employer", {"protocol_approved"})
     return out

@@ -372,17 +372,6 @@ async def _sequence_checked(matter_id: int, type: str, date: Any, union_id: int 
         raise Invalid(str(exc), field=exc.field) from None
 
 
-async def withdrawal_possible(viewer: Viewer, matter_id: int, union_id: int, date: Any) -> str | None:
-    """Why a frånträdesbesked with this union on this day cannot be recorded (Swedish), or None:
-    the document is offered only when the event could be recorded."""
-    await _visible_row(viewer, matter_id)
-    try:
-        await _check_sequence(matter_id, "withdrawal_notice", date, union_id)
-    except rules.RuleError as exc:
-        return str(exc)
-    return None
-
-
 async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | None, outcome: str | None, note: str) -> None:
     if type == "exception_recorded" and not rights.sees_all(viewer):
         raise Forbidden("Undantag från förhandlingsskyldigheten registreras av HR.", field="type")
