@@ -251,3 +251,23 @@ async def test_fault_8_rules_derived_from_events(client, people, org):
     await _event(client, hr, member, type="suit_filed", date="2026-06-01", union_id=org.union_id)
     deadlines = await _deadlines(client, hr, member)
     assert deadlines["MBL65-SUIT"]["state"] == deadlines["MBL66-MEMBER"]["state"] == "met"
+
+
+async def test_fault_8_priority_secrecy_and_transfer(client, people, org):
+    hr = people["hr"]
+    matter = await _matter(client, hr, org, "dispute")
+    # 34 § 3 st./35 §: against the union's tolkningsföreträde the employer "omedelbart påkalla förhandling";
+    # 37 §: then sue within ten days of the end, or ask for central negotiation within ten days:
+    # 2026-03-10 + 10 days = fredag 2026-03-20, the employer's.
+    await _event(client, hr, matter, type="priority_claimed", date="2026-03-02", union_id=org.union_id)
+    await _event(client, hr, matter, type="meeting_held", date="2026-03-10")
+    await _event(client, hr, matter, type="negotiation_closed", date="2026-03-10", union_id=org.union_id, outcome="disagreement")
+    # 21 § 2 st.: secrecy not agreed; suit within ten days: fredag 2026-03-20.
+    await _event(client, hr, matter, type="secrecy_disagreement", date="2026-03-10")
+    # 28 § 2 st.: the union may end the transferred agreement within 30 days of the notice: onsdag 2026-04-01.
+    await _event(client, hr, matter, type="transfer_notice", date="2026-03-02", union_id=org.union_id)
+    deadlines = await _deadlines(client, hr, matter)
+    assert {r: (deadlines[r]["due"], deadlines[r]["responsible"]) for r in
+            ("MBL37-CENTRAL", "MBL37-SUIT", "MBL21-SUIT-SECRECY", "MBL28-TERMINATE-CA")} == {
+        "MBL37-CENTRAL": ("2026-03-20", "employer"), "MBL37-SUIT": ("2026-03-20", "employer"),
+        "MBL21-SUIT-SECRECY": ("2026-03-20", "employer"), "MBL28-TERMINATE-CA": ("2026-04-01", "union")}

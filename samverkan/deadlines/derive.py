@@ -85,6 +85,20 @@ def derive(kind: str, events: list[EventFact], claimant: str | None = None) -> l
         elif e.type == "request_sent" and kind in _MEETING_DUTY:
             # 16 § 2 st. binds the party asked: the union meets within two weeks of the municipality's request.
             add("MBL16-MEET-LOCAL", e, "union", {"meeting_held", "negotiation_closed"}, e.union_id)
+        elif ends_local(e) and kind in _CLAIMS and _priority(events, e):
+            # 34 § 3 st., 35 §, 37 §: against a tolkningsföreträde the employer sues within ten days
+            # of the end, or asks for central negotiation within ten days where both are held.
+            add("MBL37-CENTRAL", e, "employer", {"central_requested"}, e.union_id)
+            if _first(events, {"central_requested"}, e.date, e.union_id) is None:
+                add("MBL37-SUIT", e, "employer", {"suit_filed"}, e.union_id)
+        elif e.type == "central_closed" and e.outcome == "disagreement" and kind in _CLAIMS and _priority(events, e):
+            add("MBL37-SUIT", e, "employer", {"suit_filed"}, e.union_id)
+        elif e.type == "secrecy_disagreement":
+            # 21 § 2 st.: the party that asked for secrecy sues within ten days of the negotiation's end.
+            add("MBL21-SUIT-SECRECY", e, "employer", {"suit_filed"}, e.union_id)
+        elif e.type == "transfer_notice":
+            # 28 § 2 st.: the union may end the transferred collective agreement within 30 days of the notice.
+            add("MBL28-TERMINATE-CA", e, "union", set(), e.union_id)
         elif ends_local(e):
             if kind in _CLAIMS:
                 add("MBL64-CENTRAL", e, claims, {"central_requested"}, e.union_id)
@@ -111,6 +125,11 @@ def derive(kind: str, events: list[EventFact], claimant: str | None = None) -> l
         elif e.type == "meeting_held" and kind in _HOLD | {"information"}:
             add("AGR-PROTOCOL-APPROVAL", e, "employer", {"protocol_approved"})
     return out
+
+
+def _priority(events: list[EventFact], e: EventFact) -> bool:
+    """The union of e has claimed tolkningsföreträde (33–35 §§) in the matter."""
+    return any(x.type == "priority_claimed" and x.union_id == e.union_id for x in events)
 
 
 def _member(add, e: EventFact, organisation_due: dt.date, responsible: str) -> None:

@@ -67,7 +67,13 @@ EVENT_TYPES: dict[str, EventType] = {
     "veto_lifted": EventType("Vetot hävt eller underkänt av domstol (39–41 §§ MBL)", frozenset({"contracting_out"}), "required",
                              note_required=True),
     "negotiation_hindered": EventType("Förhandlingen kunde inte hållas (65 § 2 st. MBL)", frozenset({"dispute", "other"}), "optional"),
-    "suit_filed": EventType("Talan väckt", frozenset({"dispute", "other"}), "optional"),
+    "suit_filed": EventType("Talan väckt", frozenset(NEGOTIATING), "optional"),
+    # 33–35 §§: the union's interpretation applies until the employer, who must "omedelbart påkalla
+    # förhandling", has negotiated and sued within 37 §'s ten days.
+    "priority_claimed": EventType("Tolkningsföreträde gjort gällande (33–35 §§ MBL)", frozenset({"dispute", "other"}), "required"),
+    "secrecy_disagreement": EventType("Förhandling om tystnadsplikt avslutad utan enighet (21 § MBL)", frozenset(NEGOTIATING),
+                                      "optional"),
+    "transfer_notice": EventType("Besked om övergång av verksamhet (28 § MBL)", frozenset(NEGOTIATING), "required"),
     "knowledge": EventType("Kännedom om omständigheten (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
     "occurrence": EventType("Omständigheten inträffade (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
     "decision_taken": EventType("Beslut fattat", ALL_KINDS - {"dispute"}, "none"),

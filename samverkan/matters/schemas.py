@@ -18,6 +18,7 @@ EventType = Literal[
     "request_received", "request_sent", "meeting_held", "negotiation_closed", "withdrawal_notice",
     "central_requested", "central_closed", "knowledge", "occurrence", "decision_taken", "exception_recorded",
     "protocol_approved", "veto", "veto_lifted", "negotiation_hindered", "suit_filed",
+    "priority_claimed", "secrecy_disagreement", "transfer_notice",
 ]
 Claimant = Literal["employer", "union"]
 CLAIMANT_DOC = ("Who claims in a dispute (64–66 §§ MBL), and so must act before its time limits run out: employer or union "
