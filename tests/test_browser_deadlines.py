@@ -92,9 +92,9 @@ class Api(MeetingApi):
     """The JSON API as hr (the meeting tests' helper), and a matter with an event."""
 
     async def matter_with_event(self, title: str, event: str, day: dt.date) -> dict:
-        """A förhandling på begäran (12 § MBL) in VOF with Vision as party, and one event of Vision's."""
+        """A 38 § MBL matter (16 § 2 st. applies to it, not to 11–13 §§) in VOF with Vision as party, and one event of Vision's."""
         matter = await self.post("/api/v1/matters", {
-            "title": title, "kind": "negotiation_on_request", "department_id": self.ids["department"],
+            "title": title, "kind": "contracting_out", "department_id": self.ids["department"],
             "union_ids": [self.ids["vision"]],
         })
         await self.post(f"/api/v1/matters/{matter['id']}/events", {

@@ -38,7 +38,7 @@ async def _write(post, patch, department_id: int, union_id: int, meeting_id: int
     answers = []
     for n in range(ROUNDS):
         created = await post("/api/v1/matters", {
-            "title": f"Begäran {tag}-{n}", "kind": "negotiation_on_request", "department_id": department_id,
+            "title": f"Begäran {tag}-{n}", "kind": "contracting_out", "department_id": department_id,
             "union_ids": [union_id], "diary_no": f"SKRIV {tag}-{n}"})
         answers.append(("create", created.status_code, created.text))
         if created.status_code != 201:

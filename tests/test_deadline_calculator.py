@@ -37,11 +37,14 @@ async def test_rules_listing(client, make_caller):
     assert rules["MBL16-MEET-LOCAL"] | {"title": ""} == {
         "id": "MBL16-MEET-LOCAL", "title": "", "basis": "16 § 2 st. MBL",
         "trigger": "Arbetsgivaren eller den lokala organisationen fick del av framställan", "length": 2, "unit": "weeks",
-        "direction": "after", "adjust_to_working_day": True, "statutory": True, "local": False}
+        "direction": "after", "adjust_to_working_day": True, "statutory": True, "local": False, "optional": False}
     assert rules["SKR-SAMV-INVITE"]["direction"] == "before" and rules["SKR-SAMV-INVITE"]["adjust_to_working_day"] is False
-    # The six defaults of the local agreement are what a rule set may change; no other rule is.
+    # The seven defaults of the local agreement are what a rule set may change; no other rule is.
+    # AGR-MEET-LOCAL (a meeting limit for 11–13 §§ matters, where 16 § 2 st. does not apply) starts
+    # no deadline until a rule set gives it a length.
     assert sorted(r for r, v in rules.items() if v["local"]) == [
-        "AFS-SAM-ANNUAL", "AGR-CENTRAL-REQ", "AGR-PROTOCOL-APPROVAL", "AMF8a-SK-MEET", "AML6-6a-ANSWER", "SKR-SAMV-INVITE"]
+        "AFS-SAM-ANNUAL", "AGR-CENTRAL-REQ", "AGR-MEET-LOCAL", "AGR-PROTOCOL-APPROVAL", "AMF8a-SK-MEET", "AML6-6a-ANSWER", "SKR-SAMV-INVITE"]
+    assert [r for r, v in rules.items() if v["optional"]] == ["AGR-MEET-LOCAL"]
 
 
 def _cli(*args):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the cloc
 
 async def _matter(client, hr, org, request_days_ago: int, union_id: int) -> dict:
     matter = (await client.post("/api/v1/matters", json={
-        "title": f"Begäran {request_days_ago}", "kind": "negotiation_on_request", "department_id": org.department_id,
+        "title": f"Begäran {request_days_ago}", "kind": "contracting_out", "department_id": org.department_id,
         "union_ids": [union_id]}, headers=hr.headers)).json()
     day = clock.today() - dt.timedelta(days=request_days_ago)
     await client.post(f"/api/v1/matters/{matter['id']}/events", json={"type": "request_received", "date": day.isoformat(),

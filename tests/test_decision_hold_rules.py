@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from samverkan.matters.rules import EVENT_TYPES, KINDS, Fact, RuleError, check_event, decision_hold, party_state
+from samverkan.matters.rules import EVENT_TYPES, KINDS, Fact, RuleError, check_event, decision_hold, party_state, sequence_error
 
 D = dt.date(2026, 3, 2)
 NAMES = {1: "Vision", 2: "Kommunal"}
@@ -95,3 +95,32 @@ def test_same_day_events_follow_the_legal_order_not_the_row_order():
     facts = [Fact("central_requested", D, 2), Fact("negotiation_closed", D, 2, "disagreement")]
     assert party_state(2, facts) == "central_requested"
     assert not decision_hold("samverkan", [2], facts, NAMES).decision_allowed
+
+
+def test_the_grounds_for_an_exception_follow_the_section():
+    # 12 § 2 st.: "Om det föreligger särskilda skäl, får arbetsgivaren ... fatta och verkställa beslut";
+    # 11 § 2 st. (and 14 § 2 st.): "synnerliga skäl".
+    assert "särskilda skäl" in decision_hold("negotiation_on_request", [1], [], NAMES).reason
+    for kind in ("primary_negotiation", "negotiation_13", "central_negotiation", "samverkan"):
+        assert "synnerliga skäl" in decision_hold(kind, [1], [], NAMES).reason
+
+
+def test_a_withdrawal_needs_a_held_meeting_and_an_open_negotiation():
+    # 16 § 3 st.: "part som har fullgjort sin förhandlingsskyldighet" may withdraw.
+    meeting = Fact("meeting_held", D, None)
+    assert sequence_error("withdrawal_notice", D, 1, [], "Vision").field == "type"
+    assert sequence_error("withdrawal_notice", D - dt.timedelta(days=1), 1, [meeting], "Vision").field == "date"
+    assert sequence_error("withdrawal_notice", D, 1, [meeting]) is None
+    closed = Fact("negotiation_closed", D, 1, "agreement")
+    assert sequence_error("withdrawal_notice", D + dt.timedelta(days=1), 1, [meeting, closed]).field == "type"
+
+
+def test_a_veto_holds_over_an_exception_until_lifted():
+    facts = [Fact("negotiation_closed", D, 1, "disagreement"), Fact("central_requested", D, 1),
+             Fact("central_closed", D + dt.timedelta(days=5), 1, "disagreement")]
+    assert sequence_error("veto", D, 1, facts).field == "type"  # before the central negotiation closed
+    facts += [Fact("veto", D + dt.timedelta(days=6), 1, None, "grunder"), Fact("exception_recorded", D + dt.timedelta(days=7), None, None, "x")]
+    hold = decision_hold("contracting_out", [1], facts, NAMES)
+    assert not hold.decision_allowed and "veto (39 § MBL)" in hold.reason and hold.party_states[1] == "veto"
+    facts.append(Fact("veto_lifted", D + dt.timedelta(days=9), 1, None, "AD"))
+    assert decision_hold("contracting_out", [1], facts, NAMES).decision_allowed

@@ -56,7 +56,7 @@ async def test_loading_twice_changes_nothing(client, demo):
     from samverkan import demo as module
 
     assert demo["matters"] >= 15 and demo["meetings"] >= 12
-    assert demo["departments"] == 11 and demo["unions"] == 15
+    assert demo["departments"] == 11 and demo["unions"] == 16
     events = sum(len(m.events) for m in await _matters())
     assert await module.load() == demo
     assert sum(len(m.events) for m in await _matters()) == events
@@ -76,6 +76,15 @@ async def test_every_kind_is_there(client, demo):
     matters = await _matters()
     assert {m.kind for m in matters} == set(KINDS)
     assert all(m.events or m.status == "on_hold" for m in matters)
+
+
+async def test_a_claim_of_the_employer_made_too_late(client, demo):
+    """Issue 16: the kommun claims, so 64 § binds it; its request came after four months."""
+    from samverkan.deadlines import service as deadlines
+
+    claim = next(m for m in await _matters() if m.claimant == "employer")
+    late = {d.rule: d for d in await deadlines.matter_deadlines(await _hr(), claim.id)}["MBL64-LOCAL-KNOW"]
+    assert late.state == "missed" and late.met_on > late.due and late.responsible == "employer"
 
 
 async def test_holds_and_the_exception(client, demo):

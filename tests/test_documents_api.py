@@ -84,21 +84,39 @@ async def test_the_same_version_gives_the_same_bytes_and_a_new_version_a_new_doc
 
 async def test_every_kind_of_a_negotiation(client, staff, org, negotiation):
     hr, meeting, item = staff["hr"], negotiation["meeting"], negotiation["item"]
+    # 11 §: the employer asks; the kallelse and the protocol say who asked and when (issue 16, point 9).
+    r = await client.post(f"/api/v1/matters/{item['matter_id']}/events", json={"type": "request_sent", "date": "2026-02-13"},
+                          headers=hr.headers)
+    assert r.status_code == 201, r.text
     expected = {
         "notice": ["Förhandlingsframställan – kallelse till lokal förhandling enligt 11 § MBL", "Förhandlingsfråga",
                    "Planerat beslut", "Områdena slås samman 1 juni.", "Förslag till tid och plats", "Bilagor",
                    "Organisationsöversyn & risker", "Kontaktperson", "Per Ek", "per.ek@lund.example", "Svar",
-                   "senast 23 februari 2026", "Till", "Vision", "Kommunal"],
+                   "senast 23 februari 2026", "Till", "Vision", "Kommunal",
+                   "Förhandling begärd av arbetsgivaren 13 februari 2026."],
         "withdrawal_notice": ["Frånträdesbesked enligt 16 § 3 st. MBL", "frånträder härmed förhandlingen",
-                              "16 § 3 stycket", "16 februari 2026", "För arbetsgivaren"],
+                              "16 § 3 stycket", "hölls måndag 2 mars 2026", "daterat 4 mars 2026", "För arbetsgivaren",
+                              "Beskedet avslutar den lokala förhandlingen 4 mars 2026", "central förhandling (14 § MBL)"],
         "extract": ["Protokollsutdrag – § 1 Sammanslagning", "Utdrag ur protokoll", "Rätt utdraget intygar", "Justeras",
                     "Förhandlingen förklaras avslutad 2 mars 2026"],
+        "protocol": ["Förhandling begärd av arbetsgivaren 13 februari 2026."],
     }
     options = {"notice": {"date": "2026-02-16", "attachments": ["Organisationsöversyn & risker"]},
-               "withdrawal_notice": {"date": "2026-02-16"}, "extract": {"item_id": item["id"]}}
+               "withdrawal_notice": {"date": "2026-03-04"}, "extract": {"item_id": item["id"]},
+               "protocol": {}}
     for kind, needles in expected.items():
+        if kind == "withdrawal_notice":
+            # 16 § 3 st.: only a party that has fulfilled its duty to negotiate withdraws: not before the meeting.
+            early = await _make(client, hr, meeting["id"], kind=kind, audience="all", **options[kind])
+            assert early.status_code == 400 and early.json()["field"] == "kind" and "hållits" in early.json()["detail"]
+            held = await client.patch(f"/api/v1/meetings/{meeting['id']}", json={"status": "held"}, headers=hr.headers)
+            assert held.status_code == 200, held.text
+            before = await _make(client, hr, meeting["id"], kind=kind, audience="all", date="2026-02-27")
+            assert before.status_code == 400 and before.json()["field"] == "date" and "2026-02-27" in before.json()["detail"]
         r = await _make(client, hr, meeting["id"], kind=kind, audience="all", **options[kind])
         assert r.status_code == 201, (kind, r.text)
+        if kind == "withdrawal_notice":
+            assert "_2026-03-04_" in r.json()["filename"]  # named by the besked's date
         text = text_of((await _download(client, hr, r.json()["id"])).content)
         for needle in needles:
             assert needle in text, (kind, needle)

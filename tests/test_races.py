@@ -256,12 +256,12 @@ async def test_a_decision_checked_before_the_hold_committed_is_refused(closed_ma
 
 @pytest.fixture
 async def open_deadline(client, staff, org):
-    """A request to negotiate (12 § MBL) received: the employer's meeting duty is an open deadline."""
+    """A request to negotiate (38 § MBL) received: the employer's meeting duty (16 § 2 st.) is an open deadline."""
     from samverkan.deadlines import service as deadlines
 
     hr = staff["hr"]
     matter = (await client.post("/api/v1/matters", json={
-        "title": "Begäran om förhandling", "kind": "negotiation_on_request", "department_id": org.department_id,
+        "title": "Begäran om förhandling", "kind": "contracting_out", "department_id": org.department_id,
         "union_ids": [org.union_id]}, headers=hr.headers)).json()
     r = await client.post(f"/api/v1/matters/{matter['id']}/events", json={
         "type": "request_received", "date": "2026-03-02", "union_id": org.union_id}, headers=hr.headers)

@@ -21,7 +21,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 async def _matter_with_meeting_deadline(client, hr, org, request_days_ago: int):
     """A negotiation request: MBL16-MEET-LOCAL is due two weeks after it (rolled to a working day)."""
     matter = (await client.post("/api/v1/matters", json={
-        "title": "Ny bemanning på Solgården", "kind": "negotiation_on_request", "department_id": org.department_id,
+        "title": "Ny bemanning på Solgården", "kind": "contracting_out", "department_id": org.department_id,
         "union_ids": [org.union_id]}, headers=hr.headers)).json()
     day = clock.today() - dt.timedelta(days=request_days_ago)
     r = await client.post(f"/api/v1/matters/{matter['id']}/events", json={

@@ -22,6 +22,7 @@ class Rule:
     statutory: bool = True
     local: bool = False  # a default of the local agreement: a rule set may change it
     given: bool = False  # the due day is set by the subject (an action plan's "by when"), not counted
+    optional: bool = False  # no deadline unless a local rule set gives the rule a length
 
     def due(self, start: dt.date) -> Due:
         end = shift(start, -self.length if self.before else self.length, self.unit)
@@ -80,6 +81,9 @@ RULES: tuple[Rule, ...] = (
     # Their titles carry no length, so that a title stays true after a change.
     Rule("AGR-CENTRAL-REQ", "Central förhandling begärs efter oenighet", "Lokalt samverkansavtal (jfr 14 § MBL)",
          "Den lokala förhandlingen eller samverkan avslutades i oenighet", 7, "days", adjust=False, statutory=False, local=True),
+    Rule("AGR-MEET-LOCAL", "Förhandlingssammanträde efter framställan (avtal, 11–13 §§)",
+         "Lokalt samverkansavtal (16 § 2 st. MBL gäller inte 11–13 §§)", "Arbetsgivaren fick del av framställan",
+         2, "weeks", adjust=False, statutory=False, local=True, optional=True),
     Rule("SKR-SAMV-INVITE", "Kallelse med dagordning före mötet", "Avtal om samverkan och arbetsmiljö (SKR)",
          "Samverkansgruppens möte", 2, "weeks", before=True, adjust=False, statutory=False, local=True),
     Rule("AMF8a-SK-MEET", "Skyddskommittén sammanträder", "8 a § arbetsmiljöförordningen",

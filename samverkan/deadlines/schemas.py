@@ -27,6 +27,8 @@ class Rule(Struct, kw_only=True):
         description="Whether an end on a non-working day moves to the next working day.")]
     statutory: Annotated[bool, Meta(description="A rule of law, which no rule set may change.")]
     local: Annotated[bool, Meta(description="A default of the local agreement that a rule set may change.")]
+    optional: Annotated[bool, Meta(
+        description="No deadline comes from the rule unless a local rule set gives it a length (AGR-MEET-LOCAL).")] = False
 
 
 class RuleSet(Struct, kw_only=True):
@@ -101,7 +103,7 @@ class Calculation(Struct, kw_only=True):
 def rule_out(rule) -> Rule:
     return Rule(id=rule.id, title=rule.title, basis=rule.basis, trigger=rule.trigger, length=rule.length, unit=rule.unit,
                 direction="before" if rule.before else "after", adjust_to_working_day=rule.adjust, statutory=rule.statutory,
-                local=rule.local)
+                local=rule.local, optional=rule.optional)
 
 
 class Deadline(Struct, kw_only=True):
@@ -119,10 +121,10 @@ class Deadline(Struct, kw_only=True):
     due: Annotated[dt.date, Meta(description="The last day.")]
     reason: Annotated[str | None, Meta(description="Why `due` differs from `unadjusted_due`, or null.")]
     state: Annotated[Literal["open", "met", "missed", "waived", "superseded"], Meta(
-        description="open, met, missed (open and past due), waived or superseded.")]
+        description="open, met, missed (open and past due, or done after the due day: then met_on says when), waived or superseded.")]
     responsible: Annotated[Literal["employer", "union", "claimant"], Meta(
         description="Who must act: employer, union or claimant.")]
-    met_on: Annotated[dt.date | None, Meta(description="When it was met, or null.")]
+    met_on: Annotated[dt.date | None, Meta(description="When it was done (in time: state met; too late: state missed), or null.")]
     waived_reason: Annotated[str | None, Meta(description="Why it was waived, or null.")]
     rule_set_id: Annotated[int | None, Meta(
         description="The local rule-set version that set the length; null: the built-in rule.")] = None

@@ -20,7 +20,7 @@ from samverkan.database import engine
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
-from samverkan.deadlines.derive import EventFact, derive
+from samverkan.deadlines.derive import EventFact, derive, state_of
 from samverkan.deadlines.tables import Deadline, RuleOverride, RuleSet
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
@@ -175,14 +175,14 @@ _MOVE_COLUMNS = (Deadline.id, Deadline.matter, Deadline.rule_id, Deadline.trade_
 # --- keeping a matter's deadlines in step with its events --------------------
 
 
-async def recompute(matter_id: int, kind: str, department_id: int, event_rows: list[dict]) -> None:
+async def recompute(matter_id: int, kind: str, department_id: int, event_rows: list[dict], claimant: str | None = None) -> None:
     """Insert what the events now start, update what moved, supersede what no event starts any
     more. Waived deadlines stay waived. Called inside the transaction that changed the events,
     with the matter's current event rows in date order."""
     events = [EventFact(r["id"], r["type"], r["date"], r["trade_union"], r["outcome"]) for r in event_rows]
     existing = {(d["rule_id"], d["trigger_event"], d["trade_union"]): d
                 for d in await Deadline.select().where(Deadline.matter == matter_id)}
-    derived = derive(kind, events)
+    derived = derive(kind, events, claimant)
     versions = await load_versions() if any(item.rule.local for item in derived) else []
     today = clock.today()
     wanted = set()
@@ -190,6 +190,9 @@ async def recompute(matter_id: int, kind: str, department_id: int, event_rows: l
         key = (item.rule.id, item.trigger_event_id, item.union_id)
         wanted.add(key)
         rule, rule_set_id = rulesets.resolve(item.rule, versions, department_id, item.start)
+        if rule.optional and rule_set_id is None:
+            wanted.discard(key)  # an agreement's limit only where a rule set says so
+            continue
         due = rule.due(item.start)
         values = {
             "start": item.start, "unadjusted_due": due.unadjusted, "due": due.due, "reason": due.reason or "",
@@ -201,13 +204,13 @@ async def recompute(matter_id: int, kind: str, department_id: int, event_rows: l
         if current is None:
             await Deadline.insert(Deadline(
                 matter=matter_id, rule_id=item.rule.id, trigger_event=item.trigger_event_id, trade_union=item.union_id,
-                department=department_id, state="met" if item.met_on else "open", **values,
+                department=department_id, state=state_of(item.met_on, due.due), **values,
             ))
         elif current["state"] != "waived":
-            await Deadline.update({**values, "state": "met" if item.met_on else "open", "department": department_id}).where(
+            await Deadline.update({**values, "state": state_of(item.met_on, due.due), "department": department_id}).where(
                 Deadline.id == current["id"])
     for key, row in existing.items():
-        if key not in wanted and row["state"] in ("open", "met"):
+        if key not in wanted and row["state"] in ("open", "met", "missed"):
             await Deadline.update({Deadline.state: "superseded", Deadline.updated_at: clock.now()}).where(Deadline.id == row["id"])
 
 
@@ -249,11 +252,11 @@ async def keep_subject_deadlines(subject: str, subject_ids: list[int], wanted: l
             values["next_reminder_on"] = first_look(due.due, today)
         if current is None:
             await Deadline.insert(Deadline(rule_id=w.rule_id, subject=subject, subject_id=w.subject_id, responsible="employer",
-                                           state="met" if w.met_on else "open", **values))
+                                           state=state_of(w.met_on, due.due), **values))
         elif current["state"] != "waived":
-            await Deadline.update({**values, "state": "met" if w.met_on else "open"}).where(Deadline.id == current["id"])
+            await Deadline.update({**values, "state": state_of(w.met_on, due.due)}).where(Deadline.id == current["id"])
     for key, row in existing.items():
-        if key not in keys and row["state"] in ("open", "met"):
+        if key not in keys and row["state"] in ("open", "met", "missed"):
             await Deadline.update({Deadline.state: "superseded", Deadline.updated_at: clock.now()}).where(Deadline.id == row["id"])
 
 
@@ -323,8 +326,8 @@ async def _visible(viewer: Viewer) -> Any:
 
 
 def _state(state: str | None, today: dt.date) -> Any:
-    if state == "missed":
-        return (Deadline.state == "open") & (Deadline.due < today)
+    if state == "missed":  # open past its due day, or done too late
+        return ((Deadline.state == "open") & (Deadline.due < today)) | (Deadline.state == "missed")
     if state == "open":
         return (Deadline.state == "open") & (Deadline.due >= today)
     return (Deadline.state == state) if state else None

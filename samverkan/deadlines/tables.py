@@ -1,6 +1,7 @@
 """Deadlines derived from matter events, and those of SAM items and safety-committee meetings
-(subject and subject_id name those; matter is null for them). "Missed" is not stored: it is an
-open deadline whose due date has passed, worked out when read."""
+(subject and subject_id name those; matter is null for them). "Missed" is stored for a deadline
+done after its due day (met_on says when); an open deadline whose due date has passed is missed
+too, worked out when read."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -52,7 +53,7 @@ class Deadline(Table, tablename="deadline"):
     # a rule: a rule-set change never moves it.
     fixed = Boolean(default=False)
     responsible = Varchar(length=10)  # employer, union, claimant
-    state = Varchar(length=12, default="open")  # open, met, waived, superseded
+    state = Varchar(length=12, default="open")  # open, met, missed (done too late), waived, superseded
     met_on = Date(null=True, default=None)
     waived_reason = Text(default="")
     waived_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)

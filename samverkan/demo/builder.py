@@ -148,14 +148,14 @@ class Builder:
         return number
 
     async def matter(self, title: str, kind: str, department: str, unions: list[str], description: str,
-                     registered: dt.date, personal_data: bool = False) -> tuple[int, bool]:
+                     registered: dt.date, personal_data: bool = False, claimant: str | None = None) -> tuple[int, bool]:
         """(id, created now). An existing matter with the title is left as it is."""
         if title in self.matters:
             return self.matters[title], False
         department_id = self.reg.departments[department]
         created = await matters.create_matter(self.viewer, ms.MatterCreate(
             title=title, kind=kind, department_id=department_id, description=description, union_ids=self.unions(unions),
-            personal_data=personal_data, diary_no=self._diary_no(department_id, registered),
+            personal_data=personal_data, diary_no=self._diary_no(department_id, registered), claimant=claimant,
         ))
         # Registered on its first day, not when the demo ran: lists are ordered by this.
         await Matter.update({Matter.created_at: at(registered, 8, 30)}).where(Matter.id == created.id)

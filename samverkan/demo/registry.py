@@ -48,6 +48,8 @@ UNIONS = [
     ("Sveriges Psykologförbund", "Sveriges Psykologförbund", "Saco", "psykologforbundet"),
     ("Sveriges Arkitekter", "Sveriges Arkitekter", "Saco", "arkitekter"),
     ("Sveriges Skolledare", "Sveriges Skolledare", "Saco", "skolledare"),
+    # No collective agreement with the kommun: a 13 § MBL party only.
+    ("Transport", "Svenska Transportarbetareförbundet", "LO", "transport"),
 ]
 
 # The unions that sit in each förvaltning's samverkansgrupp besides Kommunal, Vision and SSR.

@@ -98,6 +98,7 @@ class Year:
         await self.flextid()
         await self.registered_negotiations()
         await self.central_negotiation()
+        await self.employer_claim()
 
     # --- matters treated in the FSG (created before the meetings that treat them) ------------
 
@@ -515,16 +516,18 @@ class Year:
         title13 = "Förhandling enligt 13 § MBL: arbetstider för chaufförer i slamtömningen"
         sent = b.day(-200)
         mid, new = await b.matter(
-            title13, "negotiation_13", "LRV", [],
+            title13, "negotiation_13", "LRV", ["Transport"],
             "Frågan angår särskilt chaufförer i slamtömningen som är medlemmar i Svenska Transportarbetareförbundet, som "
             "kommunen inte har kollektivavtal med. Arbetsgivaren förhandlar därför med Transport avdelning 10 enligt 13 § "
-            "MBL (Transport finns inte i registret som part).",
+            "MBL, och beslutar först när den förhandlingen är avslutad (13 § hänvisar till 11 och 12 §§).",
             sent,
         )
         if new:
-            await b.event(mid, "request_sent", sent, note="Förhandlingsframställan skickad till Transport avd. 10.")
-            await b.event(mid, "meeting_held", next_workday(sent + dt.timedelta(days=8)), time=dt.time(8, 0),
+            held = next_workday(sent + dt.timedelta(days=8))
+            await b.event(mid, "request_sent", sent, "Transport", note="Förhandlingsframställan skickad till Transport avd. 10.")
+            await b.event(mid, "meeting_held", held, "Transport", time=dt.time(8, 0),
                           note="Förhandling med Transport i Renhållningsverkets lokaler; protokoll i akten.")
+            await b.event(mid, "negotiation_closed", held, "Transport", outcome="agreement")
             await b.event(mid, "decision_taken", next_workday(sent + dt.timedelta(days=20)),
                           note=f"Ny arbetstidsförläggning i slamtömningen från {first_of(sent, 2)}.")
 
@@ -633,6 +636,24 @@ class Year:
             await b.event(mid, "negotiation_closed", held, "Vision", "agreement", note="Parterna är överens.")
             await b.event(mid, "decision_taken", next_workday(held + dt.timedelta(days=14)),
                           note="Utbildningsdirektören beslutade om flytten.")
+
+    async def employer_claim(self) -> None:
+        """Issue 16: the kommun claims (64–66 §§ bind the employer), and asked for negotiation after
+        64 §'s four months: the deadline reads "fullgjord för sent"."""
+        b = self.b
+        title = "Arbetsgivarens krav: återbetalning av felaktigt utbetald facklig ersättning"
+        known, sent = b.day(-200), b.day(-70)
+        mid, new = await b.matter(
+            title, "dispute", "SF", ["Kommunal"],
+            "Kommunen kräver att Kommunal betalar tillbaka ersättning för facklig tid som betalats ut två gånger. "
+            "Kommunen är den som kräver och ska därför påkalla förhandling och väcka talan i tid (64–66 §§ MBL).",
+            known, claimant="employer",
+        )
+        if new:
+            await b.event(mid, "knowledge", known, note="Löneenheten upptäckte dubbelutbetalningen.")
+            await b.event(mid, "request_sent", sent, "Kommunal", note="Förhandlingsframställan skickad till Kommunal.")
+            await b.event(mid, "meeting_held", next_workday(sent + dt.timedelta(days=7)), "Kommunal",
+                          note="Kommunal invände att kravet framställts för sent (64 § MBL).")
 
     async def central_negotiation(self) -> None:
         """Journey 2 goes on: Kommunal's central negotiation (14 §) is requested and booked, not held."""

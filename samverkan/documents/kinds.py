@@ -3,6 +3,7 @@ who a copy is for, and what the file is called. No web or database imports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -63,6 +64,18 @@ def kind_error(kind: str, meeting_kind: str) -> str | None:
     if kind == "agenda":
         return "Kallelse med dagordning gäller samverkansmöten; en förhandling kallas med kallelse till förhandling."
     return f"{KINDS[kind].label} gäller förhandlingar, inte samverkansmöten."
+
+
+def withdrawal_error(meeting_status: str, meeting_day: dt.date, besked_day: dt.date) -> tuple[str, str] | None:
+    """Why a frånträdesbesked cannot be made for this meeting on this day: (field, Swedish), or None.
+    16 § 3 st. MBL: only a party "som har fullgjort sin förhandlingsskyldighet" may withdraw, so
+    not before the meeting was held, and the besked is not dated before it."""
+    if meeting_status != "held":
+        return "kind", "Ett frånträdesbesked kan tas fram först när förhandlingssammanträdet har hållits (16 § 3 st. MBL)."
+    if besked_day < meeting_day:
+        return "date", (f"Frånträdesbeskedet kan inte dateras {besked_day.isoformat()}, före förhandlingssammanträdet "
+                        f"{meeting_day.isoformat()}.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
             (f"union:{u}", _audience_label(f"union:{u}", unions)) for u in meeting.union_ids]
     documents = await service.list_documents(viewer, meeting.id)
     choices = [(k, v.label) for k, v in kinds.KINDS.items()
-               if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)]
+               if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)
+               and (k != "withdrawal_notice" or meeting.status == "held")]  # 16 § 3 st.: only after the meeting
     return {
         "documents": [(d, _audience_label(d.audience, unions)) for d in documents],
         "document_kinds": choices,

@@ -45,6 +45,8 @@ class MatterRef(Struct, kw_only=True):
     kind_label: str
     personal_data: bool = False  # an individärende
     parties: list[int] = []  # the unions that are parties to the matter (who may read it)
+    # Who asked for the negotiation and when (the request events): union id, or None for the employer.
+    requests: list[tuple[int | None, dt.date]] = []
 
 
 class PositionRef(Struct, kw_only=True):
@@ -332,6 +334,30 @@ def _title(record: MeetingRecord, kind: str, items: list[ItemRef], matter_kinds:
     return f"Protokoll – {name}{', tillika skyddskommitté' if record.safety_committee else ''}"
 
 
+def requested(matter: MatterRef, names: dict[int, str]) -> str:
+    """Who asked for the negotiation and when, in Swedish ("Förhandling begärd av Vision 17 december
+    2025."), or "" when no request is recorded."""
+    parts = [f"{'arbetsgivaren' if union_id is None else names.get(union_id, 'arbetstagarorganisationen')} {short_date(day)}"
+             for union_id, day in matter.requests]
+    return f"Förhandling begärd av {' och '.join(parts)}." if parts else ""
+
+
+def withdrawal_effect(matter_kinds: list[str], sent: dt.date) -> str:
+    """What a frånträdesbesked does to the time limits, in Swedish: it ends the local negotiation
+    on its day (16 § 3 st. MBL), which starts the 14 § window, and in a dispute 64 § (two months)
+    and 65 § (three months)."""
+    from samverkan.deadlines.catalogue import BY_ID
+
+    ends = f"Beskedet avslutar den lokala förhandlingen {short_date(sent)} (16 § 3 st. MBL)."
+    if any(kind in ("dispute", "other") for kind in matter_kinds):
+        central, suit = BY_ID["MBL64-CENTRAL"].due(sent).due, BY_ID["MBL65-SUIT"].due(sent).due
+        return (f"{ends} Den som vill föra tvisten vidare ska påkalla central förhandling inom två månader, senast "
+                f"{short_date(central)} (64 § MBL), eller, om ingen central förhandling begärs, väcka talan inom tre månader, "
+                f"senast {short_date(suit)} (65 § MBL).")
+    return (f"{ends} Organisationen kan därefter begära central förhandling (14 § MBL) inom den tid som "
+            "samverkansavtalet anger; begärs den, beslutar arbetsgivaren inte förrän den centrala förhandlingen är avslutad.")
+
+
 def reply_by(sent: dt.date, meeting_day: dt.date) -> dt.date:
     """A notice asks for an answer within a week, and before the meeting when that is sooner."""
     return max(sent, min(sent + dt.timedelta(days=7), meeting_day - dt.timedelta(days=1)))
@@ -358,7 +384,7 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
     for i in items:
         if i.matter and all(m["diary_no"] != i.matter.diary_no for m in matters):
             matters.append({"diary_no": i.matter.diary_no, "title": i.matter.title, "description": i.matter.description,
-                            "kind": i.matter.kind_label})
+                            "kind": i.matter.kind_label, "requested": requested(i.matter, names)})
     contact = record.chair or record.minute_taker or PersonRef(name="")
     approvers = []
     for union_id, label in [(None, "För arbetsgivaren")] + [(u.id, f"För {u.name}") for u in record.unions]:
@@ -391,6 +417,7 @@ def context(record: MeetingRecord, kind: str, audience: Audience, options: Optio
         "planned_decision": any(i.employer_position for i in items),
         "contact": {"name": contact.name, "title": contact.title, "email": contact.email},
         "reply_by": short_date(reply_by(sent, day)),
+        "withdrawal_effect": withdrawal_effect(matter_kinds, sent) if kind == "withdrawal_notice" else "",
         "attachments": list(options.attachments) + [p.title for p in record.papers if p.title not in options.attachments],
         "papers": [{"title": p.title, "filename": p.filename, "sha256": p.sha256} for p in record.papers],
         "justering": _justering(record, options.justering, names),

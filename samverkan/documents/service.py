@@ -28,7 +28,7 @@ from samverkan.documents.sample import sample_context, sample_contexts, sample_r
 from samverkan.documents.tables import Document, DocumentSource, Letterhead, WordTemplate
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
-from samverkan.matters.tables import Matter, MatterParty
+from samverkan.matters.tables import Matter, MatterEvent, MatterParty
 from samverkan.meetings import service as meetings
 from samverkan.papers import service as papers
 from samverkan.meetings.schemas import Meeting as MeetingOut
@@ -114,8 +114,13 @@ def _options(data: s.DocumentCreate, meeting: MeetingOut) -> rec.Options:
             raise Invalid("Punkten finns inte på mötets dagordning.", field="item_id")
     elif data.item_id is not None:
         raise Invalid("En punkt anges bara för protokollsutdrag.", field="item_id")
-    return rec.Options(date=(data.date or clock.today()) if kind.dated else None,
-                       attachments=list(data.attachments), item_id=data.item_id)
+    options = rec.Options(date=(data.date or clock.today()) if kind.dated else None,
+                          attachments=list(data.attachments), item_id=data.item_id)
+    if data.kind == "withdrawal_notice":
+        problem = kinds.withdrawal_error(meeting.status, meeting.starts_at.astimezone(clock.STOCKHOLM).date(), options.date)
+        if problem:
+            raise Invalid(problem[1], field=problem[0])
+    return options
 
 
 # --- the frozen record ------------------------------------------------------------------
@@ -151,10 +156,16 @@ async def meeting_record(meeting_id: int, employer: str) -> tuple[MeetingOut, re
     for p in await MatterParty.select(MatterParty.matter, MatterParty.trade_union).where(
             MatterParty.matter.is_in(matter_ids or [-1])).order_by(MatterParty.trade_union):
         parties.setdefault(p["matter"], []).append(p["trade_union"])
+    requests: dict[int, list[tuple[int | None, dt.date]]] = {}
+    for e in await MatterEvent.select(MatterEvent.matter, MatterEvent.type, MatterEvent.trade_union, MatterEvent.date).where(
+            MatterEvent.matter.is_in(matter_ids or [-1]), MatterEvent.type.is_in(["request_received", "request_sent"]),
+            MatterEvent.deleted_at.is_null()).order_by(MatterEvent.date):
+        # Received: the union asked; sent: the employer did.
+        requests.setdefault(e["matter"], []).append((e["trade_union"] if e["type"] == "request_received" else None, e["date"]))
     matters = {
         m["id"]: rec.MatterRef(id=m["id"], diary_no=m["diary_no"], title=m["title"], description=m["description"], kind=m["kind"],
                                kind_label=matter_rules.KINDS[m["kind"]].label, personal_data=m["personal_data"],
-                               parties=parties.get(m["id"], []))
+                               parties=parties.get(m["id"], []), requests=requests.get(m["id"], []))
         for m in await Matter.select(Matter.id, Matter.diary_no, Matter.title, Matter.description, Matter.kind,
                                      Matter.personal_data).where(Matter.id.is_in(matter_ids or [-1]))
     }
@@ -357,7 +368,9 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
     items = [i for i in record.items if i.id == options.item_id]
     diary = rec.diary_numbers(record, items or record.items)
-    filename = kinds.filename(diary[0] if diary else record.department or record.title, kind, record.starts_at.date().isoformat(),
+    # A frånträdesbesked is named by its own date, the day the negotiation ends (16 § 3 st.).
+    file_day = day if kind == "withdrawal_notice" else record.starts_at.date()
+    filename = kinds.filename(diary[0] if diary else record.department or record.title, kind, file_day.isoformat(),
                               _file_party(record, audience), items[0].number if items else None)
     source_sha = storage.sha256(inputs.source)
     async with engine().transaction():

@@ -62,6 +62,7 @@ def _matter_values(form: Any) -> dict[str, Any]:
         "department_id": optional_int(form.get("department_id")),
         "union_ids": [optional_int(v) for v in form.getall("union_ids")] if "union_ids" in form else [],
         "personal_data": "personal_data" in form, "diary_no": text(form.get("diary_no")).strip() or None,
+        "claimant": text(form.get("claimant")) or None,
     }
 
 

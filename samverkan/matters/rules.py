@@ -23,8 +23,9 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "primary_negotiation": Kind("Primär förhandling", "11 § MBL", hold=True),
     "negotiation_on_request": Kind("Förhandling på begäran", "12 § MBL", hold=True),
-    "negotiation_13": Kind("Förhandling med organisation utan kollektivavtal", "13 § MBL", hold=False),
-    "central_negotiation": Kind("Central förhandling", "14 § MBL", hold=False),
+    # 13 §: negotiation "enligt vad som sägs i 11 och 12 §§"; 14 § 2 st.: the decision waits for the central one.
+    "negotiation_13": Kind("Förhandling med organisation utan kollektivavtal", "13 § MBL", hold=True),
+    "central_negotiation": Kind("Central förhandling", "14 § MBL", hold=True),
     "contracting_out": Kind("Entreprenad och inhyrning", "38 § MBL", hold=True),
     "information": Kind("Information", "19 § MBL", hold=False),
     "samverkan": Kind("Samverkan", "Samverkansavtalet (ersätter 11 och 19 §§ MBL)", hold=True),
@@ -62,6 +63,17 @@ EVENT_TYPES: dict[str, EventType] = {
     "central_closed": EventType(
         "Central förhandling avslutad", frozenset(LOCAL), "required", frozenset({"agreement", "disagreement"}),
     ),
+    "veto": EventType("Veto (39 § MBL)", frozenset({"contracting_out"}), "required", note_required=True),
+    "veto_lifted": EventType("Vetot hävt eller underkänt av domstol (39–41 §§ MBL)", frozenset({"contracting_out"}), "required",
+                             note_required=True),
+    "negotiation_hindered": EventType("Förhandlingen kunde inte hållas (65 § 2 st. MBL)", frozenset({"dispute", "other"}), "optional"),
+    "suit_filed": EventType("Talan väckt", frozenset(NEGOTIATING), "optional"),
+    # 33–35 §§: the union's interpretation applies until the employer, who must "omedelbart påkalla
+    # förhandling", has negotiated and sued within 37 §'s ten days.
+    "priority_claimed": EventType("Tolkningsföreträde gjort gällande (33–35 §§ MBL)", frozenset({"dispute", "other"}), "required"),
+    "secrecy_disagreement": EventType("Förhandling om tystnadsplikt avslutad utan enighet (21 § MBL)", frozenset(NEGOTIATING),
+                                      "optional"),
+    "transfer_notice": EventType("Besked om övergång av verksamhet (28 § MBL)", frozenset(NEGOTIATING), "required"),
     "knowledge": EventType("Kännedom om omständigheten (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
     "occurrence": EventType("Omständigheten inträffade (64 § MBL)", frozenset({"dispute", "other"}), "optional"),
     "decision_taken": EventType("Beslut fattat", ALL_KINDS - {"dispute"}, "none"),
@@ -100,7 +112,9 @@ def check_event(kind: str, type: str, union_id: int | None, outcome: str | None,
     if outcome is not None and outcome not in spec.outcomes:
         raise RuleError(f"Händelsen ”{spec.label}” har inget sådant utfall.", "outcome")
     if spec.note_required and not note.strip():
-        raise RuleError("Ange skälen (synnerliga eller särskilda skäl) för undantaget.", "note")
+        if type == "exception_recorded":
+            raise RuleError(f"Ange skälen ({exception_grounds(kind)}) för undantaget.", "note")
+        raise RuleError(f"Ange grunderna för händelsen ”{spec.label}”.", "note")
 
 
 @dataclass(frozen=True)
@@ -122,12 +136,14 @@ PARTY_STATE_LABELS = {
     "central_requested": "Central förhandling begärd",
     "central_agreement": "Central förhandling avslutad i enighet",
     "central_disagreement": "Central förhandling avslutad i oenighet",
+    "veto": "Veto (39 § MBL)",
 }
 
 
 # Events of one day happen in this order: a negotiation closes before central negotiation is
 # requested, which comes before the central one closes. (Not left to the database's row order.)
-_SAME_DAY_ORDER = {"negotiation_closed": 0, "withdrawal_notice": 0, "central_requested": 1, "central_closed": 2}
+_SAME_DAY_ORDER = {"negotiation_closed": 0, "withdrawal_notice": 0, "central_requested": 1, "central_closed": 2, "veto": 3,
+                   "veto_lifted": 4}
 
 
 def party_state(union_id: int, facts: list[Fact]) -> str:
@@ -144,6 +160,10 @@ def party_state(union_id: int, facts: list[Fact]) -> str:
             state = "central_requested"
         elif fact.type == "central_closed":
             state = f"central_{fact.outcome or 'agreement'}"
+        elif fact.type == "veto":
+            state = "veto"
+        elif fact.type == "veto_lifted" and state == "veto":
+            state = "central_disagreement"
     return state
 
 
@@ -160,20 +180,32 @@ def _names(ids: list[int], union_names: dict[int, str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
 
 
+def exception_grounds(kind: str) -> str:
+    """What the law asks of a decision before negotiation is done: 12 § 2 st. "särskilda skäl";
+    11 § 2 st. (and 13 §, 14 § 2 st., 38 § through them, and samverkan in 11 §'s place) "synnerliga skäl"."""
+    return "särskilda skäl" if kind == "negotiation_on_request" else "synnerliga skäl"
+
+
 def decision_hold(kind: str, party_ids: list[int], facts: list[Fact], union_names: dict[int, str]) -> Hold:
-    """May the employer decide? For the hold kinds only when negotiation is closed with every
-    party and no requested central negotiation is open (11, 12, 14 and 38 §§ MBL), unless an
-    exception is recorded with its reasons."""
+    """May the employer decide? For the hold kinds (11–14 and 38 §§ MBL, samverkan) only when
+    negotiation is closed with every party and no requested central negotiation is open, unless an
+    exception is recorded with its reasons. A 39 § veto holds whatever else: the employer "får ...
+    inte fatta beslut om eller verkställa" the measure until it is lifted (or a court sets it aside)."""
     states = {u: party_state(u, facts) for u in party_ids}
     decided = any(f.type == "decision_taken" for f in facts)
     open_parties = [u for u, s in states.items() if s == "open"]
     central_open = [u for u, s in states.items() if s == "central_requested"]
+    vetoed = [u for u, s in states.items() if s == "veto"]
     negotiation_done = bool(party_ids) and not open_parties and not central_open
     exceptions = [f for f in facts if f.type == "exception_recorded"]
 
     if not KINDS[kind].hold:
         status = "decided" if decided else ("closed" if negotiation_done else "open")
         return Hold(True, None, status, states)
+    if vetoed:
+        reason = (f"{_names(vetoed, union_names)} har lagt veto (39 § MBL). Arbetsgivaren får inte fatta beslut om eller "
+                  "verkställa åtgärden förrän vetot hävs eller domstol har funnit att det saknar grund (40–41 §§ MBL).")
+        return Hold(False, reason, "decided" if decided else "on_hold", states)
     if exceptions:
         latest = max(exceptions, key=lambda f: f.date)
         reason = f"Undantag registrerat {latest.date.isoformat()}: {latest.note.strip()}"
@@ -190,8 +222,40 @@ def decision_hold(kind: str, party_ids: list[int], facts: list[Fact], union_name
         if central_open:
             parts.append(f"{_names(central_open, union_names)} har begärt central förhandling (14 § MBL) som inte är avslutad.")
         reason = " ".join(parts)
-    reason += " Arbetsgivaren får inte besluta förrän förhandlingen är avslutad, om inte ett undantag (synnerliga skäl) registreras."
+    reason += (" Arbetsgivaren får inte besluta förrän förhandlingen är avslutad, om inte ett undantag "
+               f"({exception_grounds(kind)}) registreras.")
     return Hold(False, reason, "decided" if decided else "on_hold", states)
+
+
+def sequence_error(type: str, date: dt.date, union_id: int | None, facts: list[Fact], union_name: str = "parten") -> RuleError | None:
+    """Whether an event can be true given the others (``facts``: the matter's other events).
+
+    - A frånträdesbesked (16 § 3 st.) is given by a party "som har fullgjort sin
+      förhandlingsskyldighet": not before a negotiation meeting with that union was held, and not
+      once its negotiation is already closed.
+    - A 39 § veto follows a central negotiation closed in disagreement; it is lifted only once laid.
+    """
+    mine = [f for f in facts if f.union_id == union_id]
+    if type == "withdrawal_notice":
+        meetings = sorted(f.date for f in facts if f.type == "meeting_held" and f.union_id in (None, union_id))
+        ended = sorted(f.date for f in mine if f.type in ("negotiation_closed", "withdrawal_notice") and f.date <= date)
+        if ended:
+            return RuleError(f"Förhandlingen med {union_name} avslutades redan {ended[0].isoformat()}; ett frånträdesbesked "
+                             "kan inte ges efter det.", "type")
+        if not meetings:
+            return RuleError(f"Inget förhandlingssammanträde med {union_name} har hållits. Ett frånträdesbesked kan ges först "
+                             "när förhandlingsskyldigheten är fullgjord (16 § 3 st. MBL).", "type")
+        if meetings[0] > date:
+            return RuleError(f"Frånträdesbeskedet är daterat {date.isoformat()}, före förhandlingssammanträdet med {union_name} "
+                             f"den {meetings[0].isoformat()}. Ange ett datum då sammanträdet hade hållits.", "date")
+    elif type == "veto":
+        if not any(f.type == "central_closed" and f.outcome == "disagreement" and f.date <= date for f in mine):
+            return RuleError(f"Veto (39 § MBL) kan läggas först när den centrala förhandlingen med {union_name} har avslutats i "
+                             "oenighet.", "type")
+    elif type == "veto_lifted":
+        if not any(f.type == "veto" and f.date <= date for f in mine):
+            return RuleError(f"{union_name} har inte lagt något veto före {date.isoformat()}.", "type")
+    return None
 
 
 # --- diary numbers -----------------------------------------------------------

@@ -17,8 +17,12 @@ MatterKind = Literal[
 EventType = Literal[
     "request_received", "request_sent", "meeting_held", "negotiation_closed", "withdrawal_notice",
     "central_requested", "central_closed", "knowledge", "occurrence", "decision_taken", "exception_recorded",
-    "protocol_approved",
+    "protocol_approved", "veto", "veto_lifted", "negotiation_hindered", "suit_filed",
+    "priority_claimed", "secrecy_disagreement", "transfer_notice",
 ]
+Claimant = Literal["employer", "union"]
+CLAIMANT_DOC = ("Who claims in a dispute (64–66 §§ MBL), and so must act before its time limits run out: employer or union "
+                "(the union party of each deadline); null: not recorded, read as the union.")
 Outcome = Literal["agreement", "disagreement"]
 Title = OneLine(300, filled=True)
 LongText = MultiLine(20_000)
@@ -32,7 +36,7 @@ class Party(Struct, kw_only=True):
 
     union_id: Annotated[int, Meta(description="The union.")]
     state: Annotated[str, Meta(description=(
-        "open, agreement, disagreement, withdrawn, central_requested, central_agreement or central_disagreement."))]
+        "open, agreement, disagreement, withdrawn, central_requested, central_agreement, central_disagreement or veto (39 §)."))]
 
 
 class Event(Struct, kw_only=True):
@@ -67,6 +71,7 @@ class Matter(Struct, kw_only=True):
     parties: Annotated[list[Party], Meta(description="Each union's state in the matter, from its events.")]
     personal_data: Annotated[bool, Meta(
         description="An individärende (about one employee): registered and seen by hr and admin only.")]
+    claimant: Annotated[Claimant | None, Meta(description=CLAIMANT_DOC)] = None
     status: Annotated[str, Meta(
         description="open, on_hold (no decision yet: a negotiation is not finished), closed or decided.")]
     decision_allowed: Annotated[bool, Meta(
@@ -92,6 +97,7 @@ class MatterCreate(Input):
         description="An individärende (about one employee): registered and seen by hr and admin only.")] = False
     diary_no: Annotated[DiaryNo | None, Meta(description=(
         "The diary number (diarienummer), unique; generated from the department's series when left out."))] = None
+    claimant: Annotated[Claimant | None, Meta(description=CLAIMANT_DOC)] = None
 
 
 class MatterUpdate(Input):
@@ -107,6 +113,7 @@ class MatterUpdate(Input):
         "An individärende (about one employee): registered and seen by hr and admin only."))] | UnsetType = UNSET
     diary_no: Annotated[DiaryNo, Meta(description=(
         "The diary number (diarienummer), unique; generated from the department's series when left out."))] | UnsetType = UNSET
+    claimant: Annotated[Claimant | None, Meta(description=CLAIMANT_DOC)] | UnsetType = UNSET
     version: Annotated[int, Meta(description=(
         "The version read: the change is refused (409 on `version`) if the record changed since."))] | UnsetType = UNSET
 

@@ -78,7 +78,7 @@ async def _assemble(rows: list[dict]) -> list[s.Matter]:
         s.Matter(
             id=r["id"], diary_no=r["diary_no"], title=r["title"], description=r["description"], kind=r["kind"],
             department_id=r["department"], union_ids=[p.union_id for p in parties[r["id"]]], parties=parties[r["id"]],
-            personal_data=r["personal_data"], status=r["status"], decision_allowed=r["decision_allowed"],
+            personal_data=r["personal_data"], claimant=r["claimant"], status=r["status"], decision_allowed=r["decision_allowed"],
             hold_reason=r["hold_reason"] or None, events=events[r["id"]], version=r["version"], created_at=r["created_at"],
         )
         for r in rows
@@ -230,7 +230,7 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
             diary_no, year, serial = by_hand, None, None
         row = Matter(
             diary_no=diary_no, diary_year=year, diary_serial=serial, title=title, description=data.description,
-            kind=data.kind, department=data.department_id, personal_data=data.personal_data,
+            kind=data.kind, department=data.department_id, personal_data=data.personal_data, claimant=data.claimant,
             search_text=folded(diary_no, title), created_by=viewer.user_id,
         )
         await write_unique(row.save, Conflict(DUPLICATE_DIARY_NO, field="diary_no"))
@@ -333,7 +333,7 @@ async def _facts(matter_id: int) -> list[rules.Fact]:
 
 async def _recompute(matter_id: int) -> rules.Hold:
     """Rewrite the derived status, hold and party states from the events."""
-    matter = await Matter.select(Matter.kind, Matter.department).where(Matter.id == matter_id).first()
+    matter = await Matter.select(Matter.kind, Matter.department, Matter.claimant).where(Matter.id == matter_id).first()
     party_ids = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
     events = await _event_rows(matter_id)  # read once: the hold and the deadlines both follow from them
     hold = rules.decision_hold(matter["kind"], party_ids, _as_facts(events), await _union_names(party_ids))
@@ -347,11 +347,30 @@ async def _recompute(matter_id: int) -> rules.Hold:
     # The deadlines the events start move with them (deadlines build on matters, so imported here).
     from samverkan.deadlines.service import recompute
 
-    await recompute(matter_id, matter["kind"], matter["department"], events)
+    await recompute(matter_id, matter["kind"], matter["department"], events, matter["claimant"])
     return hold
 
 
 # --- events ------------------------------------------------------------------
+
+
+async def _check_sequence(matter_id: int, type: str, date: Any, union_id: int | None, except_event: int | None = None) -> None:
+    """Raise RuleError if the event cannot be true beside the matter's other events (rules.sequence_error)."""
+    if type not in ("withdrawal_notice", "veto", "veto_lifted"):
+        return
+    facts = _as_facts([r for r in await _event_rows(matter_id) if r["id"] != except_event])
+    name = (await _union_names([union_id])).get(union_id, "parten") if union_id else "parten"
+    problem = rules.sequence_error(type, date, union_id, facts, name)
+    if problem:
+        raise problem
+
+
+async def _sequence_checked(matter_id: int, type: str, date: Any, union_id: int | None, except_event: int | None = None) -> None:
+    """_check_sequence for a request: inside the transaction that holds the matter (``_lock``/``_bump``)."""
+    try:
+        await _check_sequence(matter_id, type, date, union_id, except_event)
+    except rules.RuleError as exc:
+        raise Invalid(str(exc), field=exc.field) from None
 
 
 async def _check_event(viewer: Viewer, matter: dict, type: str, union_id: int | None, outcome: str | None, note: str) -> None:
@@ -372,6 +391,7 @@ async def add_event(viewer: Viewer, matter_id: int, data: s.EventCreate) -> s.Ev
     await _check_event(viewer, matter, data.type, data.union_id, data.outcome, data.note)
     async with engine().transaction():
         await _lock(matter_id, decision=data.type == "decision_taken")
+        await _sequence_checked(matter_id, data.type, data.date, data.union_id)
         event_id = await _insert_event(matter_id, data, None, viewer.user_id)
         row = await MatterEvent.select().where(MatterEvent.id == event_id).first()
         await audit.record(viewer, "create", "matter_event", event_id, after=row)
@@ -409,6 +429,7 @@ async def record_from_meeting(matter_id: int, data: s.EventCreate, agenda_item_i
     parties = [p["trade_union"] for p in await MatterParty.select(MatterParty.trade_union).where(MatterParty.matter == matter_id)]
     try:
         rules.check_event(matter["kind"], data.type, data.union_id, data.outcome, data.note, parties)
+        await _check_sequence(matter_id, data.type, data.date, data.union_id)
     except rules.RuleError:
         return
     async with engine().transaction():
@@ -473,13 +494,14 @@ async def update_event(viewer: Viewer, matter_id: int, event_id: int, data: s.Ev
     values = {**row, **update}
     await _check_event(viewer, {**matter, "decision_allowed": True}, values["type"], values["trade_union"], values["outcome"], values["note"])
     async with engine().transaction():
+        await _bump(matter_id)  # first: holds the matter while the sequence is checked and written
+        await _sequence_checked(matter_id, values["type"], values["date"], values["trade_union"], except_event=event_id)
         await MatterEvent.update({**update, "updated_at": clock.now()}).where(MatterEvent.id == event_id)
         after = await MatterEvent.select().where(MatterEvent.id == event_id).first()
         await MatterEventChange.insert(MatterEventChange(
             event=event_id, action="update", reason=reason, before=_snapshot(row), after=_snapshot(after),
             changed_by=viewer.user_id,
         ))
-        await _bump(matter_id)
         await _recompute(matter_id)
         await audit.record(viewer, "update", "matter_event", event_id, before=row, after={**after, "reason": reason})
     return _event(after)

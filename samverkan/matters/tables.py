@@ -21,6 +21,9 @@ class Matter(Table, tablename="matter"):
     kind = Varchar(length=30, index=True)
     department = ForeignKey(Department, on_delete=OnDelete.restrict, index=True)
     personal_data = Boolean(default=False)  # individärende: narrower access
+    # Who claims in a dispute (64–66 §§ MBL: the party that must act): employer or union; null: not
+    # recorded, read as the union (as before the column existed).
+    claimant = Varchar(length=10, null=True, default=None)
     status = Varchar(length=12, default="open", index=True)
     decision_allowed = Boolean(default=True)
     hold_reason = Text(default="")
