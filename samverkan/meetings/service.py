@@ -19,7 +19,7 @@ from samverkan.matters import rules as matter_rules
 from samverkan.matters import service as matters
 from samverkan.matters.schemas import EventCreate
 from samverkan.matters.tables import Matter
-from samverkan.meetings import rules
+from samverkan.meetings import rules, warnings
 from samverkan.meetings import schemas as s
 from samverkan.meetings.tables import (
     AgendaItem,
@@ -31,7 +31,7 @@ from samverkan.meetings.tables import (
     StandardAgendaItem,
 )
 from samverkan.orgs.schemas import changes
-from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
+from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
 
 
@@ -141,7 +141,77 @@ async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
             for p in participants
         ],
         agenda=await _agenda(meeting_id, viewer), version=row["version"], protocol_state=row["protocol_state"],
+        warnings=[s.MeetingWarning(code=w.code, text=w.text) for w in await planning_warnings(
+            meeting_id=meeting_id, group_id=row["group"], department_id=row["department"], starts_at=row["starts_at"],
+            status=row["status"], called_at=row["called_at"])],
     )
+
+
+# --- warnings ------------------------------------------------------------------
+
+
+async def planning_warnings(*, meeting_id: int | None, group_id: int | None, department_id: int | None,
+                            starts_at: dt.datetime, status: str = "planned", called_at: dt.datetime | None = None,
+                            ) -> list[warnings.Warning]:
+    """The warnings of a meeting as it is or as it would be (``meeting_id`` None: a new one):
+    in the past, a kallelse late, a group's cadence broken (see ``meetings.warnings``)."""
+    if status not in warnings.PLANNING:
+        return []
+    starts_at = _aware(starts_at)
+    out = [w for w in [warnings.in_past(starts_at, clock.now())] if w]
+    if group_id is None:
+        return out
+    group = await CollaborationGroup.select(
+        CollaborationGroup.department, CollaborationGroup.safety_committee, CollaborationGroup.cadence_months,
+    ).where(CollaborationGroup.id == group_id).first()
+    if group is None:
+        return out
+    day = starts_at.astimezone(clock.STOCKHOLM).date()
+    found = await deadlines.rules_in_force([warnings.CADENCE_RULE, warnings.NOTICE_RULE],
+                                           department_id if department_id is not None else group["department"], day)
+    called_on = called_at.astimezone(clock.STOCKHOLM).date() if called_at else None
+    out += [w for w in [warnings.notice_late(day, found[warnings.NOTICE_RULE], called_on=called_on, today=clock.today())] if w]
+    rule = warnings.cadence_rule(found[warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
+                                 cadence_months=group["cadence_months"])
+    if rule is not None:
+        others = (Meeting.group == group_id) & (Meeting.status != "cancelled") & (Meeting.id != (meeting_id or -1))
+        before = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at < starts_at)).order_by(
+            Meeting.starts_at, ascending=False).first()
+        after = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at > starts_at)).order_by(
+            Meeting.starts_at).first()
+        local = [r["starts_at"].astimezone(clock.STOCKHOLM).date() if r else None for r in (before, after)]
+        out += warnings.cadence(day, local[0], local[1], rule)
+    return out
+
+
+async def group_outlook(group_id: int) -> tuple[s.MeetingSummary | None, list[warnings.Warning]]:
+    """For a group's page: its next meeting (not cancelled, not yet begun) with that meeting's
+    warnings; without one, a cadence warning when the group keeps an interval."""
+    row = await Meeting.select().where(
+        (Meeting.group == group_id) & (Meeting.status != "cancelled") & (Meeting.starts_at >= clock.now())
+    ).order_by(Meeting.starts_at).first()
+    if row is not None:
+        found = await planning_warnings(meeting_id=row["id"], group_id=group_id, department_id=row["department"],
+                                        starts_at=row["starts_at"], status=row["status"], called_at=row["called_at"])
+        summary = s.MeetingSummary(
+            id=row["id"], kind=row["kind"], title=row["title"], department_id=row["department"], group_id=group_id,
+            union_ids=[], starts_at=row["starts_at"], ends_at=row["ends_at"], place=row["place"], status=row["status"],
+            agenda_items=0, version=row["version"])
+        return summary, found
+    group = await CollaborationGroup.select().where(CollaborationGroup.id == group_id).first()
+    last = await Meeting.select(Meeting.starts_at).where(
+        (Meeting.group == group_id) & (Meeting.status != "cancelled")).order_by(Meeting.starts_at, ascending=False).first()
+    if group is None or last is None:
+        return None, []
+    day = last["starts_at"].astimezone(clock.STOCKHOLM).date()
+    found = await deadlines.rules_in_force([warnings.CADENCE_RULE], group["department"], day)
+    rule = warnings.cadence_rule(found[warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
+                                 cadence_months=group["cadence_months"])
+    if rule is None:
+        return None, []
+    due = rule.due(day).due
+    return None, [warnings.Warning("cadence", f"Inget nästa möte är planerat. Det borde hållas senast {due.isoformat()} "
+                                              f"({warnings.span(rule.length, rule.unit)} efter mötet {day.isoformat()}).")]
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -274,6 +344,12 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         union_ids = []
     await _check_people({"chair_id": data.chair_id, "minute_taker_id": data.minute_taker_id})
     await _check_approvers(data.approvers, union_ids)
+    for i, item in enumerate(data.agenda):
+        try:
+            await _check_matter(viewer, item.matter_id)
+            _check_positions(item.positions, union_ids)
+        except Invalid as exc:
+            raise Invalid(exc.detail, field=f"agenda[{i}].{exc.field}") from None
     title = data.title.strip()
     async with engine().transaction():
         row = Meeting(
@@ -284,8 +360,11 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         await row.save()
         await _replace_unions(row.id, union_ids)
         await _replace_approvers(row.id, data.approvers)
-        if group and data.standard_agenda and data.kind in {"samverkan", "safety_committee"}:
-            await _insert_standard_agenda(row.id, group)
+        standard = await _standard_entries(group) if group and data.standard_agenda and data.kind in {
+            "samverkan", "safety_committee"} else []
+        await _insert_agenda(row.id, standard, data.agenda)
+        if group:
+            await _add_members(row.id, group["id"])
         created = await get_meeting(viewer, row.id)
         await audit.record(viewer, "create", "meeting", row.id, after=created)
     return created
@@ -310,11 +389,37 @@ async def _standard_entries(group: dict) -> list[tuple[str, str]]:
     return [(r["title"], r["kind"]) for r in own] or rules.standard_agenda(group["safety_committee"])
 
 
-async def _insert_standard_agenda(meeting_id: int, group: dict) -> None:
-    entries = await _standard_entries(group)
-    await AgendaItem.insert(*[
-        AgendaItem(meeting=meeting_id, number=n, title=title, kind=kind) for n, (title, kind) in enumerate(entries, 1)
-    ])
+async def _insert_agenda(meeting_id: int, standard: list[tuple[str, str]], extra: list[s.AgendaItemCreate]) -> None:
+    """The standard agenda with the extra items (a matter the meeting is booked for) before its
+    closing run of formalities and other questions ("Övriga frågor", "Mötets avslutande")."""
+    at = len(standard)
+    while at and standard[at - 1][1] in {"formalities", "other"}:
+        at -= 1
+    at = at or len(standard)
+    entries: list[s.AgendaItemCreate] = [s.AgendaItemCreate(title=t, kind=k) for t, k in standard]
+    entries[at:at] = extra
+    for number, entry in enumerate(entries, 1):
+        row = AgendaItem(meeting=meeting_id, number=number, title=entry.title.strip(), kind=entry.kind, matter=entry.matter_id,
+                         text=entry.text, employer_position=entry.employer_position)
+        await row.save()
+        await _write_positions(row.id, entry.positions)
+
+
+async def _add_members(meeting_id: int, group_id: int) -> None:
+    """A group's members take part in its meetings (each can be taken off); a skyddsombud as one."""
+    members = await GroupMember.select(
+        GroupMember.person, GroupMember.person.side.as_alias("side"), GroupMember.person.trade_union.as_alias("union"),
+        GroupMember.person.is_safety_rep.as_alias("safety_rep"),
+    ).where((GroupMember.group == group_id) & (GroupMember.person.active == True)).order_by(GroupMember.person.name)  # noqa: E712
+    seen: set[int] = set()
+    rows = []
+    for m in members:
+        if m["person"] not in seen:
+            seen.add(m["person"])
+            rows.append(Participant(meeting=meeting_id, person=m["person"], side=m["side"], trade_union=m["union"],
+                                    role="safety_rep" if m["safety_rep"] else "ordinary"))
+    if rows:
+        await Participant.insert(*rows)
 
 
 async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
@@ -344,6 +449,8 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
         column = {"chair_id": "chair", "minute_taker_id": "minute_taker"}.get(key, key)
         update[column] = value.strip() if key in {"title", "place"} else value
     update.update(starts_at=starts_at, ends_at=ends_at, version=current["version"] + 1, updated_at=clock.now())
+    if new_status != current["status"] and new_status in {"called", "planned"}:
+        update["called_at"] = clock.now() if new_status == "called" else None  # when the kallelse went out
     values = {**current, **update}
     update["search_text"] = folded(values["title"], values["place"])
     async with engine().transaction():
@@ -472,6 +579,18 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
         after = await _participant_row(meeting_id, participant_id)
         await audit.record(viewer, "update", "participant", participant_id, before=before, after=after)
     return _participant(after)
+
+
+async def set_presence(viewer: Viewer, meeting_id: int, present: set[int]) -> None:
+    """Presence ticked in one list: the participants in ``present`` were there, the others not."""
+    meeting = await visible_row(viewer, meeting_id)
+    _check_editable(viewer, meeting)
+    async with engine().transaction():
+        await _lock_draft(meeting_id)
+        for p in await Participant.select().where(Participant.meeting == meeting_id):
+            if p["present"] is not (p["id"] in present):
+                await Participant.update({Participant.present: p["id"] in present}).where(Participant.id == p["id"])
+                await audit.record(viewer, "update", "participant", p["id"], before=p, after={**p, "present": p["id"] in present})
 
 
 async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:
