@@ -32,10 +32,10 @@ def _audience_label(audience: str, unions: dict[int, str]) -> str:
     return AUDIENCE_LABELS[audience]
 
 
-async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
-    """What the meeting page shows of documents."""
+async def section(request: Request, meeting: Meeting, unions: dict[int, str] | None = None) -> dict[str, Any]:
+    """What the meeting page shows of documents (``unions``: id → name, when the caller has read them)."""
     viewer = request.user
-    unions = dict(await orgs.choices("union"))
+    unions = unions if unions is not None else dict(await orgs.choices("union"))
     union_view = not rights.is_employer(viewer)
     if union_view:
         audiences = [(f"union:{viewer.union_id}", _audience_label(f"union:{viewer.union_id}", unions))] \

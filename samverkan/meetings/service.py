@@ -4,7 +4,7 @@ events an agenda item writes on its matter when it is closed. No HTTP here."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from piccolo.columns.combination import WhereRaw
 
@@ -184,6 +184,13 @@ async def planning_warnings(*, meeting_id: int | None, group_id: int | None, dep
     return out
 
 
+async def warnings_if_moved(viewer: Viewer, id: int, starts_at: dt.datetime) -> list[warnings.Warning]:
+    """The meeting's warnings were it to start at ``starts_at`` (for a form, before saving)."""
+    row = await visible_row(viewer, id)
+    return await planning_warnings(meeting_id=id, group_id=row["group"], department_id=row["department"], starts_at=starts_at,
+                                   status=row["status"], called_at=row["called_at"])
+
+
 async def group_outlook(group_id: int) -> tuple[s.MeetingSummary | None, list[warnings.Warning]]:
     """For a group's page: its next meeting (not cancelled, not yet begun) with that meeting's
     warnings; without one, a cadence warning when the group keeps an interval."""
@@ -321,7 +328,20 @@ def _check_version(current: int, expected: int | None, what: str) -> None:
 # --- writing the meeting -----------------------------------------------------
 
 
-async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
+class Unconfirmed(Exception):
+    """A form's change brings warnings the person has not confirmed yet; nothing was written."""
+
+    def __init__(self, found: list[warnings.Warning]) -> None:
+        super().__init__(found)
+        self.warnings = found
+
+
+Confirm = Callable[[list[warnings.Warning]], bool]
+
+
+async def create_meeting(viewer: Viewer, data: s.MeetingCreate, confirm: Confirm | None = None) -> s.Meeting:
+    """Plan a meeting. With ``confirm`` (a form), its warnings are shown to ``confirm`` after every
+    check has passed; when it says no, ``Unconfirmed`` is raised before anything is written."""
     starts_at, ends_at = _aware(data.starts_at), _aware(data.ends_at)
     _check_times(starts_at, ends_at)
     group = None
@@ -350,6 +370,10 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
             _check_positions(item.positions, union_ids)
         except Invalid as exc:
             raise Invalid(exc.detail, field=f"agenda[{i}].{exc.field}") from None
+    if confirm is not None:
+        found = await planning_warnings(meeting_id=None, group_id=data.group_id, department_id=department_id, starts_at=starts_at)
+        if not confirm(found):
+            raise Unconfirmed(found)
     title = data.title.strip()
     async with engine().transaction():
         row = Meeting(
@@ -422,7 +446,8 @@ async def _add_members(meeting_id: int, group_id: int) -> None:
         await Participant.insert(*rows)
 
 
-async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
+async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate, confirm: Confirm | None = None) -> s.Meeting:
+    """Change a meeting; ``confirm`` as for ``create_meeting``, asked when the time changes."""
     current = await visible_row(viewer, id)
     _check_editable(viewer, current)
     fields = changes(patch)
@@ -444,6 +469,11 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     if approvers is not None:
         await _check_approvers(approvers, union_ids)
     await _check_people({k: fields[k] for k in ("chair_id", "minute_taker_id") if k in fields})
+    if confirm is not None and starts_at != current["starts_at"]:
+        found = await planning_warnings(meeting_id=id, group_id=current["group"], department_id=current["department"],
+                                        starts_at=starts_at, status=new_status, called_at=current["called_at"])
+        if not confirm(found):
+            raise Unconfirmed(found)
     update: dict[str, Any] = {}
     for key, value in fields.items():
         column = {"chair_id": "chair", "minute_taker_id": "minute_taker"}.get(key, key)
