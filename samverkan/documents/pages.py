@@ -43,7 +43,7 @@ async def section(request: Request, meeting: Meeting, unions: dict[int, str] | N
     else:
         audiences = [(a, label) for a, label in AUDIENCE_LABELS.items()] + [
             (f"union:{u}", _audience_label(f"union:{u}", unions)) for u in meeting.union_ids]
-    documents = await service.list_documents(viewer, meeting.id)
+    documents = await service.list_documents(viewer, meeting.id, visible=True)  # the meeting was read in scope
     choices = [(k, v.label) for k, v in kinds.KINDS.items()
                if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)]
     return {
