@@ -14,9 +14,12 @@ async def _meeting(client, make_caller, org, **fields):
     await login(client, hr.email, hr.password)
     await client.post("/api/v1/groups", json={"name": "FSG", "level": "department", "department_id": org.department_id,
                                               "union_ids": [org.union_id, org.other_union_id], "safety_committee": True}, headers=hr.headers)
-    response = await client.post("/moten/nytt", data={"kind": "samverkan", "title": "FSG mars", "group_id": "1", "date": "2026-03-02",
-                                                      "start": "09:00", "end": "11:00", "standard_agenda": "1", "_csrf_token": csrf(client),
-                                                      "confirmed": "in_past,notice_late:2", **fields})
+    body = {"kind": "samverkan", "title": "FSG mars", "group_id": "1", "date": "2026-03-02", "start": "09:00", "end": "11:00",
+            "standard_agenda": "1", "_csrf_token": csrf(client), **fields}
+    warned = await client.post("/moten/nytt", data=body)  # in the past: warned first, saved when confirmed
+    assert warned.status_code == 200 and 'data-code="in_past"' in warned.text
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', warned.text).group(1)
+    response = await client.post("/moten/nytt", data={**body, "confirmed": confirmed})
     assert response.status_code == 302, response.text
     return hr, response.headers["location"]
 

@@ -5,6 +5,7 @@ plain form without JavaScript."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Awaitable, Callable
 
 import msgspec
@@ -128,7 +129,7 @@ def _shown(form: Any) -> dict[str, Any]:
     }
 
 
-async def _people(union_ids: list[int] | None = None) -> tuple[dict[int, str], dict[Any, list], dict[int, dict]]:
+async def _people() -> tuple[dict[int, str], dict[Any, list], dict[int, dict]]:
     """The unions (id → name), the people of each party (None: the employer) and every person."""
     unions = dict(await orgs.choices("union"))
     rows = await orgs.people()
@@ -148,7 +149,8 @@ def _confirmed(form: Any, found: list, before: list | None = None) -> bool:
 
 
 def _fingerprint(found: list) -> str:
-    return ",".join(sorted(w.code for w in found)) + f":{len(found)}"
+    """Which warnings were shown: another date (another text) asks again."""
+    return hashlib.sha256("\n".join(sorted(w.text for w in found)).encode()).hexdigest()[:16]
 
 
 async def _new_form(request: Request, values: dict, errors: dict, status: int = 200, found: list | None = None) -> Template:
@@ -358,8 +360,7 @@ def _item_values(form: Any, union_ids: list[int]) -> dict[str, Any]:
             "reservation": text(form.get(f"{key}_reservation")), "central_requested": f"{key}_central" in form,
         })
     return {
-        "title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "matter_id": optional_int(form.get("matter_id")),
-        "text": text(form.get("text")), "employer_position": text(form.get("employer_position")), "positions": positions,
+        "title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "text": text(form.get("text")), "employer_position": text(form.get("employer_position")), "positions": positions,
         "version": optional_int(form.get("version")),
     }
 
@@ -400,11 +401,10 @@ async def save_item(request: Request, id: RecordId, item_id: RecordId) -> Templa
     values = _item_values(form, meeting.union_ids)
     # What was typed, to show again with any error (a Struct built directly is not validated).
     attempted = s.AgendaItem(
-        id=item_id, number=current.number, title=values["title"], kind=values["kind"], matter_id=values["matter_id"],
+        id=item_id, number=current.number, title=values["title"], kind=values["kind"], matter_id=current.matter_id,
         text=values["text"], employer_position=values["employer_position"],
         positions=[s.Position(**p) for p in values["positions"]], closed_on=current.closed_on, version=current.version,
     )
-    attempted.matter_id = current.matter_id
     try:
         values["matter_id"] = attempted.matter_id = await _matter_id(request, form)
         data = convert(values, s.AgendaItemUpdate)
