@@ -130,12 +130,14 @@ async def test_group_members_become_participants_and_a_matter_gets_its_item(clie
     matter = (await client.post("/api/v1/matters", json={"title": "Nya scheman", "kind": "samverkan", "department_id": org.department_id,
                                                           "union_ids": [org.union_id]}, headers=hr.headers)).json()
     meeting = await _create(client, hr, group_id=committee["id"], starts_at=_at("2026-12-21"),
-                            agenda=[{"title": "Nya scheman", "kind": "samverkan", "matter_id": matter["id"]}])
+                            agenda=[{"title": "Nya scheman", "kind": "samverkan", "matter_id": matter["id"],
+                                     "positions": [{"union_id": org.union_id, "outcome": "informed"}]}])
     people = {p["person_id"]: p for p in meeting["participants"]}
     assert set(people) == {committee["rep"]["id"], committee["boss"]["id"]}
     assert people[committee["rep"]["id"]]["role"] == "safety_rep" and people[committee["rep"]["id"]]["union_id"] == org.union_id
     titles = [(i["title"], i["matter_id"]) for i in meeting["agenda"]]
     at = titles.index(("Nya scheman", matter["id"]))
+    assert [(p["union_id"], p["outcome"]) for p in meeting["agenda"][at]["positions"]] == [(org.union_id, "informed")]
     assert [t for t, _ in titles[at + 1:]] == ["Övriga frågor", "Nästa möte", "Mötets avslutande"]
     assert [i["number"] for i in meeting["agenda"]] == list(range(1, len(titles) + 1))
     # Each can be taken off.

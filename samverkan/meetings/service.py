@@ -422,11 +422,18 @@ async def _insert_agenda(meeting_id: int, standard: list[tuple[str, str]], extra
     at = at or len(standard)
     entries: list[s.AgendaItemCreate] = [s.AgendaItemCreate(title=t, kind=k) for t, k in standard]
     entries[at:at] = extra
-    for number, entry in enumerate(entries, 1):
-        row = AgendaItem(meeting=meeting_id, number=number, title=entry.title.strip(), kind=entry.kind, matter=entry.matter_id,
-                         text=entry.text, employer_position=entry.employer_position)
-        await row.save()
-        await _write_positions(row.id, entry.positions)
+    if not entries:
+        return
+    await AgendaItem.insert(*[
+        AgendaItem(meeting=meeting_id, number=number, title=e.title.strip(), kind=e.kind, matter=e.matter_id, text=e.text,
+                   employer_position=e.employer_position)
+        for number, e in enumerate(entries, 1)
+    ])
+    if any(e.positions for e in entries):
+        ids = {r["number"]: r["id"] for r in await AgendaItem.select(AgendaItem.id, AgendaItem.number).where(
+            AgendaItem.meeting == meeting_id)}
+        for number, e in enumerate(entries, 1):
+            await _write_positions(ids[number], e.positions)
 
 
 async def _add_members(meeting_id: int, group_id: int) -> None:
