@@ -14,16 +14,24 @@ async def _meeting(client, make_caller, org, **fields):
     await login(client, hr.email, hr.password)
     await client.post("/api/v1/groups", json={"name": "FSG", "level": "department", "department_id": org.department_id,
                                               "union_ids": [org.union_id, org.other_union_id], "safety_committee": True}, headers=hr.headers)
-    response = await client.post("/moten/nytt", data={"kind": "samverkan", "title": "FSG mars", "group_id": "1", "date": "2026-03-02",
-                                                      "start": "09:00", "end": "11:00", "standard_agenda": "1", "_csrf_token": csrf(client), **fields})
+    body = {"kind": "samverkan", "title": "FSG mars", "group_id": "1", "date": "2026-03-02", "start": "09:00", "end": "11:00",
+            "standard_agenda": "1", "_csrf_token": csrf(client), **fields}
+    warned = await client.post("/moten/nytt", data=body)  # in the past: warned first, saved when confirmed
+    assert warned.status_code == 200 and 'data-code="in_past"' in warned.text
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', warned.text).group(1)
+    response = await client.post("/moten/nytt", data={**body, "confirmed": confirmed})
     assert response.status_code == 302, response.text
     return hr, response.headers["location"]
 
 
-def _item(page: str, title: str) -> tuple[str, str]:
+async def _item(client, url: str, title: str) -> tuple[str, str]:
+    """The item's id, and its version from its form once opened (one item is open at a time)."""
+    page = (await client.get(url)).text
     block = page[:page.index(f"{title}</h3>")]
     item_id = re.findall(r'id="punkt-(\d+)"', block)[-1]
-    version = re.search(rf'name="version" value="(\d+)" id="version-{item_id}"', page).group(1)
+    opened = (await client.get(f"{url}?punkt={item_id}")).text
+    assert opened.count('class="form item-form"') == 1
+    version = re.search(rf'name="version" value="(\d+)" id="version-{item_id}"', opened).group(1)
     return item_id, version
 
 
@@ -38,7 +46,7 @@ async def test_new_meeting_gets_the_committee_agenda_and_errors_in_swedish(clien
 
 async def test_autosave_answers_only_with_the_new_version(client, make_caller, org):
     _, url = await _meeting(client, make_caller, org)
-    item_id, version = _item((await client.get(url)).text, "Samverkansfrågor")
+    item_id, version = await _item(client, url, "Samverkansfrågor")
     saved = await client.post(f"{url}/punkter/{item_id}", headers=HTMX, data={
         "title": "Samverkansfrågor", "kind": "samverkan", "text": "Budgeten gicks igenom.", "version": version,
         f"u{org.other_union_id}_outcome": "disagreement", f"u{org.other_union_id}_note": "Kommunal: för låg bemanning.",
@@ -46,12 +54,14 @@ async def test_autosave_answers_only_with_the_new_version(client, make_caller, o
     assert saved.status_code == 200 and saved.headers["hx-reswap"] == "none"
     assert f'value="{int(version) + 1}" id="version-{item_id}" hx-swap-oob="true"' in saved.text and "Sparat " in saved.text
     page = (await client.get(url)).text
+    assert "Kommunal: Oenighet (begär central förhandling)" in page and "Budgeten gicks igenom." not in page  # at a glance
+    page = (await client.get(f"{url}?punkt={item_id}")).text
     assert "Budgeten gicks igenom." in page and "Kommunal: för låg bemanning." in page
 
 
 async def test_two_editors_get_a_conflict_not_an_overwrite(client, make_caller, org):
     _, url = await _meeting(client, make_caller, org)
-    item_id, version = _item((await client.get(url)).text, "Övriga frågor")
+    item_id, version = await _item(client, url, "Övriga frågor")
     first = await client.post(f"{url}/punkter/{item_id}", headers=HTMX, data={"title": "Övriga frågor", "kind": "other", "text": "Första", "version": version, "_csrf_token": csrf(client)})
     assert first.status_code == 200
     second = await client.post(f"{url}/punkter/{item_id}", headers=HTMX, data={"title": "Övriga frågor", "kind": "other", "text": "Andra", "version": version, "_csrf_token": csrf(client)})
@@ -60,23 +70,24 @@ async def test_two_editors_get_a_conflict_not_an_overwrite(client, make_caller, 
     assert "Första" in second.text and ">Andra</textarea>" in second.text  # both shown: theirs saved, mine kept
     assert f'value="{int(version) + 1}"' in second.text  # saving again now replaces theirs, knowingly
     assert 'data-unsaved="yes"' in second.text and "Inte sparat – se meddelandet ovan." in second.text
-    assert "Första" in (await client.get(f"{url}")).text and ">Andra<" not in (await client.get(url)).text
+    opened = (await client.get(f"{url}?punkt={item_id}")).text
+    assert "Första" in opened and ">Andra<" not in opened
 
 
 async def test_without_javascript_the_form_redirects(client, make_caller, org):
     _, url = await _meeting(client, make_caller, org)
-    item_id, version = _item((await client.get(url)).text, "Nästa möte")
+    item_id, version = await _item(client, url, "Nästa möte")
     plain = await client.post(f"{url}/punkter/{item_id}", data={"title": "Nästa möte", "kind": "formalities", "text": "2 juni", "version": version, "_csrf_token": csrf(client)})
-    assert plain.status_code == 302 and plain.headers["location"] == f"{url}#punkt-{item_id}"
+    assert plain.status_code == 302 and plain.headers["location"] == f"{url}?punkt={item_id}#punkt-{item_id}"
 
 
 async def test_close_an_item_from_the_page(client, make_caller, org):
     hr, url = await _meeting(client, make_caller, org)
     matter = (await client.post("/api/v1/matters", json={"title": "Ny organisation", "kind": "samverkan", "department_id": org.department_id,
                                                          "union_ids": [org.union_id]}, headers=hr.headers)).json()
-    added = await client.post(f"{url}/punkter", data={"title": "Ny organisation", "kind": "samverkan", "matter_id": str(matter["id"]), "_csrf_token": csrf(client)})
+    added = await client.post(f"{url}/punkter", data={"title": "Ny organisation", "kind": "samverkan", "matter": matter["diary_no"], "_csrf_token": csrf(client)})
     assert added.status_code == 302
-    item_id, version = _item((await client.get(url)).text, "Ny organisation")
+    item_id, version = await _item(client, url, "Ny organisation")
     early = await client.post(f"{url}/punkter/{item_id}/avsluta", data={"_csrf_token": csrf(client)})
     assert early.status_code == 422 and "Ange enighet eller oenighet för Vision" in early.text
     await client.post(f"{url}/punkter/{item_id}", data={"title": "Ny organisation", "kind": "samverkan", "matter_id": str(matter["id"]),
@@ -91,8 +102,8 @@ async def test_status_participants_and_readers(client, make_caller, org):
     person = (await client.post("/api/v1/people", json={"name": "Åsa Holm", "side": "union", "union_id": org.union_id}, headers=hr.headers)).json()
     assert (await client.post(f"{url}/deltagare", data={"person_id": str(person["id"]), "role": "safety_rep", "_csrf_token": csrf(client)})).status_code == 302
     page = (await client.get(url)).text
-    participant = re.search(r'/deltagare/(\d+)"', page).group(1)
-    assert (await client.post(f"{url}/deltagare/{participant}", headers=HTMX, data={"present": "1", "_csrf_token": csrf(client)})).status_code == 204
+    participant = re.search(r'name="present" value="(\d+)"', page).group(1)
+    assert (await client.post(f"{url}/narvaro", headers=HTMX, data={"present": participant, "_csrf_token": csrf(client)})).status_code == 204
     assert (await client.post(f"{url}/status", data={"status": "held", "_csrf_token": csrf(client)})).status_code == 302
     page = (await client.get(url)).text
     assert "Hållet" in page and "Åsa Holm" in page
@@ -110,11 +121,13 @@ async def test_chair_minute_taker_and_justerare(client, make_caller, org):
     hr, url = await _meeting(client, make_caller, org)
     chair = (await client.post("/api/v1/people", json={"name": "Per Holm", "side": "employer", "department_id": org.department_id}, headers=hr.headers)).json()
     rep = (await client.post("/api/v1/people", json={"name": "Åsa Holm", "side": "union", "union_id": org.union_id}, headers=hr.headers)).json()
-    version = re.search(r'name="version" value="(\d+)">\s*<div class="field-row">', (await client.get(url)).text).group(1)
-    wrong_side = await client.post(f"{url}/roller", data={"chair_id": str(chair["id"]), f"approver_{org.other_union_id}": str(rep["id"]),
+    version = re.search(r'name="version" value="(\d+)">\s*<input type="hidden" name="meeting_id"', (await client.get(url)).text).group(1)
+    await client.post(f"{url}/status", data={"status": "held", "_csrf_token": csrf(client)})  # held: the roles only
+    version = str(int(version) + 1)
+    wrong_side = await client.post(f"{url}/andra", data={"chair_id": str(chair["id"]), f"approver_{org.other_union_id}": str(rep["id"]),
                                                          "version": version, "_csrf_token": csrf(client)})
     assert wrong_side.status_code == 422 and "Justeraren ska höra till den part hen justerar för." in wrong_side.text
-    ok = await client.post(f"{url}/roller", data={"chair_id": str(chair["id"]), "minute_taker_id": str(chair["id"]), "approver_employer": str(chair["id"]),
+    ok = await client.post(f"{url}/andra", data={"chair_id": str(chair["id"]), "minute_taker_id": str(chair["id"]), "approver_employer": str(chair["id"]),
                                                  f"approver_{org.union_id}": str(rep["id"]), "version": version, "_csrf_token": csrf(client)})
     assert ok.status_code == 302
     meeting = (await client.get(f"/api/v1/meetings/{url.rsplit('/', 1)[1]}", headers=hr.headers)).json()

@@ -118,3 +118,28 @@ async def test_sam_list_query_count_does_not_grow_with_page_size(client, callers
             counts.append(counter.count)
         assert counts[0] == counts[1], (path, counts)
         assert counts[0] <= 5, (path, counts)
+
+
+async def test_the_meeting_page_is_built_with_a_fixed_number_of_statements(client, make_caller, org):
+    """The page reads the meeting, the unions and the people once, and offers the department's matters
+    as one shared list, however long the agenda and however many matters (issue 15)."""
+    from conftest import login
+    from samverkan.matters.tables import Matter
+    from samverkan.meetings.tables import AgendaItem, Meeting
+
+    hr = await make_caller("hr")
+    await login(client, hr.email, hr.password)
+    await _seed_matters_and_meetings(3, org)
+    first, second = [m["id"] for m in await Meeting.select(Meeting.id).order_by(Meeting.id)][:2]
+    matters = [m["id"] for m in await Matter.select(Matter.id)]
+    await AgendaItem.update({AgendaItem.matter: matters[0]}).where(AgendaItem.meeting == first)
+    await AgendaItem.insert(*[AgendaItem(meeting=second, number=10 + k, title=f"Extra {k}", matter=matters[k]) for k in range(1, 3)])
+    await client.get(f"/moten/{first}")  # the session's first request may write its last-seen time
+    counts = []
+    for meeting_id in (first, second):
+        with QueryCounter() as counter:
+            page = await client.get(f"/moten/{meeting_id}")
+        assert page.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 13, counts  # session, notices, the meeting (7), unions, people, matters, names, documents
+    assert page.text.count("<datalist") == 1

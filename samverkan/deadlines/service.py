@@ -55,6 +55,21 @@ async def load_versions() -> list[rulesets.Version]:
     return await _versions_of(await RuleSet.select(RuleSet.id, RuleSet.department, RuleSet.effective_from))
 
 
+async def rules_in_force(rule_ids: list[str], department_id: int | None, on: dt.date) -> dict[str, catalogue.Rule]:
+    """The catalogue rules as the rule sets in force for a department on a day say (one query)."""
+    rows = await RuleOverride.select(
+        RuleOverride.rule_set.id.as_alias("set_id"), RuleOverride.rule_set.department.as_alias("set_department"),
+        RuleOverride.rule_set.effective_from.as_alias("set_from"), RuleOverride.rule_id, RuleOverride.length,
+        RuleOverride.unit, RuleOverride.adjust,
+    ).where(RuleOverride.rule_id.is_in(rule_ids))
+    versions: dict[int, rulesets.Version] = {}
+    for r in rows:
+        version = versions.setdefault(r["set_id"], rulesets.Version(r["set_id"], r["set_department"], r["set_from"], {}))
+        version.overrides[r["rule_id"]] = rulesets.Override(r["length"], r["unit"], r["adjust"])
+    return {rule_id: rulesets.resolve(catalogue.BY_ID[rule_id], list(versions.values()), department_id, on)[0]
+            for rule_id in rule_ids}
+
+
 async def rule_sets() -> list[s.RuleSet]:
     """The built-in catalogue (read-only), then every local version, newest first per scope."""
     out = [s.RuleSet(

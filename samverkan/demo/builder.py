@@ -199,11 +199,21 @@ class Builder:
         await meetings.update_meeting(self.viewer, created.id, gs.MeetingUpdate(approvers=[
             gs.Approver(union_id=self.reg.unions[u] if u else None, person_id=self.person(email)) for u, email in wanted.items()
         ]))
-        for email in participants:
-            await meetings.add_participant(self.viewer, created.id, gs.ParticipantCreate(
-                person_id=self.person(email), role="safety_rep" if email in safety_reps else "ordinary",
-                present=(email not in absent) if held else None,
-            ))
+        # A group's members came with the meeting; the demo keeps exactly the people it names.
+        members = {p.person_id: p.id for p in created.participants}
+        wanted_people = {self.person(email): email for email in participants}
+        for person_id, participant_id in members.items():
+            if person_id not in wanted_people:
+                await meetings.remove_participant(self.viewer, created.id, participant_id)
+        for person_id, email in wanted_people.items():
+            role = "safety_rep" if email in safety_reps else "ordinary"
+            present = (email not in absent) if held else None
+            if person_id in members:
+                await meetings.update_participant(self.viewer, created.id, members[person_id],
+                                                  gs.ParticipantUpdate(role=role, present=present))
+            else:
+                await meetings.add_participant(self.viewer, created.id, gs.ParticipantCreate(
+                    person_id=person_id, role=role, present=present))
         return Agenda(id=created.id, title=title, day=day, unions=names, order=[i.id for i in created.agenda],
                       by_title={i.title: i.id for i in created.agenda})
 

@@ -33,10 +33,10 @@ def _audience_label(audience: str, unions: dict[int, str]) -> str:
     return AUDIENCE_LABELS[audience]
 
 
-async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
-    """What the meeting page shows of documents."""
+async def section(request: Request, meeting: Meeting, unions: dict[int, str] | None = None) -> dict[str, Any]:
+    """What the meeting page shows of documents (``unions``: id → name, when the caller has read them)."""
     viewer = request.user
-    unions = dict(await orgs.choices("union"))
+    unions = unions if unions is not None else dict(await orgs.choices("union"))
     union_view = not rights.is_employer(viewer)
     if union_view:
         audiences = [(f"union:{viewer.union_id}", _audience_label(f"union:{viewer.union_id}", unions))] \
@@ -44,7 +44,7 @@ async def section(request: Request, meeting: Meeting) -> dict[str, Any]:
     else:
         audiences = [(a, label) for a, label in AUDIENCE_LABELS.items()] + [
             (f"union:{u}", _audience_label(f"union:{u}", unions)) for u in meeting.union_ids]
-    documents = await service.list_documents(viewer, meeting.id)
+    documents = await service.list_documents(viewer, meeting.id, visible=True)  # the meeting was read in scope
     choices = [(k, v.label) for k, v in kinds.KINDS.items()
                if meeting.kind in v.meeting_kinds and (not union_view or k in service.UNION_KINDS)
                and (k != "withdrawal_notice" or meeting.status == "held")]  # 16 § 3 st.: only after the meeting

@@ -433,8 +433,10 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
     return await produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
 
 
-async def list_documents(viewer: Viewer, meeting_id: int) -> list[s.Document]:
-    await meetings.visible_row(viewer, meeting_id)
+async def list_documents(viewer: Viewer, meeting_id: int, *, visible: bool = False) -> list[s.Document]:
+    """``visible``: the caller has read the meeting within the viewer's scope already."""
+    if not visible:
+        await meetings.visible_row(viewer, meeting_id)
     where = [Document.meeting == meeting_id]
     if rights.is_department(viewer):
         where.append(Document.restricted == False)  # noqa: E712 (SQL, not Python)

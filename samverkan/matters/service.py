@@ -111,6 +111,27 @@ async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[
     return [(r["id"], f"{r['diary_no']} {r['title']}") for r in rows]
 
 
+async def options(viewer: Viewer, department_id: int | None, linked: list[int], limit: int = 200) -> dict[int, dict]:
+    """id → {id, diary_no, title} of the department's newest matters the viewer may see and of the
+    ``linked`` ones (those already on a page), for one shared list of choices; two queries."""
+    rows = await (
+        Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.department == department_id, *scope(viewer))
+        .order_by(Matter.created_at, ascending=False).limit(limit)
+    ) if department_id is not None else []
+    out = {r["id"]: r for r in rows}
+    missing = [i for i in linked if i not in out]
+    if missing:
+        out.update({r["id"]: r for r in await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
+            Matter.id.is_in(missing), *scope(viewer))})
+    return out
+
+
+async def find_by_diary_no(viewer: Viewer, diary_no: str) -> int | None:
+    """The id of the matter with this diary number, if the viewer may see it."""
+    row = await Matter.select(Matter.id).where(Matter.diary_no == diary_no.strip(), *scope(viewer)).first()
+    return row["id"] if row else None
+
+
 async def _visible_row(viewer: Viewer, id: int) -> dict:
     """The matter's row if the viewer may see it; otherwise 404 (its existence is not revealed)."""
     row = await Matter.select().where(Matter.id == id, *scope(viewer)).first()

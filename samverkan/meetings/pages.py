@@ -5,6 +5,7 @@ plain form without JavaScript."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Awaitable, Callable
 
 import msgspec
@@ -62,48 +63,11 @@ async def meeting_list(request: Request, visa: FromQuery[str | None] = None, gru
     })
 
 
-def _new_values(form: Any) -> dict[str, Any]:
-    day, start, end = text(form.get("date")), text(form.get("start")), text(form.get("end"))
-    return {
-        "kind": text(form.get("kind")), "title": text(form.get("title")), "group_id": optional_int(form.get("group_id")),
-        "department_id": optional_int(form.get("department_id")), "place": text(form.get("place")),
-        "starts_at": _local(day, start), "ends_at": _local(day, end),
-        "standard_agenda": "standard_agenda" in form,
-    }
-
-
 def _local(day: str, time: str) -> str:
     """A date and an HH:MM from the form as a local date-time (Europe/Stockholm is assumed)."""
     if not day or not time:
         return ""
     return f"{day}T{time}:00" if len(time) == 5 else f"{day}T{time}"
-
-
-async def _new_form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
-    return Template("meetings/form.html", context={
-        "values": values, "errors": errors, "groups": await orgs.choices("group"),
-        "departments": await orgs.choices("department"),
-    }, status_code=status)
-
-
-@get("/moten/nytt", guards=[EMPLOYER], name="meeting-new")
-async def new_meeting(request: Request) -> Template:
-    return await _new_form(request, {"kind": "samverkan", "standard_agenda": True, "department_id": request.user.department_id,
-                                     "date": clock.today().isoformat(), "start": "09:00", "end": "11:00"}, {})
-
-
-@post("/moten/nytt", guards=[EMPLOYER], name="meeting-create")
-async def create_meeting(request: Request) -> Template | Redirect:
-    form = await request.form()
-    values = _new_values(form)
-    shown = {**values, "date": text(form.get("date")), "start": text(form.get("start")), "end": text(form.get("end"))}
-    try:
-        meeting = await service.create_meeting(request.user, convert(values, s.MeetingCreate))
-    except FormErrors as exc:
-        return await _new_form(request, shown, _time_fields(exc.errors), 422)
-    except ServiceError as exc:
-        return await _new_form(request, shown, _time_fields(service_errors(exc).errors), 422)
-    return Redirect(f"/moten/{meeting.id}")
 
 
 def _time_fields(errors: dict[str, str]) -> dict[str, str]:
@@ -112,31 +76,175 @@ def _time_fields(errors: dict[str, str]) -> dict[str, str]:
     return {renamed.get(k, k): v for k, v in errors.items()}
 
 
+# --- the meeting form: a new meeting, and changing one on its page ----------------------------
+
+
+def _parties(form: Any) -> tuple[list[Any], list[dict], list[str]]:
+    """The checked unions, the justerare chosen (one per party) and each one's field name."""
+    union_ids = [optional_int(v) for v in form.getall("union_ids")] if "union_ids" in form else []
+    approvers, fields = [], []
+    for key in form.keys():
+        if not key.startswith("approver_"):
+            continue
+        party = key.removeprefix("approver_")
+        person_id = optional_int(form.get(key))
+        if person_id is None or not (party == "employer" or party.isascii() and party.isdigit()):
+            continue
+        approvers.append({"union_id": None if party == "employer" else int(party), "person_id": person_id})
+        fields.append(key)
+    return union_ids, approvers, fields
+
+
+def _meeting_values(form: Any, *, times: bool) -> tuple[dict[str, Any], list[str]]:
+    """What the meeting form posts, as the API's input (MeetingCreate / MeetingUpdate), and the
+    form field of each justerare (for an error that names ``approvers[i]``)."""
+    union_ids, approvers, fields = _parties(form)
+    values: dict[str, Any] = {"chair_id": optional_int(form.get("chair_id")), "minute_taker_id": optional_int(form.get("minute_taker_id")),
+                              "approvers": approvers}
+    if times:
+        day = text(form.get("date"))
+        values.update(title=text(form.get("title")), place=text(form.get("place")), union_ids=union_ids,
+                      starts_at=_local(day, text(form.get("start"))), ends_at=_local(day, text(form.get("end"))))
+    return values, fields
+
+
+def _form_errors(errors: dict[str, str], fields: list[str]) -> dict[str, str]:
+    """Service and validation errors at the form's fields: times, and each justerare's select."""
+    out = {}
+    for key, message in _time_fields(errors).items():
+        if key.startswith("approvers[") and (index := key[len("approvers["):].split("]")[0]).isdigit() and int(index) < len(fields):
+            key = fields[int(index)]
+        elif key.startswith("union_ids"):
+            key = "union_ids"
+        out[key] = message
+    return out
+
+
+def _shown(form: Any) -> dict[str, Any]:
+    """What was typed, to show again."""
+    union_ids, approvers, _ = _parties(form)
+    return {
+        **{k: text(form.get(k)) for k in ("kind", "title", "date", "start", "end", "place")},
+        **{k: optional_int(form.get(k)) for k in ("group_id", "department_id", "chair_id", "minute_taker_id", "arende")},
+        "union_ids": union_ids, "approvers": {a["union_id"]: a["person_id"] for a in approvers},
+        "standard_agenda": "standard_agenda" in form,
+    }
+
+
+async def _people() -> tuple[dict[int, str], dict[Any, list], dict[int, dict]]:
+    """The unions (id → name), the people of each party (None: the employer) and every person."""
+    unions = dict(await orgs.choices("union"))
+    rows = await orgs.people()
+    by_party: dict[Any, list] = {None: []}
+    for p in rows:
+        by_party.setdefault(p["trade_union"] if p["side"] != "employer" else None, []).append((p["id"], p["name"]))
+    return unions, by_party, {p["id"]: p for p in rows}
+
+
+def _confirmed(form: Any, found: list, before: list | None = None) -> bool:
+    """The warnings were shown with these very values and the person saves anyway (or, on a change,
+    there is nothing new to warn about)."""
+    texts = [w.text for w in found]
+    if before is not None and set(texts) <= {w.text for w in before}:
+        return True
+    return not texts or text(form.get("confirmed")) == _fingerprint(found)
+
+
+def _fingerprint(found: list) -> str:
+    """Which warnings were shown: another date (another text) asks again."""
+    return hashlib.sha256("\n".join(sorted(w.text for w in found)).encode()).hexdigest()[:16]
+
+
+async def _new_form(request: Request, values: dict, errors: dict, status: int = 200, found: list | None = None) -> Template:
+    unions, by_party, _ = await _people()
+    return Template("meetings/form.html", context={
+        "values": values, "errors": errors, "groups": await orgs.choices("group"), "departments": await orgs.choices("department"),
+        "unions": unions, "by_party": by_party, "warnings": found or [], "confirm": _fingerprint(found) if found else "",
+    }, status_code=status)
+
+
+@get("/moten/nytt", guards=[EMPLOYER], name="meeting-new")
+async def new_meeting(request: Request, arende: FromQuery[str | None] = None) -> Template:
+    """The form; from a matter's "Boka möte" (``?arende=ID``) with its department, its unions and
+    an agenda item for it."""
+    values: dict[str, Any] = {"kind": "samverkan", "standard_agenda": True, "department_id": request.user.department_id,
+                              "date": (clock.today() + dt.timedelta(days=21)).isoformat(), "start": "09:00", "end": "11:00",
+                              "union_ids": [], "approvers": {}}
+    if (matter_id := filter_id(arende)) is not None:
+        matter = await matters.get_matter(request.user, matter_id)
+        kind, _ = rules.for_matter(matter.kind)
+        values.update(kind=kind, title=matter.title, department_id=matter.department_id, union_ids=matter.union_ids,
+                      arende=matter.id, matter_label=f"{matter.diary_no} {matter.title}", standard_agenda=False)
+    return await _new_form(request, values, {})
+
+
+@post("/moten/nytt", guards=[EMPLOYER], name="meeting-create")
+async def create_meeting(request: Request) -> Template | Redirect:
+    form = await request.form()
+    values, fields = _meeting_values(form, times=True)
+    shown = _shown(form)
+    values.update(kind=shown["kind"], group_id=shown["group_id"], department_id=shown["department_id"],
+                  standard_agenda=shown["standard_agenda"], union_ids=values["union_ids"] or None)
+    if shown["arende"] is not None:
+        matter = await matters.get_matter(request.user, shown["arende"]) if isinstance(shown["arende"], int) else None
+        if matter is not None:
+            shown["matter_label"] = f"{matter.diary_no} {matter.title}"
+            values["agenda"] = [{"title": matter.title, "kind": rules.for_matter(matter.kind)[1], "matter_id": matter.id}]
+    try:
+        meeting = await service.create_meeting(request.user, convert(values, s.MeetingCreate), lambda found: _confirmed(form, found))
+    except service.Unconfirmed as exc:
+        return await _new_form(request, shown, {}, 200, exc.warnings)
+    except FormErrors as exc:
+        return await _new_form(request, shown, _form_errors(exc.errors, fields), 422)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _new_form(request, shown, _form_errors(service_errors(exc).errors, fields), 422)
+    return Redirect(f"/moten/{meeting.id}")
+
+
+@post("/moten/varningar", guards=[EMPLOYER], name="meeting-warnings")
+async def preview_warnings(request: Request) -> Template:
+    """The warnings of the values in a meeting form as they stand (htmx, while one fills it in)."""
+    form = await request.form()
+    day = text(form.get("date"))
+    try:
+        starts_at = dt.datetime.fromisoformat(_local(day, text(form.get("start"))))
+    except ValueError:
+        return Template("meetings/_warnings.html", context={"warnings": []})
+    meeting_id = optional_int(form.get("meeting_id"))
+    if isinstance(meeting_id, int):
+        found = await service.warnings_if_moved(request.user, meeting_id, starts_at)
+    else:
+        group_id, department_id = optional_int(form.get("group_id")), optional_int(form.get("department_id"))
+        found = await service.planning_warnings(meeting_id=None, group_id=group_id if isinstance(group_id, int) else None,
+                                                department_id=department_id if isinstance(department_id, int) else None,
+                                                starts_at=starts_at)
+    return Template("meetings/_warnings.html", context={"warnings": found})
+
+
 # --- the meeting page --------------------------------------------------------
 
 
-async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
-    unions = dict(await orgs.choices("union"))
-    people_rows = await orgs.people()
-    people = {p["id"]: p for p in people_rows}
-    candidates = [
-        (p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})")
-        for p in people_rows
-        if p["side"] == "employer" or p["trade_union"] in meeting.union_ids
-    ]
-    by_party: dict[Any, list] = {None: [(p["id"], p["name"]) for p in people_rows if p["side"] == "employer"]}
-    for union_id in meeting.union_ids:
-        by_party[union_id] = [(p["id"], p["name"]) for p in people_rows if p["trade_union"] == union_id]
-    matter_choices = await matters.choices(request.user, meeting.department_id) if meeting.department_id else []
+async def _context(request: Request, meeting: s.Meeting, open_item: int | None = None) -> dict[str, Any]:
+    """Everything the page shows, each read once."""
+    unions, by_party, people = await _people()
+    linked = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
+    can_change = _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft"
+    # The department's matters to choose from (one shared list) for an editor; the linked ones for all.
+    options = await matters.options(request.user, meeting.department_id if can_change else None, linked)
+    names = await orgs.names("group", [meeting.group_id]) if meeting.group_id else []
+    department = await orgs.names("department", [meeting.department_id]) if meeting.department_id else []
     return {
-        "meeting": meeting, "unions": unions, "people": people, "candidates": candidates, "by_party": by_party,
+        "meeting": meeting, "unions": unions, "people": people, "by_party": by_party,
+        "candidates": [(p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})") for p in people.values()
+                       if p["side"] == "employer" or p["trade_union"] in meeting.union_ids],
         "approvers": {a.union_id: a.person_id for a in meeting.approvers},
-        "matters": matter_choices,
-        "can_change": _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft",
+        "matter_options": options, "open_item": open_item,
+        "can_change": can_change, "planning": meeting.status in ("planned", "called"),
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
-        "group_name": dict(await orgs.choices("group")).get(meeting.group_id),
-        "department_name": dict(await orgs.choices("department")).get(meeting.department_id),
-        **await documents_section(request, meeting),
+        "group_name": names[0][1] if names else None, "department_name": department[0][1] if department else None,
+        **await documents_section(request, meeting, unions),
         **await papers_section(request, meeting=meeting),
         **await notice_section(request, meeting),
         **await proposal_section(request, meeting),
@@ -144,16 +252,19 @@ async def _context(request: Request, meeting: s.Meeting) -> dict[str, Any]:
 
 
 @get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting")
-async def meeting_page(request: Request, id: RecordId) -> Template:
+async def meeting_page(request: Request, id: RecordId, punkt: FromQuery[str | None] = None) -> Template:
     meeting = await service.get_meeting(request.user, id)
-    return Template("meetings/detail.html", context={**await _context(request, meeting), "errors": {}, "document_errors": {}})
+    return Template("meetings/detail.html", context={
+        **await _context(request, meeting, filter_id(punkt)), "errors": {}, "document_errors": {}, "edit": None})
 
 
 async def page_with_errors(request: Request, id: int, errors: dict, status: int = 422,
-                           document_errors: dict | None = None) -> Template:
+                           document_errors: dict | None = None, open_item: int | None = None,
+                           edit: dict | None = None) -> Template:
     meeting = await service.get_meeting(request.user, id)
     return Template("meetings/detail.html", status_code=status, context={
-        **await _context(request, meeting), "errors": errors, "document_errors": document_errors or {}})
+        **await _context(request, meeting, open_item), "errors": errors, "document_errors": document_errors or {},
+        "edit": edit})
 
 
 async def _apply(request: Request, id: int, change: Callable[[], Awaitable[Any]], then: str) -> Template | Redirect:
@@ -176,20 +287,29 @@ async def change_status(request: Request, id: RecordId) -> Template | Redirect:
         request.user, id, convert({"status": text(form.get("status"))}, s.MeetingUpdate)), f"/moten/{id}")
 
 
-@post("/moten/{id:int}/roller", guards=[EMPLOYER], name="meeting-roles")
-async def set_roles(request: Request, id: RecordId) -> Template | Redirect:
-    """Chair, minute-taker and one justerare per party (the employer and each union)."""
+@post("/moten/{id:int}/andra", guards=[EMPLOYER], name="meeting-edit")
+async def edit_meeting(request: Request, id: RecordId) -> Template | Redirect:
+    """Change the meeting: for a planned or called one its title, time, place and parties too;
+    always the chair, the minute-taker and one justerare per party. A change that brings a new
+    warning (moved into the past, say) is shown first and saved when confirmed."""
     meeting = await service.get_meeting(request.user, id)
     form = await request.form()
-    approvers = []
-    for union_id in [None, *meeting.union_ids]:
-        person_id = optional_int(form.get(f"approver_{union_id or 'employer'}"))
-        if person_id is not None:
-            approvers.append({"union_id": union_id, "person_id": person_id})
-    values = {"chair_id": optional_int(form.get("chair_id")), "minute_taker_id": optional_int(form.get("minute_taker_id")),
-              "approvers": approvers, "version": optional_int(form.get("version"))}
-    return await _apply(request, id, lambda: service.update_meeting(request.user, id, convert(values, s.MeetingUpdate)),
-                        f"/moten/{id}#roller")
+    planning = meeting.status in ("planned", "called")
+    values, fields = _meeting_values(form, times=planning)
+    values["version"] = optional_int(form.get("version"))
+    shown = _shown(form)
+    try:
+        await service.update_meeting(request.user, id, convert(values, s.MeetingUpdate),
+                                     lambda found: _confirmed(form, found, meeting.warnings))
+    except service.Unconfirmed as exc:
+        return await page_with_errors(request, id, {}, 200, edit={**shown, "warnings": exc.warnings, "confirm": _fingerprint(exc.warnings)})
+    except FormErrors as exc:
+        return await page_with_errors(request, id, _form_errors(exc.errors, fields), edit=shown)
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return await page_with_errors(request, id, _form_errors(service_errors(exc).errors, fields), edit=shown)
+    return Redirect(f"/moten/{id}#motet")
 
 
 # --- participants --------------------------------------------------------------
@@ -203,10 +323,12 @@ async def add_participant(request: Request, id: RecordId) -> Template | Redirect
                         f"/moten/{id}#deltagare")
 
 
-@post("/moten/{id:int}/deltagare/{participant_id:int}", guards=[EMPLOYER], name="participant-update")
-async def update_participant(request: Request, id: RecordId, participant_id: RecordId) -> Response | Redirect:
+@post("/moten/{id:int}/narvaro", guards=[EMPLOYER], name="meeting-presence")
+async def set_presence(request: Request, id: RecordId) -> Response | Redirect:
+    """Presence ticked in one list: the ticked participants were there, the others not."""
     form = await request.form()
-    await service.update_participant(request.user, id, participant_id, s.ParticipantUpdate(present="present" in form))
+    present = {i for i in (optional_int(v) for v in form.getall("present")) if isinstance(i, int)} if "present" in form else set()
+    await service.set_presence(request.user, id, present)
     if _is_htmx(request):
         return Response(content="", status_code=204)
     return Redirect(f"/moten/{id}#deltagare")
@@ -221,6 +343,19 @@ async def remove_participant(request: Request, id: RecordId, participant_id: Rec
 # --- agenda ----------------------------------------------------------------------
 
 
+async def _matter_id(request: Request, form: Any) -> Any:
+    """The item's matter: chosen in the shared list by its diary number (``matter``), or an id."""
+    if "matter" not in form:
+        return optional_int(form.get("matter_id"))
+    typed = text(form.get("matter")).strip()
+    if not typed:
+        return None
+    found = await matters.find_by_diary_no(request.user, typed)
+    if found is None:
+        raise FormErrors({"matter_id": "Ärendet finns inte. Välj i listan eller skriv diarienumret, t.ex. VO 2026/0042."})
+    return found
+
+
 def _item_values(form: Any, union_ids: list[int]) -> dict[str, Any]:
     positions = []
     for union_id in union_ids:
@@ -230,8 +365,7 @@ def _item_values(form: Any, union_ids: list[int]) -> dict[str, Any]:
             "reservation": text(form.get(f"{key}_reservation")), "central_requested": f"{key}_central" in form,
         })
     return {
-        "title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "matter_id": optional_int(form.get("matter_id")),
-        "text": text(form.get("text")), "employer_position": text(form.get("employer_position")), "positions": positions,
+        "title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "text": text(form.get("text")), "employer_position": text(form.get("employer_position")), "positions": positions,
         "version": optional_int(form.get("version")),
     }
 
@@ -239,7 +373,7 @@ def _item_values(form: Any, union_ids: list[int]) -> dict[str, Any]:
 async def _item_fragment(request: Request, meeting: s.Meeting, item: s.AgendaItem, *, errors: dict | None = None,
                          conflict: s.AgendaItem | None = None, status: int) -> Template:
     return Template("meetings/_item.html", context={
-        **await _context(request, meeting), "item": item, "errors": errors or {}, "conflict": conflict, "saved_at": None,
+        **await _context(request, meeting, item.id), "item": item, "errors": errors or {}, "conflict": conflict, "saved_at": None,
         "item_failed": True,  # what is in the fields was not saved
     }, status_code=status)
 
@@ -247,8 +381,9 @@ async def _item_fragment(request: Request, meeting: s.Meeting, item: s.AgendaIte
 @post("/moten/{id:int}/punkter", guards=[EMPLOYER], name="item-add")
 async def add_item(request: Request, id: RecordId) -> Template | Redirect:
     form = await request.form()
-    values = {"title": text(form.get("title")), "kind": text(form.get("kind")) or "other", "matter_id": optional_int(form.get("matter_id"))}
+    values = {"title": text(form.get("title")), "kind": text(form.get("kind")) or "other"}
     try:
+        values["matter_id"] = await _matter_id(request, form)
         item = await service.add_item(request.user, id, convert(values, s.AgendaItemCreate))
     except FormErrors as exc:
         return await page_with_errors(request, id, {f"new_{k}": v for k, v in exc.errors.items()})
@@ -256,7 +391,7 @@ async def add_item(request: Request, id: RecordId) -> Template | Redirect:
         if exc.status_code == 404:
             raise
         return await page_with_errors(request, id, {f"new_{exc.field or '_'}": exc.detail})
-    return Redirect(f"/moten/{id}#punkt-{item.id}")
+    return Redirect(f"/moten/{id}?punkt={item.id}#punkt-{item.id}")
 
 
 @post("/moten/{id:int}/punkter/{item_id:int}", guards=[EMPLOYER], name="item-save")
@@ -267,14 +402,16 @@ async def save_item(request: Request, id: RecordId, item_id: RecordId) -> Templa
     current = next((i for i in meeting.agenda if i.id == item_id), None)
     if current is None:
         raise ServiceError(f"Punkten {item_id} finns inte på mötet.")
-    values = _item_values(await request.form(), meeting.union_ids)
+    form = await request.form()
+    values = _item_values(form, meeting.union_ids)
     # What was typed, to show again with any error (a Struct built directly is not validated).
     attempted = s.AgendaItem(
-        id=item_id, number=current.number, title=values["title"], kind=values["kind"], matter_id=values["matter_id"],
+        id=item_id, number=current.number, title=values["title"], kind=values["kind"], matter_id=current.matter_id,
         text=values["text"], employer_position=values["employer_position"],
         positions=[s.Position(**p) for p in values["positions"]], closed_on=current.closed_on, version=current.version,
     )
     try:
+        values["matter_id"] = attempted.matter_id = await _matter_id(request, form)
         data = convert(values, s.AgendaItemUpdate)
         saved = await service.update_item(request.user, id, item_id, data)
     except FormErrors as exc:
@@ -296,7 +433,7 @@ async def save_item(request: Request, id: RecordId, item_id: RecordId) -> Templa
         # version and the "saved" line change, out of band.
         return Template("meetings/_saved.html", context={"item": saved, "saved_at": clock.now()},
                         headers={"HX-Reswap": "none"})
-    return Redirect(f"/moten/{id}#punkt-{item_id}")
+    return Redirect(f"/moten/{id}?punkt={item_id}#punkt-{item_id}")
 
 
 @post("/moten/{id:int}/punkter/{item_id:int}/flytta", guards=[EMPLOYER], name="item-move")
@@ -305,7 +442,7 @@ async def move_item(request: Request, id: RecordId, item_id: RecordId) -> Redire
     number = optional_int(form.get("number"))
     if isinstance(number, int) and number >= 1:
         await service.update_item(request.user, id, item_id, s.AgendaItemUpdate(number=min(number, 500)))
-    return Redirect(f"/moten/{id}#punkt-{item_id}")
+    return Redirect(f"/moten/{id}?punkt={item_id}#punkt-{item_id}")
 
 
 @post("/moten/{id:int}/punkter/{item_id:int}/ta-bort", guards=[EMPLOYER], name="item-delete")
@@ -321,11 +458,11 @@ async def close_item(request: Request, id: RecordId, item_id: RecordId) -> Templ
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
-        return await page_with_errors(request, id, {f"item-{item_id}": exc.detail})
-    return Redirect(f"/moten/{id}#punkt-{item_id}")
+        return await page_with_errors(request, id, {f"item-{item_id}": exc.detail}, open_item=item_id)
+    return Redirect(f"/moten/{id}?punkt={item_id}#punkt-{item_id}")
 
 
 ROUTES = [
-    meeting_list, new_meeting, create_meeting, meeting_page, change_status, set_roles, add_participant, update_participant,
-    remove_participant, add_item, save_item, move_item, delete_item, close_item,
+    meeting_list, new_meeting, create_meeting, preview_warnings, meeting_page, change_status, edit_meeting, add_participant,
+    set_presence, remove_participant, add_item, save_item, move_item, delete_item, close_item,
 ]

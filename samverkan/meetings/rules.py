@@ -77,3 +77,12 @@ def standard_agenda(safety_committee: bool) -> list[tuple[str, str]]:
     """(title, kind) of the standard agenda of a samverkansgrupp, with the work-environment
     block when the group is also the skyddskommitté."""
     return _OPENING + (_WORK_ENVIRONMENT if safety_committee else []) + _CLOSING
+
+
+def for_matter(matter_kind: str) -> tuple[str, str]:
+    """(meeting kind, agenda item kind) of a meeting booked for a matter of this kind."""
+    if matter_kind in {"samverkan", "information"}:
+        return matter_kind, matter_kind
+    if matter_kind == "work_environment":
+        return "samverkan", "work_environment"
+    return "negotiation", "negotiation"

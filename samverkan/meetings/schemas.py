@@ -87,6 +87,15 @@ class MeetingBase(Struct, kw_only=True):
         description="planned, called (kallat), held (hållet) or cancelled (inställt).")]
 
 
+class MeetingWarning(Struct, kw_only=True):
+    """Something about the meeting's date to look at before it is held (it does not stop a save)."""
+
+    code: Annotated[Literal["cadence", "notice_late", "in_past"], Meta(description=(
+        "cadence (the group's interval, for a skyddskommitté 8 a § AMF, is broken before or after), notice_late "
+        "(the kallelse went, or will go, out later than the agreement's notice time) or in_past (starts before now)."))]
+    text: Annotated[str, Meta(description="The warning in Swedish, with the dates.")]
+
+
 class Meeting(MeetingBase, kw_only=True):
     """A meeting: a negotiation, a samverkan or information meeting, a skyddskommitté or an APT."""
 
@@ -100,6 +109,8 @@ class Meeting(MeetingBase, kw_only=True):
         description="Goes up with every change; send it back in a PATCH to refuse a change made in between (409).")]
     protocol_state: Annotated[Literal["draft", "in_review", "approved"], Meta(
         description="draft, in_review (sent for justering: the record is frozen) or approved (locked).")] = "draft"
+    warnings: Annotated[list[MeetingWarning], Meta(description=(
+        "For a planned or called meeting: what to look at before it is held (see MeetingWarning); empty otherwise."))] = []
 
 
 class MeetingSummary(MeetingBase, kw_only=True):
@@ -131,6 +142,9 @@ class MeetingCreate(Input):
     approvers: Annotated[list[Approver], Meta(max_length=51, description="The justerare, one per party.")] = []
     standard_agenda: Annotated[bool, Meta(description=(
         "Start a samverkan or safety committee meeting of a group with the group's standard agenda."))] = True
+    agenda: Annotated[list["AgendaItemCreate"], Meta(max_length=100, description=(
+        "Items to start with (e.g. the matter the meeting is booked for), placed before the standard agenda's "
+        "closing items."))] = []
 
 
 class MeetingUpdate(Input):

@@ -4,7 +4,7 @@ events an agenda item writes on its matter when it is closed. No HTTP here."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 
 from samverkan.accounts import rights
@@ -18,7 +18,7 @@ from samverkan.matters import rules as matter_rules
 from samverkan.matters import service as matters
 from samverkan.matters.schemas import EventCreate
 from samverkan.matters.tables import Matter
-from samverkan.meetings import rules
+from samverkan.meetings import rules, warnings
 from samverkan.meetings import schemas as s
 from samverkan.meetings.tables import (
     AgendaItem,
@@ -30,7 +30,7 @@ from samverkan.meetings.tables import (
     StandardAgendaItem,
 )
 from samverkan.orgs.schemas import changes
-from samverkan.orgs.tables import CollaborationGroup, Department, GroupUnion, Person, TradeUnion
+from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
 
 
@@ -146,7 +146,84 @@ async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
             for p in participants
         ],
         agenda=await _agenda(meeting_id, viewer), version=row["version"], protocol_state=row["protocol_state"],
+        warnings=[s.MeetingWarning(code=w.code, text=w.text) for w in await planning_warnings(
+            meeting_id=meeting_id, group_id=row["group"], department_id=row["department"], starts_at=row["starts_at"],
+            status=row["status"], called_at=row["called_at"])],
     )
+
+
+# --- warnings ------------------------------------------------------------------
+
+
+async def planning_warnings(*, meeting_id: int | None, group_id: int | None, department_id: int | None,
+                            starts_at: dt.datetime, status: str = "planned", called_at: dt.datetime | None = None,
+                            ) -> list[warnings.Warning]:
+    """The warnings of a meeting as it is or as it would be (``meeting_id`` None: a new one):
+    in the past, a kallelse late, a group's cadence broken (see ``meetings.warnings``)."""
+    if status not in warnings.PLANNING:
+        return []
+    starts_at = _aware(starts_at)
+    out = [w for w in [warnings.in_past(starts_at, clock.now())] if w]
+    if group_id is None:
+        return out
+    group = await CollaborationGroup.select(
+        CollaborationGroup.department, CollaborationGroup.safety_committee, CollaborationGroup.cadence_months,
+    ).where(CollaborationGroup.id == group_id).first()
+    if group is None:
+        return out
+    day = starts_at.astimezone(clock.STOCKHOLM).date()
+    found = await deadlines.rules_in_force([warnings.CADENCE_RULE, warnings.NOTICE_RULE],
+                                           department_id if department_id is not None else group["department"], day)
+    called_on = called_at.astimezone(clock.STOCKHOLM).date() if called_at else None
+    out += [w for w in [warnings.notice_late(day, found[warnings.NOTICE_RULE], called_on=called_on, today=clock.today())] if w]
+    rule = warnings.cadence_rule(found[warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
+                                 cadence_months=group["cadence_months"])
+    if rule is not None:
+        others = (Meeting.group == group_id) & (Meeting.status != "cancelled") & (Meeting.id != (meeting_id or -1))
+        before = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at < starts_at)).order_by(
+            Meeting.starts_at, ascending=False).first()
+        after = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at > starts_at)).order_by(
+            Meeting.starts_at).first()
+        local = [r["starts_at"].astimezone(clock.STOCKHOLM).date() if r else None for r in (before, after)]
+        out += warnings.cadence(day, local[0], local[1], rule)
+    return out
+
+
+async def warnings_if_moved(viewer: Viewer, id: int, starts_at: dt.datetime) -> list[warnings.Warning]:
+    """The meeting's warnings were it to start at ``starts_at`` (for a form, before saving)."""
+    row = await visible_row(viewer, id)
+    return await planning_warnings(meeting_id=id, group_id=row["group"], department_id=row["department"], starts_at=starts_at,
+                                   status=row["status"], called_at=row["called_at"])
+
+
+async def group_outlook(group_id: int) -> tuple[s.MeetingSummary | None, list[warnings.Warning]]:
+    """For a group's page: its next meeting (not cancelled, not yet begun) with that meeting's
+    warnings; without one, a cadence warning when the group keeps an interval."""
+    row = await Meeting.select().where(
+        (Meeting.group == group_id) & (Meeting.status != "cancelled") & (Meeting.starts_at >= clock.now())
+    ).order_by(Meeting.starts_at).first()
+    if row is not None:
+        found = await planning_warnings(meeting_id=row["id"], group_id=group_id, department_id=row["department"],
+                                        starts_at=row["starts_at"], status=row["status"], called_at=row["called_at"])
+        summary = s.MeetingSummary(
+            id=row["id"], kind=row["kind"], title=row["title"], department_id=row["department"], group_id=group_id,
+            union_ids=[], starts_at=row["starts_at"], ends_at=row["ends_at"], place=row["place"], status=row["status"],
+            agenda_items=0, version=row["version"])
+        return summary, found
+    group = await CollaborationGroup.select().where(CollaborationGroup.id == group_id).first()
+    last = await Meeting.select(Meeting.starts_at).where(
+        (Meeting.group == group_id) & (Meeting.status != "cancelled")).order_by(Meeting.starts_at, ascending=False).first()
+    if group is None or last is None:
+        return None, []
+    day = last["starts_at"].astimezone(clock.STOCKHOLM).date()
+    found = await deadlines.rules_in_force([warnings.CADENCE_RULE], group["department"], day)
+    rule = warnings.cadence_rule(found[warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
+                                 cadence_months=group["cadence_months"])
+    if rule is None:
+        return None, []
+    due = rule.due(day).due
+    return None, [warnings.Warning("cadence", f"Inget nästa möte är planerat. Det borde hållas senast {due.isoformat()} "
+                                              f"({warnings.span(rule.length, rule.unit)} efter mötet {day.isoformat()}).")]
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -254,7 +331,20 @@ def _check_version(current: int, expected: int | None, what: str) -> None:
 # --- writing the meeting -----------------------------------------------------
 
 
-async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
+class Unconfirmed(Exception):
+    """A form's change brings warnings the person has not confirmed yet; nothing was written."""
+
+    def __init__(self, found: list[warnings.Warning]) -> None:
+        super().__init__(found)
+        self.warnings = found
+
+
+Confirm = Callable[[list[warnings.Warning]], bool]
+
+
+async def create_meeting(viewer: Viewer, data: s.MeetingCreate, confirm: Confirm | None = None) -> s.Meeting:
+    """Plan a meeting. With ``confirm`` (a form), its warnings are shown to ``confirm`` after every
+    check has passed; when it says no, ``Unconfirmed`` is raised before anything is written."""
     starts_at, ends_at = _aware(data.starts_at), _aware(data.ends_at)
     _check_times(starts_at, ends_at)
     group = None
@@ -277,6 +367,16 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         union_ids = []
     await _check_people({"chair_id": data.chair_id, "minute_taker_id": data.minute_taker_id})
     await _check_approvers(data.approvers, union_ids)
+    for i, item in enumerate(data.agenda):
+        try:
+            await _check_matter(viewer, item.matter_id)
+            _check_positions(item.positions, union_ids)
+        except Invalid as exc:
+            raise Invalid(exc.detail, field=f"agenda[{i}].{exc.field}") from None
+    if confirm is not None:
+        found = await planning_warnings(meeting_id=None, group_id=data.group_id, department_id=department_id, starts_at=starts_at)
+        if not confirm(found):
+            raise Unconfirmed(found)
     title = data.title.strip()
     async with engine().transaction():
         row = Meeting(
@@ -287,8 +387,11 @@ async def create_meeting(viewer: Viewer, data: s.MeetingCreate) -> s.Meeting:
         await row.save()
         await _replace_unions(row.id, union_ids)
         await _replace_approvers(row.id, data.approvers)
-        if group and data.standard_agenda and data.kind in {"samverkan", "safety_committee"}:
-            await _insert_standard_agenda(row.id, group)
+        standard = await _standard_entries(group) if group and data.standard_agenda and data.kind in {
+            "samverkan", "safety_committee"} else []
+        await _insert_agenda(row.id, standard, data.agenda)
+        if group:
+            await _add_members(row.id, group["id"])
         created = await get_meeting(viewer, row.id)
         await audit.record(viewer, "create", "meeting", row.id, after=created)
     return created
@@ -313,14 +416,48 @@ async def _standard_entries(group: dict) -> list[tuple[str, str]]:
     return [(r["title"], r["kind"]) for r in own] or rules.standard_agenda(group["safety_committee"])
 
 
-async def _insert_standard_agenda(meeting_id: int, group: dict) -> None:
-    entries = await _standard_entries(group)
+async def _insert_agenda(meeting_id: int, standard: list[tuple[str, str]], extra: list[s.AgendaItemCreate]) -> None:
+    """The standard agenda with the extra items (a matter the meeting is booked for) before its
+    closing run of formalities and other questions ("Övriga frågor", "Mötets avslutande")."""
+    at = len(standard)
+    while at and standard[at - 1][1] in {"formalities", "other"}:
+        at -= 1
+    at = at or len(standard)
+    entries: list[s.AgendaItemCreate] = [s.AgendaItemCreate(title=t, kind=k) for t, k in standard]
+    entries[at:at] = extra
+    if not entries:
+        return
     await AgendaItem.insert(*[
-        AgendaItem(meeting=meeting_id, number=n, title=title, kind=kind) for n, (title, kind) in enumerate(entries, 1)
+        AgendaItem(meeting=meeting_id, number=number, title=e.title.strip(), kind=e.kind, matter=e.matter_id, text=e.text,
+                   employer_position=e.employer_position)
+        for number, e in enumerate(entries, 1)
     ])
+    if any(e.positions for e in entries):
+        ids = {r["number"]: r["id"] for r in await AgendaItem.select(AgendaItem.id, AgendaItem.number).where(
+            AgendaItem.meeting == meeting_id)}
+        for number, e in enumerate(entries, 1):
+            await _write_positions(ids[number], e.positions)
 
 
-async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.Meeting:
+async def _add_members(meeting_id: int, group_id: int) -> None:
+    """A group's members take part in its meetings (each can be taken off); a skyddsombud as one."""
+    members = await GroupMember.select(
+        GroupMember.person, GroupMember.person.side.as_alias("side"), GroupMember.person.trade_union.as_alias("union"),
+        GroupMember.person.is_safety_rep.as_alias("safety_rep"),
+    ).where((GroupMember.group == group_id) & (GroupMember.person.active == True)).order_by(GroupMember.person.name)  # noqa: E712
+    seen: set[int] = set()
+    rows = []
+    for m in members:
+        if m["person"] not in seen:
+            seen.add(m["person"])
+            rows.append(Participant(meeting=meeting_id, person=m["person"], side=m["side"], trade_union=m["union"],
+                                    role="safety_rep" if m["safety_rep"] else "ordinary"))
+    if rows:
+        await Participant.insert(*rows)
+
+
+async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate, confirm: Confirm | None = None) -> s.Meeting:
+    """Change a meeting; ``confirm`` as for ``create_meeting``, asked when the time changes."""
     current = await visible_row(viewer, id)
     _check_editable(viewer, current)
     fields = changes(patch)
@@ -342,11 +479,18 @@ async def update_meeting(viewer: Viewer, id: int, patch: s.MeetingUpdate) -> s.M
     if approvers is not None:
         await _check_approvers(approvers, union_ids)
     await _check_people({k: fields[k] for k in ("chair_id", "minute_taker_id") if k in fields})
+    if confirm is not None and starts_at != current["starts_at"]:
+        found = await planning_warnings(meeting_id=id, group_id=current["group"], department_id=current["department"],
+                                        starts_at=starts_at, status=new_status, called_at=current["called_at"])
+        if not confirm(found):
+            raise Unconfirmed(found)
     update: dict[str, Any] = {}
     for key, value in fields.items():
         column = {"chair_id": "chair", "minute_taker_id": "minute_taker"}.get(key, key)
         update[column] = value.strip() if key in {"title", "place"} else value
     update.update(starts_at=starts_at, ends_at=ends_at, version=current["version"] + 1, updated_at=clock.now())
+    if new_status != current["status"] and new_status in {"called", "planned"}:
+        update["called_at"] = clock.now() if new_status == "called" else None  # when the kallelse went out
     values = {**current, **update}
     update["search_text"] = folded(values["title"], values["place"])
     async with engine().transaction():
@@ -484,6 +628,18 @@ async def update_participant(viewer: Viewer, meeting_id: int, participant_id: in
         after = await _participant_row(meeting_id, participant_id)
         await audit.record(viewer, "update", "participant", participant_id, before=before, after=after)
     return _participant(after)
+
+
+async def set_presence(viewer: Viewer, meeting_id: int, present: set[int]) -> None:
+    """Presence ticked in one list: the participants in ``present`` were there, the others not."""
+    meeting = await visible_row(viewer, meeting_id)
+    _check_editable(viewer, meeting)
+    async with engine().transaction():
+        await _lock_draft(meeting_id)
+        for p in await Participant.select().where(Participant.meeting == meeting_id):
+            if p["present"] is not (p["id"] in present):
+                await Participant.update({Participant.present: p["id"] in present}).where(Participant.id == p["id"])
+                await audit.record(viewer, "update", "participant", p["id"], before=p, after={**p, "present": p["id"] in present})
 
 
 async def remove_participant(viewer: Viewer, meeting_id: int, participant_id: int) -> None:

@@ -17,6 +17,7 @@ class Meeting(Table, tablename="meeting"):
     ends_at = Timestamptz()
     place = Varchar(length=300, default="")
     status = Varchar(length=12, default="planned")
+    called_at = Timestamptz(null=True, default=None)  # when it was marked called (kallat): the kallelse went out
     chair = ForeignKey(Person, null=True, on_delete=OnDelete.restrict)
     minute_taker = ForeignKey(Person, null=True, on_delete=OnDelete.restrict)
     # Bumped on every change to the meeting or its agenda: two editors cannot overwrite each other.

@@ -118,6 +118,14 @@ PEOPLE = Register(
     lookups=_person_lookups,
 )
 
+async def _group_outlook(viewer: object, group_id: int) -> dict:
+    """The group's next meeting and its warnings (cadence, kallelse), shown on the group's page."""
+    from samverkan.meetings.service import group_outlook
+
+    meeting, found = await group_outlook(group_id)
+    return {"outlook": {"meeting": meeting, "warnings": found}}
+
+
 GROUPS = Register(
     slug="samverkansgrupper", title="Samverkansgrupper", singular="samverkansgrupp", editors=ADMIN_OR_HR,
     columns=[
@@ -143,7 +151,7 @@ GROUPS = Register(
     ],
     list=service.list_groups, get=service.get_group, create=service.create_group, update=service.update_group,
     deactivate=partial(service.deactivate, "group"), create_type=s.GroupCreate, update_type=s.GroupUpdate,
-    lookups=_group_lookups,
+    lookups=_group_lookups, detail_extra=lambda viewer, id: _group_outlook(viewer, id),
 )
 
 REGISTERS = [DEPARTMENTS, UNIONS, PEOPLE, GROUPS]

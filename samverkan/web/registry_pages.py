@@ -65,6 +65,8 @@ class Register:
     # Called as (viewer, id, update or None for a deactivation) before a change; may refuse it.
     before_change: Callable[[Any, int, Any], Awaitable[None]] | None = None
     new: str = "Ny"  # "Nytt" for a neuter noun: "Nytt fackförbund"
+    # More for a record's page (e.g. a group's next meeting and its warnings): (viewer, id) -> context.
+    detail_extra: Callable[[Any, int], Awaitable[dict[str, Any]]] | None = None
 
 
 def _form_values(register: Register, form: FormMultiDict) -> dict[str, Any]:
@@ -164,6 +166,8 @@ def routes(register: Register) -> list[Any]:
         record = await register.get(id)
         template = await render_form(request, msgspec.structs.asdict(record), {}, record)
         template.context["saved"] = bool(sparad)
+        if register.detail_extra:
+            template.context.update(await register.detail_extra(request.user, id))
         return template
 
     @post(f"{base}/{{id:int}}", guards=[register.editors], name=f"{register.slug}-update")
