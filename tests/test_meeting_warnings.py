@@ -138,7 +138,7 @@ async def test_group_members_become_participants_and_a_matter_gets_its_item(clie
     titles = [(i["title"], i["matter_id"]) for i in meeting["agenda"]]
     at = titles.index(("Nya scheman", matter["id"]))
     assert [(p["union_id"], p["outcome"]) for p in meeting["agenda"][at]["positions"]] == [(org.union_id, "informed")]
-    assert [t for t, _ in titles[at + 1:]] == ["Övriga frågor", "Nästa möte", "Mötets avslutande"]
+    assert [t for t, _ in titles[at + 1:]] == ["Uppföljning av åtgärder", "Övriga frågor", "Nästa möte", "Mötets avslutande"]
     assert [i["number"] for i in meeting["agenda"]] == list(range(1, len(titles) + 1))
     # Each can be taken off.
     participant = people[committee["boss"]["id"]]["id"]

@@ -1,5 +1,5 @@
 """The kallelse as an iCalendar invitation (RFC 5546: METHOD REQUEST, or CANCEL) that Outlook and
-Exchange show as a meeting request; the signed reply links; whether a kallelse is late. Pure."""
+Exchange show as a meeting request; the signed reply links. Pure."""
 
 from __future__ import annotations
 
@@ -100,13 +100,3 @@ def read_token(secret: str, token: str) -> ReplyLink | None:
     if kind not in ("p", "u") or not number.isdigit():
         return None
     return ReplyLink(int(parts[0]), f"{kind}:{number}", dt.datetime.fromtimestamp(int(parts[2]), dt.timezone.utc))
-
-
-# --- late ------------------------------------------------------------------------------------
-
-
-def notice_late(last_day: dt.date | None, today: dt.date) -> bool:
-    """Whether a kallelse sent today is later than the agreement allows (``last_day``: the last
-    day to send it, e.g. two weeks before a samverkan meeting under SKR-SAMV-INVITE; None: the
-    meeting kind has no such time). The lead may unify this with meetings/warnings.py's notice_late."""
-    return last_day is not None and today > last_day

@@ -18,13 +18,13 @@ from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.audit import service as audit
 from samverkan.database import insert_new
-from samverkan.deadlines import catalogue, rulesets
-from samverkan.deadlines.service import load_versions
+from samverkan.deadlines import service as deadlines
 from samverkan.documents import record as rec
 from samverkan.documents import service as documents
 from samverkan.documents.kinds import Audience
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.meetings import service as meetings
+from samverkan.meetings import warnings
 from samverkan.meetings.schemas import MeetingUpdate
 from samverkan.meetings.tables import Meeting, MeetingUnion, Participant
 from samverkan.orgs.tables import TradeUnion
@@ -69,20 +69,15 @@ async def recipients(meeting_id: int) -> list[Attendee]:
     return list(out.values())
 
 
-async def last_day(meeting: dict) -> dt.date | None:
-    """The last day to send a samverkan meeting's kallelse (SKR-SAMV-INVITE, as the department's
-    rule set has it); None for the other kinds."""
+async def late_warning(meeting: dict) -> str | None:
+    """The warning shown before sending, when a kallelse sent today would be later than a samverkan
+    meeting's SKR-SAMV-INVITE allows (as the department's rule set has it); None for other kinds."""
     if meeting["kind"] != "samverkan":
         return None
     start = meeting["starts_at"].astimezone(clock.STOCKHOLM).date()
-    rule, _ = rulesets.resolve(catalogue.BY_ID["SKR-SAMV-INVITE"], await load_versions(), meeting["department"], start)
-    return rule.due(start).due
-
-
-async def late_warning(meeting: dict) -> str | None:
-    """The warning shown before sending, when a kallelse sent today would be late."""
-    day = await last_day(meeting)
-    return LATE.format(day=day.isoformat()) if invitation.notice_late(day, clock.today()) else None
+    rule = (await deadlines.rules_in_force([warnings.NOTICE_RULE], meeting["department"], start))[warnings.NOTICE_RULE]
+    late = warnings.notice_late(start, rule, called_on=clock.today(), today=clock.today())
+    return LATE.format(day=rule.due(start).due.isoformat()) if late else None
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ async def _plan_page(request: Request, id: int, year: int, proposal: s.YearPlan 
     items = await service.annual_items(id)
     titles = {i.title for i in items}
     saved = [m.starts_at.astimezone(clock.STOCKHOLM).date() for m in meetings]
-    warnings = rules.warnings([], clock.today(), group["safety_committee"], group["cadence_months"], saved)
+    warnings = await service.plan_warnings(group, [], saved)
     return Template("yearplans/plan.html", context={
         "group": group, "year": year, "meetings": meetings, "titles": titles, "items": items, "warnings": warnings,
         "proposal": proposal, "dates": dates or ([m.date.isoformat() for m in proposal.meetings] if proposal else []),

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from samverkan.deadlines.calendar import add_months, is_working_day
+from samverkan.deadlines.catalogue import Rule
+from samverkan.meetings import warnings as meeting_warnings
 
 # The annual items a group starts with until it sets its own: (title, month, agenda kind). An item
 # goes into the first planned meeting in or after its month, or the year's last meeting.
@@ -17,8 +19,6 @@ DEFAULT_ANNUAL_ITEMS: tuple[tuple[str, int, str], ...] = (
     ("Löneöversyn", 3, "information"),
     ("Budget och verksamhetsplan", 9, "information"),
 )
-SAFETY_COMMITTEE_GAP_MONTHS = 3  # AMF 8 a §: a skyddskommitté meets at least every three months
-NOTICE_DAYS = 14  # SKR-SAMV-INVITE: the kallelse with agenda two weeks before
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november",
           "december")
 
@@ -68,23 +68,20 @@ def place(dates: list[dt.date], items: list[tuple[str, int, str]]) -> dict[int, 
     return out
 
 
-def warnings(dates: list[dt.date], today: dt.date, safety_committee: bool, cadence_months: int | None,
-             existing: list[dt.date] = ()) -> list[Warning]:
-    """For new dates: in_past and notice_late; over the existing and new dates together: cadence."""
+def warnings(dates: list[dt.date], today: dt.date, existing: list[dt.date], *, cadence_rule: Rule | None,
+             notice_rule: Rule) -> list[Warning]:
+    """For new dates: in_past and notice_late; over the existing and new dates together: cadence.
+    The texts and rules are a single meeting's (meetings/warnings.py), each said of its date."""
     out = []
     for day in sorted(dates):
         if day < today:
             out.append(Warning("in_past", f"{day.isoformat()} har redan varit.", day))
-        elif (day - today).days < NOTICE_DAYS:
-            out.append(Warning("notice_late", f"{day.isoformat()}: kallelsen med dagordning ska gå ut två veckor före mötet, "
-                                              "och det hinns inte.", day))
-    if safety_committee:
-        gap = min(cadence_months or SAFETY_COMMITTEE_GAP_MONTHS, SAFETY_COMMITTEE_GAP_MONTHS)
+        elif late := meeting_warnings.notice_late(day, notice_rule, called_on=None, today=today):
+            out.append(Warning("notice_late", f"{day.isoformat()}: {late.text}", day))
+    if cadence_rule is not None:
         ordered = sorted({*dates, *existing})
         for before, after in zip(ordered, ordered[1:]):
-            if after > add_months(before, gap):
-                out.append(Warning("cadence", f"Mer än {gap} månader mellan {before.isoformat()} och {after.isoformat()}: "
-                                              "skyddskommittén ska sammanträda minst var tredje månad (8 a § AMF).", after))
+            out += [Warning(w.code, w.text, after) for w in meeting_warnings.cadence(after, before, None, cadence_rule)]
     return out
 
 

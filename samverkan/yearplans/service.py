@@ -9,8 +9,10 @@ from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine
+from samverkan.deadlines import service as deadlines
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.meetings import service as meetings
+from samverkan.meetings import warnings as meeting_warnings
 from samverkan.meetings.schemas import AgendaItemCreate, MeetingCreate
 from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup
@@ -53,9 +55,18 @@ def _title(group: dict, day: dt.date) -> str:
     return f"{group['name']} {day.day} {rules.month_name(day.month)} {day.year}"
 
 
-def _warnings(group: dict, dates: list[dt.date], existing: list[dt.date]) -> list[s.PlanWarning]:
-    return [s.PlanWarning(code=w.code, message=w.message, date=w.date)
-            for w in rules.warnings(dates, clock.today(), group["safety_committee"], group["cadence_months"], existing)]
+async def plan_warnings(group: dict, dates: list[dt.date], existing: list[dt.date]) -> list[rules.Warning]:
+    """The plan's warnings with the rules in force for the group's department (cadence: AMF 8 a §
+    or the group's own interval; notice: SKR-SAMV-INVITE)."""
+    found = await deadlines.rules_in_force([meeting_warnings.CADENCE_RULE, meeting_warnings.NOTICE_RULE],
+                                           group["department"], clock.today())
+    cadence = meeting_warnings.cadence_rule(found[meeting_warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
+                                            cadence_months=group["cadence_months"])
+    return rules.warnings(dates, clock.today(), existing, cadence_rule=cadence, notice_rule=found[meeting_warnings.NOTICE_RULE])
+
+
+async def _warnings(group: dict, dates: list[dt.date], existing: list[dt.date]) -> list[s.PlanWarning]:
+    return [s.PlanWarning(code=w.code, message=w.message, date=w.date) for w in await plan_warnings(group, dates, existing)]
 
 
 async def _planned(group_id: int, year: int) -> list[dt.date]:
@@ -78,7 +89,7 @@ async def plan(viewer: Viewer, group_id: int, data: s.YearPlanCreate) -> s.YearP
     if data.dates is None:
         dates = rules.propose(data.year, group["cadence_months"], existing[-1] if existing else None)
         placed = rules.place(dates, items)
-        return s.YearPlan(group_id=group_id, year=data.year, saved=False, warnings=_warnings(group, dates, existing), meetings=[
+        return s.YearPlan(group_id=group_id, year=data.year, saved=False, warnings=await _warnings(group, dates, existing), meetings=[
             s.PlannedMeeting(id=None, date=d, title=_title(group, d), annual_items=[t for t, _ in placed[n]])
             for n, d in enumerate(dates)])
     if not data.dates:
@@ -106,7 +117,7 @@ async def plan(viewer: Viewer, group_id: int, data: s.YearPlanCreate) -> s.YearP
                 await meetings.add_item(viewer, meeting.id, AgendaItemCreate(title=title, kind=kind, number=at))
                 at = at + 1 if at else None
             out.append(s.PlannedMeeting(id=meeting.id, date=day, title=meeting.title, annual_items=[t for t, _ in placed[n]]))
-    return s.YearPlan(group_id=group_id, year=data.year, saved=True, meetings=out, warnings=_warnings(group, dates, existing))
+    return s.YearPlan(group_id=group_id, year=data.year, saved=True, meetings=out, warnings=await _warnings(group, dates, existing))
 
 
 async def year_meetings(viewer: Viewer, group_id: int, year: int) -> list:
