@@ -105,6 +105,22 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/api/v1/meetings/{id}/papers"), ("POST", "/api/v1/matters/{id}/papers"), ("DELETE", "/api/v1/papers/{id}"),
         ("POST", "/api/v1/meetings/{id}/notice"), ("POST", "/api/v1/meetings/{id}/proposals/{pid}/accept"),
         ("POST", "/api/v1/meetings/{id}/proposals/{pid}/decline"))},
+    # Year plans, actions on agenda items and APT questions (the services narrow to the group's or
+    # meeting's scope; "department" to its own department)
+    **{(m, p): ALL for m, p in (
+        ("GET", "/api/v1/actions/{id}"), ("GET", "/api/v1/groups/{id}/actions"), ("GET", "/api/v1/groups/{id}/annual-items"),
+        ("GET", "/api/v1/groups/{id}/questions"), ("GET", "/api/v1/groups/{id}/year-plan/{year}/document"),
+        ("GET", "/api/v1/meetings/{id}/actions"), ("GET", "/api/v1/questions/{id}"), ("POST", "/api/v1/questions/{id}/comments"),
+        ("GET", "/atgarder/{id}"), ("GET", "/fragor/{id}"), ("POST", "/fragor/{id}/kommentarer"), ("GET", "/grupper"),
+        ("GET", "/grupper/{id}"), ("GET", "/grupper/{id}/arsplan"), ("GET", "/grupper/{id}/arsplan/{year}/dokument"),
+        ("GET", "/moten/{id}/atgarder"))},
+    **{(m, p): EMPLOYER for m, p in (
+        ("PATCH", "/api/v1/actions/{id}"), ("PUT", "/api/v1/groups/{id}/annual-items"), ("POST", "/api/v1/groups/{id}/year-plan"),
+        ("POST", "/api/v1/meetings/{id}/agenda/{item_id}/actions"), ("POST", "/api/v1/meetings/{id}/questions"),
+        ("POST", "/api/v1/questions/{id}/agenda"), ("POST", "/api/v1/questions/{id}/answer"),
+        ("POST", "/api/v1/questions/{id}/escalate"), ("POST", "/atgarder/{id}"), ("POST", "/fragor/{id}/dagordning"),
+        ("POST", "/fragor/{id}/lyft"), ("POST", "/fragor/{id}/svar"), ("POST", "/grupper/{id}/arsplan"),
+        ("POST", "/moten/{id}/atgarder"), ("POST", "/moten/{id}/fragor"), ("POST", "/moten/{id}/fragor/{question_id}/lyft"))},
     # API: own account
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/me/tokens"): ALL,
@@ -222,7 +238,7 @@ async def test_every_handler_declares_who_may_call_it(app):
         assert not (guards and public), f"{method} {path} declares both"
 
 
-PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "pid": 1, "n": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1}
+PLACEHOLDERS = {"id": 1, "token": "okand.ics", "name": "protocol", "owner_id": 1, "pid": 1, "n": 1, "token_id": 1, "event_id": 1, "participant_id": 1, "item_id": 1, "deadline_id": 1, "year": 2026, "question_id": 1}
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
@@ -278,7 +294,7 @@ async def _ids_for(client, org, caller) -> dict[str, int]:
     return {"id": org.department_id, "risk_assessment": assessment.id, "action": action.id, "follow_up": follow_up.id,
             "request": request.id, "token_id": token.id, "person": person.id, "group": group.id, "user": other.id,
             "matter": matter.id, "event_id": event.id, "meeting": meeting.id, "participant_id": participant.id, "item_id": item.id,
-            "deadline": deadline, "deadline_id": deadline, "owner_id": org.department_id}
+            "deadline": deadline, "deadline_id": deadline, "owner_id": org.department_id, "year": 2026, "question_id": 1}
 
 
 def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
@@ -294,7 +310,7 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["user"]
     elif "/people" in path or "/personer" in path:
         record = ids["person"]
-    elif "/groups" in path or "/samverkansgrupper" in path:
+    elif "/groups" in path or "/samverkansgrupper" in path or "/grupper" in path:
         record = ids["group"]
     elif "/risk-assessments" in path or "/riskbedomningar" in path:
         record = ids["risk_assessment"]
@@ -304,7 +320,8 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
         record = ids["follow_up"]
     elif "/safety-rep-requests" in path or "/begaran" in path:
         record = ids["request"]
-    return {"id": record, "token": "okand.ics", "name": "protocol", "pid": 1, "n": 1, **{k: v for k, v in ids.items() if k.endswith("_id")}}
+    return {"id": record, "token": "okand.ics", "name": "protocol", "pid": 1, "n": 1, "year": 2026,
+            **{k: v for k, v in ids.items() if k.endswith("_id")}}
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
