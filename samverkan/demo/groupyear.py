@@ -127,6 +127,8 @@ class GroupYear:
             await meetings.update_meeting(b.viewer, m.id, MeetingUpdate(chair_id=chair, minute_taker_id=scribe, approvers=[
                 Approver(union_id=None, person_id=chair),
                 *[Approver(union_id=u, person_id=b.person(b.reg.rep(names[u]))) for u in union_ids]]))
-            for person_id in members:
-                await meetings.add_participant(b.viewer, m.id, ParticipantCreate(person_id=person_id))
+            present = {p.person_id for p in (await meetings.get_meeting(b.viewer, m.id)).participants}
+            for person_id in members:  # a group's members join its new meetings already; any others
+                if person_id not in present:
+                    await meetings.add_participant(b.viewer, m.id, ParticipantCreate(person_id=person_id))
 
