@@ -243,7 +243,14 @@ async def register_request(hr: Page, j: Journey) -> str:
     return title
 
 
-async def book_meeting(hr: Page, j: Journey, matter_title: str, day: dt.date) -> str:
+async def fits(page: Page, what: str) -> None:
+    """axe-core finds nothing serious, and on a phone nothing is wider than the screen."""
+    await assert_accessible(page, what)
+    width, screen = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= screen, f"{what}: {width} px wide on a {screen} px screen"
+
+
+async def book_meeting(hr: Page, j: Journey, matter_title: str, day: dt.date, check: bool = False) -> str:
     """"Boka möte" on the matter page: the form starts with the matter's department, parties and
     item; HR sets the time, the place and the justerare and saves. Returns the meeting's title."""
     await j.click(hr.get_by_role("link", name="Boka möte"), hr.get_by_role("heading", level=1, name="Nytt möte"), "new meeting form")
@@ -258,6 +265,8 @@ async def book_meeting(hr: Page, j: Journey, matter_title: str, day: dt.date) ->
     await hr.get_by_label("Plats eller länk").fill("Stadshuset, rum 3")
     await hr.get_by_label("Justerare för arbetsgivaren").select_option(label="Henrik Lindqvist")
     await hr.get_by_label("Justerare för Vision").select_option(label="Viktor Ekström")
+    if check:
+        await fits(hr, "the new-meeting form from a matter")
     await j.click(hr.get_by_role("button", name="Skapa mötet"), hr.get_by_role("heading", level=1, name=title), "meeting saved")
     item = hr.locator("article.agenda-item")
     await expect(item).to_have_count(1)
@@ -279,9 +288,9 @@ async def test_journey_1_booking_on_a_phone(browser: Browser, server: Server) ->
     hr = await sized_page(browser, server, "phone")
     try:
         title = await register_request(hr, j)
-        await assert_accessible(hr, "a dispute with its deadline at 390 px")
-        await book_meeting(hr, j, title, working_day(22))
-        await assert_accessible(hr, "the booked meeting at 390 px")
+        await fits(hr, "a dispute with its deadline at 390 px")
+        await book_meeting(hr, j, title, working_day(22), check=True)
+        await fits(hr, "the booked meeting at 390 px")
         j.report()
     finally:
         await hr.context.close()
