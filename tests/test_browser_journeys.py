@@ -11,14 +11,13 @@ Also here: a failed htmx request shows a Swedish message instead of nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import email.message
 import re
 import time
 from pathlib import Path
-
-import asyncio
-import email.message
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 import docx
 import pytest
@@ -28,7 +27,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from samverkan import clock
 from samverkan.deadlines.calendar import is_working_day
 from samverkan.demo.justering import WAITING_FOR_VISION
-from test_browser import (  # noqa: F401  (browser, server and new_page are fixtures used by name)
+from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     PASSWORD,
     UNION,
@@ -53,7 +52,7 @@ SIZES = {"desktop": ({"width": 1366, "height": 800}, False), "phone": ({"width":
 
 
 @pytest.fixture(scope="module")
-def smtp() -> AsyncIterator[SmtpServer]:
+def smtp() -> Iterator[SmtpServer]:
     with SmtpServer() as running:
         yield running
 
