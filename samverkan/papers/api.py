@@ -126,7 +126,8 @@ PAPER_API = [upload_meeting_paper, upload_matter_paper, list_meeting_papers, lis
 
 @post("/meetings/{id:int}/notice", guards=[EMPLOYER], status_code=200, tags=["Papers"], summary="Send the kallelse",
       description="Sets the meeting called and mails, through the outbox, every participant with an e-mail address and each "
-                  "union party's address: the kallelse as Word, links to the papers, reply links and an iCalendar invitation "
+                  "union party's address: the kallelse as Word, links to the papers (the small ones also attached: "
+                  "SAMVERKAN_NOTICE_ATTACH_MAX_KB), reply links and an iCalendar invitation "
                   "(METHOD:REQUEST, the calendar feed's UID). Later than the agreement's notice time: 409 on `confirm_late` "
                   f"unless it is true. Moving the meeting afterwards sends an update, cancelling it METHOD:CANCEL. {_WHO}",
       responses=errors(403, 404, 409))

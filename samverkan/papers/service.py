@@ -104,11 +104,11 @@ async def paper_file(viewer: Viewer, paper_id: int, settings: Settings) -> tuple
 
 
 async def meeting_papers(meeting_id: int) -> list[dict]:
-    """Every current paper of a meeting (id, title, filename, sha256, size), for the kallelse and
+    """Every current paper of a meeting (id, title, filename, media type, sha256, size), for the kallelse and
     the protocol's bilagor. Papers on an item about an individärende are left out: those lists go
     to every party."""
-    rows = await Paper.select(Paper.id, Paper.title, Paper.filename, Paper.sha256, Paper.size, Paper.agenda_item).where(
-        Paper.meeting == meeting_id, Paper.removed_at.is_null()).order_by(Paper.id)
+    rows = await Paper.select(Paper.id, Paper.title, Paper.filename, Paper.media_type, Paper.sha256, Paper.size,
+                              Paper.agenda_item).where(Paper.meeting == meeting_id, Paper.removed_at.is_null()).order_by(Paper.id)
     items = {r["agenda_item"] for r in rows if r["agenda_item"]}
     personal: set[int] = set()
     if items:
