@@ -87,6 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAML_SP_CERT_FILE", "", "The certificate (PEM) of SAML_SP_KEY_FILE, published in the metadata."),
     Setting("PASSWORD_LOGIN", "true", "false: only break-glass accounts sign in with a password (when sign-on is set up)."),
     Setting("PAPER_MAX_MB", "25", "The largest paper (underlag) that may be uploaded, in MB (1–500)."),
+    Setting("NOTICE_ATTACH_MAX_KB", "2048", "Papers up to this size (KB) are attached to the kallelse mail, the rest linked; 0: never."),
+    Setting("NOTICE_ATTACH_TOTAL_KB", "8192", "At most this much (KB) of papers is attached to one kallelse mail; the rest are linked."),
 )
 
 
@@ -141,6 +143,8 @@ class Settings:
     def saml_enabled(self) -> bool:
         return self.saml_idp_metadata is not None
     paper_max_mb: int = 25
+    notice_attach_max_kb: int = 2048
+    notice_attach_total_kb: int = 8192
 
     @property
     def is_postgres(self) -> bool:
@@ -325,6 +329,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_memory_mb=_int(env, "RENDER_MEMORY_MB", 256, 8192),
         **_sign_on(env),
         paper_max_mb=_int(env, "PAPER_MAX_MB", 1, 500),
+        notice_attach_max_kb=_int(env, "NOTICE_ATTACH_MAX_KB", 0, 512000),
+        notice_attach_total_kb=_int(env, "NOTICE_ATTACH_TOTAL_KB", 0, 512000),
     )
 
 

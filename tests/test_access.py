@@ -100,7 +100,7 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
     **{(m, p): ALL for m, p in (
         ("GET", "/api/v1/meetings/{id}/papers"), ("GET", "/api/v1/matters/{id}/papers"), ("GET", "/api/v1/papers/{id}"),
         ("GET", "/api/v1/meetings/{id}/notice"), ("GET", "/api/v1/meetings/{id}/proposals"),
-        ("POST", "/api/v1/meetings/{id}/proposals"))},
+        ("POST", "/api/v1/meetings/{id}/proposals"), ("POST", "/api/v1/meetings/{id}/proposals/{pid}/papers"))},
     **{(m, p): EMPLOYER for m, p in (
         ("POST", "/api/v1/meetings/{id}/papers"), ("POST", "/api/v1/matters/{id}/papers"), ("DELETE", "/api/v1/papers/{id}"),
         ("POST", "/api/v1/meetings/{id}/notice"), ("POST", "/api/v1/meetings/{id}/proposals/{pid}/accept"),

@@ -60,6 +60,10 @@ async def test_loading_twice_changes_nothing(client, demo):
     events = sum(len(m.events) for m in await _matters())
     assert await module.load() == demo
     assert sum(len(m.events) for m in await _matters()) == events
+    from samverkan.papers import proposals
+
+    proposed = [p for m in await _meetings() for p in await proposals.list_proposals(await _hr(), m.id)]
+    assert [[f.filename for f in p.papers] for p in proposed] == [["Visions enkät om sommarscheman.txt"]]  # once, with its paper
 
 
 async def test_loading_on_a_later_day_changes_nothing(client, demo):

@@ -188,3 +188,63 @@ def test_an_attachment_named_with_a_o_is_readable_in_outlook_beside_the_invitati
     calendar = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
     assert calendar.get_param("method") == "REQUEST" and "METHOD:REQUEST" in calendar.get_content()
     assert next(parsed.iter_attachments()).get_filename() == "Kallelse Förhandling åäö.docx"
+
+
+async def test_small_papers_go_with_the_kallelse_and_the_rest_are_linked(client, callers, org, smtp, app, monkeypatch):
+    """SAMVERKAN_NOTICE_ATTACH_MAX_KB / _TOTAL_KB: each small paper attached (named with å/ä/ö
+    for Outlook too), a large one and one over the total linked, an individärende's never."""
+    import dataclasses
+
+    monkeypatch.setattr(app.state, "settings", dataclasses.replace(app.state.settings, notice_attach_max_kb=2, notice_attach_total_kb=3))
+    staff = await callers()
+    hr = staff["hr"]
+    meeting, _, _ = await _meeting(client, staff, org)
+    small_text = "Riskbedömning åäö\n".encode() * 80  # about 1.5 KB
+    uploads = [("Budget 2027 åäö.pdf", PDF), ("Riskbedömning.txt", small_text), ("Stor plan.txt", b"x" * 3000),
+               ("Over totalen.txt", b"y" * 1800)]
+    ids = []
+    for name, data in uploads:
+        r = await client.post(f"/api/v1/meetings/{meeting['id']}/papers", files={"file": (name, data)}, headers=hr.headers)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    matter = (await client.post("/api/v1/matters", json={
+        "title": "Omplacering", "kind": "primary_negotiation", "department_id": org.department_id, "union_ids": [org.union_id],
+        "personal_data": True}, headers=hr.headers)).json()
+    item = (await client.post(f"/api/v1/meetings/{meeting['id']}/agenda", json={
+        "title": "Omplacering", "kind": "negotiation", "matter_id": matter["id"]}, headers=hr.headers)).json()
+    r = await client.post(f"/api/v1/meetings/{meeting['id']}/papers", files={"file": ("läkarintyg.pdf", PDF)},
+                          data={"agenda_item_id": str(item["id"])}, headers=hr.headers)
+    assert r.status_code == 201, r.text
+    personal = r.json()["id"]
+    assert (await client.post(f"/api/v1/meetings/{meeting['id']}/notice", json={}, headers=hr.headers)).status_code == 200
+
+    mails = await _deliver(smtp)
+    assert len(mails) == 3
+    for mail in mails:
+        files = {p.get_filename(): p for p in mail.iter_attachments() if not p.get_filename().endswith(".docx")}
+        assert set(files) == {"Budget 2027 åäö.pdf", "Riskbedömning.txt"}, mail["To"]
+        assert files["Budget 2027 åäö.pdf"].get_content_type() == "application/pdf"
+        assert files["Budget 2027 åäö.pdf"].get_content() == PDF  # byte-identical
+        assert files["Riskbedömning.txt"].get_content_type() == "text/plain"
+        raw = files["Budget 2027 åäö.pdf"].as_string()
+        assert "filename*=utf-8''Budget%202027%20%C3%A5%C3%A4%C3%B6.pdf" in raw.replace("\n ", "")
+        assert 'name="=?utf-8?' in raw  # Outlook's fallback
+        body = mail.get_body(("plain",)).get_content()
+        assert "Budget 2027 åäö (bifogad)" in body and "Stor plan: " in body and "Over totalen: " in body
+        assert all(f"/underlag/{i}" in body for i in ids)  # every paper also linked
+        assert "läkarintyg" not in body and f"/underlag/{personal}" not in body
+
+    # 0: papers are only linked (here in the update a move sends, which reads the settings itself).
+    from samverkan.papers import notices
+
+    never = dataclasses.replace(app.state.settings, notice_attach_max_kb=0)
+    monkeypatch.setattr(notices, "get_settings", lambda: never)
+    current = (await client.get(f"/api/v1/meetings/{meeting['id']}", headers=hr.headers)).json()
+    r = await client.patch(f"/api/v1/meetings/{meeting['id']}", json={"place": "Rum Tranan", "version": current["version"]},
+                           headers=hr.headers)
+    assert r.status_code == 200, r.text
+    moved = await _deliver(smtp)
+    assert len(moved) == 3
+    for mail in moved:
+        assert [p.get_filename()[-5:] for p in mail.iter_attachments()] == [".docx"]
+        assert "(bifogad)" not in mail.get_body(("plain",)).get_content()

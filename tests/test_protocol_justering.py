@@ -258,3 +258,43 @@ async def test_the_start_page_of_a_department_and_an_administrator(client, org, 
     await login(client, admin.email, admin.password)
     page = (await client.get("/")).text
     assert "Utkorgen" in page and "Samverkansgrupper" in page and "todo-deadlines" not in page
+
+
+async def test_the_justerade_copy_names_the_papers_frozen_when_sent(client, staff, org, justering):
+    """The papers as they were when the protocol was sent for justering are the justerade copy's
+    bilagor, each with its sha256; a paper removed after sending does not change the sealed copy."""
+    import hashlib
+    import io
+
+    from docx import Document
+    from paper_files import PDF, docx
+
+    hr, url, meeting_id = staff["hr"], justering["url"], justering["meeting"]["id"]
+    plan = docx("Omorganisationsplan")
+    uploaded = []
+    for name, data in (("Omorganisationsplan.docx", plan), ("Riskbedömning åäö.pdf", PDF)):
+        r = await client.post(f"/api/v1/meetings/{meeting_id}/papers", files={"file": (name, data)}, headers=hr.headers)
+        assert r.status_code == 201, r.text
+        uploaded.append(r.json())
+    assert [p["sha256"] for p in uploaded] == [hashlib.sha256(plan).hexdigest(), hashlib.sha256(PDF).hexdigest()]
+    assert (await _post(client, hr, f"{url}/submit")).status_code == 200
+    removed = await client.request("DELETE", f"/api/v1/papers/{uploaded[1]['id']}", json={"reason": "Fel version"}, headers=hr.headers)
+    assert removed.status_code == 204, removed.text
+    assert [p["id"] for p in (await client.get(f"/api/v1/meetings/{meeting_id}/papers", headers=hr.headers)).json()] == [uploaded[0]["id"]]
+
+    for party in ("vision", "kommunal", "employer"):
+        assert (await _post(client, justering[party], f"{url}/approve")).status_code == 200
+    protocol = (await client.get(url, headers=hr.headers)).json()
+    assert protocol["state"] == "approved" and len(protocol["version"]["seal"]) == 64
+    for copy in protocol["version"]["documents"]:
+        body = await client.get(f"/api/v1/documents/{copy['id']}", headers=hr.headers)
+        assert body.status_code == 200
+        assert hashlib.sha256(body.content).hexdigest() == copy["sha256"]  # the sealed bytes
+        paragraphs = [p.text for p in Document(io.BytesIO(body.content)).paragraphs]
+        cells = [c.text for t in Document(io.BytesIO(body.content)).tables for row in t.rows for c in row.cells]
+        lines = paragraphs + cells
+        start = next(i for i, line in enumerate(lines) if line.strip().startswith("Bilagor"))
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("Justering"))
+        bilagor = "\n".join(lines[start:end])
+        for paper in uploaded:  # both, the removed one too: the list was frozen when sent
+            assert f"{paper['title']} ({paper['filename']}, SHA-256 {paper['sha256']})" in bilagor, bilagor

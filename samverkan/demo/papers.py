@@ -1,6 +1,7 @@
 """Papers (underlag) and a union's agenda proposal on the VOF samverkansgrupp's next meeting, so
 that the meeting page shows them at first login. Written through the papers services; loading
-twice changes nothing (a meeting that has papers or proposals is left alone)."""
+twice changes nothing (a meeting that has papers or proposals is left alone). The proposal comes
+with a paper of its own."""
 
 from __future__ import annotations
 
@@ -58,5 +59,6 @@ async def add_papers(hr: Viewer, settings: Settings) -> None:
             if not await proposals.list_proposals(hr, later["id"]):
                 await proposals.propose(vision, later["id"], AgendaProposalCreate(
                     title="Schemaläggning under sommaren", text="Vision vill diskutera hur sommarschemat läggs i hemtjänsten."),
-                    settings)
+                    settings, [("Visions enkät om sommarscheman.txt", "Enkät bland Visions medlemmar i hemtjänsten, maj:\n"
+                                "- 7 av 10 vill veta sitt sommarschema före 1 april.\n".encode())])
             break

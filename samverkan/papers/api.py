@@ -33,7 +33,7 @@ def field(form: Any, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def read_upload(request: Request, name: str = sniff.FIELD) -> list[tuple[str, bytes]]:
+async def read_upload(request: Request, name: str = sniff.FIELD, required: bool = True) -> list[tuple[str, bytes]]:
     """Every file in the multipart field, after refusing a body larger than the setting allows
     (by its Content-Length, before it is read)."""
     settings = request.app.state.settings
@@ -41,8 +41,9 @@ async def read_upload(request: Request, name: str = sniff.FIELD) -> list[tuple[s
     if length.isdigit() and int(length) > (settings.paper_max_mb + 1) * 1024 * 1024:
         raise Invalid(f"Filen är större än {settings.paper_max_mb} MB.", field=name)
     form = await request.form()
-    files = [(u.filename or "", await u.read()) for u in form.getall(name, []) if isinstance(u, UploadFile)]
-    if not files:
+    files = [(u.filename or "", await u.read()) for u in form.getall(name, [])
+             if isinstance(u, UploadFile) and (required or u.filename)]  # a form's empty file field sends no name
+    if not files and required:
         raise Invalid("Välj en fil att ladda upp.", field=name)
     return files
 
@@ -126,7 +127,8 @@ PAPER_API = [upload_meeting_paper, upload_matter_paper, list_meeting_papers, lis
 
 @post("/meetings/{id:int}/notice", guards=[EMPLOYER], status_code=200, tags=["Papers"], summary="Send the kallelse",
       description="Sets the meeting called and mails, through the outbox, every participant with an e-mail address and each "
-                  "union party's address: the kallelse as Word, links to the papers, reply links and an iCalendar invitation "
+                  "union party's address: the kallelse as Word, links to the papers (the small ones also attached: "
+                  "SAMVERKAN_NOTICE_ATTACH_MAX_KB), reply links and an iCalendar invitation "
                   "(METHOD:REQUEST, the calendar feed's UID). Later than the agreement's notice time: 409 on `confirm_late` "
                   f"unless it is true. Moving the meeting afterwards sends an update, cancelling it METHOD:CANCEL. {_WHO}",
       responses=errors(403, 404, 409))
@@ -154,6 +156,21 @@ async def propose_item(request: Request, id: RecordId, data: JSONBody[s.AgendaPr
     return await proposals.propose(request.user, id, data, request.app.state.settings)
 
 
+@post("/meetings/{id:int}/proposals/{pid:int}/papers", guards=[SIGNED_IN], status_code=201, tags=["Papers"],
+      summary="Attach a paper to a union's agenda proposal",
+      description="multipart/form-data: `file`, optionally `title`; checked as every paper. Read by the proposing union and the "
+                  "employer; accepted, it moves to the new agenda item. Who: the proposing union, while the proposal awaits a "
+                  "decision (409 after); another union gets 404.",
+      responses=errors(403, 404, 409), operation_class=_FORM, request_max_body_size=BODY_LIMIT)
+async def upload_proposal_paper(request: Request, id: RecordId, pid: RecordId) -> s.Paper:
+    (filename, content), *more = await read_upload(request)
+    if more:
+        raise Invalid("Ladda upp en fil i taget.", field=sniff.FIELD)
+    form = await request.form()
+    return (await proposals.add_papers(request.user, id, pid, [(filename, content)], request.app.state.settings,
+                                       title=field(form, "title")))[0]
+
+
 @get("/meetings/{id:int}/proposals", guards=[SIGNED_IN], tags=["Papers"], summary="The agenda proposals of a meeting",
      responses=errors(404))
 async def list_proposals(request: Request, id: RecordId) -> list[s.AgendaProposal]:
@@ -176,4 +193,4 @@ async def decline_proposal(request: Request, id: RecordId, pid: RecordId, data: 
     return await proposals.decline(request.user, id, pid, data.reason, request.app.state.settings)
 
 
-PAPER_API += [propose_item, list_proposals, accept_proposal, decline_proposal]
+PAPER_API += [propose_item, upload_proposal_paper, list_proposals, accept_proposal, decline_proposal]

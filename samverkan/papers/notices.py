@@ -45,7 +45,7 @@ REASONS = {"called": "Kallelse", "moved": "Ändrad kallelse", "added": "Kallelse
 LATE = ("Kallelsen skickas senare än avtalet säger (senast {day}, två veckor före mötet enligt samverkansavtalet). "
         "Bekräfta att den ska skickas ändå.")
 _OUTBOX = ("key", "kind", "user", "to_address", "subject", "body", "message_id", "link", "next_attempt_at", "created_at",
-           "attachment", "calendar")
+           "attachment", "calendar", "files")
 
 
 # --- who is called -------------------------------------------------------------------------
@@ -96,6 +96,19 @@ async def _kallelser(meeting_id: int, to: list[Attendee], settings: Settings) ->
             for audience in wanted}
 
 
+def attached(paper_rows: list[dict], settings: Settings) -> set[int]:
+    """The papers small enough to go with the kallelse mail (SAMVERKAN_NOTICE_ATTACH_MAX_KB each,
+    SAMVERKAN_NOTICE_ATTACH_TOTAL_KB together, in the meeting's order); the rest are linked. The
+    rows are meetings' papers as every party may read them (papers.meeting_papers: never an
+    individärende's)."""
+    chosen, total = set(), 0
+    for p in paper_rows:
+        if p["size"] <= settings.notice_attach_max_kb * 1024 and total + p["size"] <= settings.notice_attach_total_kb * 1024:
+            chosen.add(p["id"])
+            total += p["size"]
+    return chosen
+
+
 async def _send(viewer: Viewer | None, row: dict, reason: str, to: list[Attendee], everyone: list[Attendee],
                 settings: Settings, late: bool = False) -> int:
     """Record one send and put its messages in the outbox; returns the send's id."""
@@ -110,6 +123,9 @@ async def _send(viewer: Viewer | None, row: dict, reason: str, to: list[Attendee
     )).returning(NoticeSend.id))[0]["id"]
     sender_name, sender = parseaddr(settings.mail_from)
     paper_rows = await papers.meeting_papers(meeting_id) if method == "REQUEST" else []
+    small = attached(paper_rows, settings)
+    files = json.dumps([{"filename": p["filename"], "media_type": p["media_type"], "sha256": p["sha256"],
+                         "suffix": papers.suffix(p["filename"])} for p in paper_rows if p["id"] in small]) if small else ""
     documents_by_audience = await _kallelser(meeting_id, to, settings) if method == "REQUEST" else {}
     ics = invitation.calendar(
         method=method, meeting_id=meeting_id, base_url=settings.base_url, sequence=sequence, title=row["title"],
@@ -128,13 +144,15 @@ async def _send(viewer: Viewer | None, row: dict, reason: str, to: list[Attendee
         subject, body = render(
             "notice.txt", method=method, reason=reason, name=a.name, title=row["title"], starts_at=starts.date(),
             time=f"{starts:%H.%M}–{_local(row['ends_at']):%H.%M}", place=row["place"],
-            papers=[{"title": p["title"], "url": f"{settings.base_url}/underlag/{p['id']}"} for p in paper_rows],
+            papers=[{"title": p["title"], "url": f"{settings.base_url}/underlag/{p['id']}", "attached": p["id"] in small}
+                    for p in paper_rows],
             yes_url=f"{settings.base_url}/kallelse/svar/{token}?svar=ja", no_url=f"{settings.base_url}/kallelse/svar/{token}?svar=nej",
             meeting_url=f"{settings.base_url}/moten/{meeting_id}")
         key = f"n:{send}:{a.key}"
         audience = Audience("union", a.union_id) if a.union_id else Audience("department")
         rows.append((key, "notice", users.get(int(a.key[2:])) if a.key.startswith("p:") else None, a.email, subject, body,
-                     planning.message_id(key, domain), f"/moten/{meeting_id}", now, now, documents_by_audience.get(audience), ics))
+                     planning.message_id(key, domain), f"/moten/{meeting_id}", now, now, documents_by_audience.get(audience), ics,
+                     files))
     await insert_new(OutboxMessage, _OUTBOX, rows)
     await audit.record(viewer, "notice", "meeting", meeting_id, after={
         "reason": reason, "method": method, "sequence": sequence, "to": [a.email for a in to], "late": late})

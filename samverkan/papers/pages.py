@@ -209,13 +209,15 @@ async def _proposal_action(request: Request, id: int, act: Any) -> Template | Re
     return Redirect(f"/moten/{id}#forslag")
 
 
-@post("/moten/{id:int}/forslag", guards=[SIGNED_IN], name="proposal-create")
+@post("/moten/{id:int}/forslag", guards=[SIGNED_IN], name="proposal-create", request_max_body_size=BODY_LIMIT)
 async def propose(request: Request, id: RecordId) -> Template | Redirect:
     async def act(form: Any) -> None:
         title, text = (field(form, "title") or "").strip(), field(form, "text") or ""
         if not title:
             raise Invalid("Skriv en rubrik för punkten.", field="title")
-        await proposals.propose(request.user, id, AgendaProposalCreate(title=title[:300], text=text), request.app.state.settings)
+        files = await read_upload(request, required=False)
+        await proposals.propose(request.user, id, AgendaProposalCreate(title=title[:300], text=text), request.app.state.settings,
+                                files)
     return await _proposal_action(request, id, act)
 
 

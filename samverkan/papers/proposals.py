@@ -1,6 +1,8 @@
 """Union agenda proposals: until the kallelse is sent, a union party proposes an item; the
 employer (HR, or the department that may change the meeting) accepts it onto the agenda or
-declines it with a reason; both sides are told (in the app and by e-mail). No HTTP here."""
+declines it with a reason; both sides are told (in the app and by e-mail). Papers that come with a
+proposal are read by its union and the employer only; accepted, they move to the new agenda item
+(and so to every party that may read it); declined, they stay with the proposal. No HTTP here."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from samverkan.meetings.schemas import AgendaItemCreate
 from samverkan.meetings.tables import MeetingUnion
 from samverkan.orgs.tables import TradeUnion
 from samverkan.papers import schemas as s
+from samverkan.papers import service as papers
 from samverkan.papers.tables import AgendaProposal, NoticeSend
 from samverkan.reminders.audience import user_recipient
 from samverkan.reminders.service import Plan
@@ -25,9 +28,10 @@ from samverkan.settings import Settings
 CLOSED = "Dagordningen är skickad med kallelsen; förslag tas inte emot längre."
 
 
-def _out(r: dict) -> s.AgendaProposal:
+def _out(r: dict, files: list[s.Paper] | None = None) -> s.AgendaProposal:
     return s.AgendaProposal(id=r["id"], union_id=r["trade_union"], title=r["title"], text=r["text"], matter_id=r["matter"],
-                      state=r["state"], reason=r["reason"], agenda_item_id=r["agenda_item"], proposed_at=r["proposed_at"])
+                            state=r["state"], reason=r["reason"], agenda_item_id=r["agenda_item"], proposed_at=r["proposed_at"],
+                            papers=files or [])
 
 
 async def open_for_proposals(meeting: dict) -> bool:
@@ -39,7 +43,8 @@ async def list_proposals(viewer: Viewer, meeting_id: int) -> list[s.AgendaPropos
     await meetings.visible_row(viewer, meeting_id)
     mine = [AgendaProposal.trade_union == viewer.union_id] if rights.is_union(viewer) else []
     rows = await AgendaProposal.select().where(AgendaProposal.meeting == meeting_id, *mine).order_by(AgendaProposal.id)
-    return [_out(r) for r in rows]
+    files = await papers.proposal_papers([r["id"] for r in rows])
+    return [_out(r, files.get(r["id"])) for r in rows]
 
 
 async def _tell(settings: Settings, meeting: dict, proposal: dict, state: str) -> None:
@@ -57,11 +62,18 @@ async def _tell(settings: Settings, meeting: dict, proposal: dict, state: str) -
     await plan.save()
 
 
-async def propose(viewer: Viewer, meeting_id: int, data: s.AgendaProposalCreate, settings: Settings) -> s.AgendaProposal:
+async def _check_union(viewer: Viewer, meeting_id: int) -> dict:
     meeting = await meetings.visible_row(viewer, meeting_id)
     if not rights.is_union(viewer) or not await MeetingUnion.exists().where(
             (MeetingUnion.meeting == meeting_id) & (MeetingUnion.trade_union == viewer.union_id)):
         raise Forbidden("Bara en facklig part i mötet föreslår punkter.")
+    return meeting
+
+
+async def propose(viewer: Viewer, meeting_id: int, data: s.AgendaProposalCreate, settings: Settings,
+                  files: list[tuple[str, bytes]] = ()) -> s.AgendaProposal:
+    """The proposal and its papers (checked as every paper, all before anything is written)."""
+    meeting = await _check_union(viewer, meeting_id)
     if not await open_for_proposals(meeting):
         raise Conflict(CLOSED, field="meeting")
     if data.matter_id is not None:
@@ -69,13 +81,29 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.AgendaProposalCreate,
             await matters.get_matter(viewer, data.matter_id)
         except NotFound:
             raise Invalid("Ärendet finns inte.", field="matter_id") from None
+    checked = await papers.check_files(settings, list(files), None)
     row = (await AgendaProposal.insert(AgendaProposal(
         meeting=meeting_id, trade_union=viewer.union_id, title=data.title.strip(), text=data.text, matter=data.matter_id,
         proposed_by=viewer.user_id or None, proposed_at=clock.now(),
     )).returning(*AgendaProposal.all_columns()))[0]
-    await audit.record(viewer, "create", "agenda_proposal", row["id"], after=_out(row))
+    stored = await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=row["id"]) if checked else []
+    await audit.record(viewer, "create", "agenda_proposal", row["id"], after=_out(row, stored))
     await _tell(settings, meeting, row, "proposed")
-    return _out(row)
+    return _out(row, stored)
+
+
+async def add_papers(viewer: Viewer, meeting_id: int, proposal_id: int, files: list[tuple[str, bytes]],
+                     settings: Settings, title: str | None = None) -> list[s.Paper]:
+    """More papers to the union's own proposal while it awaits a decision; another union's is 404."""
+    await _check_union(viewer, meeting_id)
+    row = await AgendaProposal.select(AgendaProposal.state).where(
+        (AgendaProposal.id == proposal_id) & (AgendaProposal.meeting == meeting_id) & (AgendaProposal.trade_union == viewer.union_id)).first()
+    if row is None:
+        raise NotFound(f"Förslaget {proposal_id} finns inte.")
+    checked = await papers.check_files(settings, files, title)
+    if row["state"] != "proposed":
+        raise Conflict("Förslaget är redan avgjort.", field="state")
+    return await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=proposal_id)
 
 
 async def _decide(viewer: Viewer, meeting_id: int, proposal_id: int) -> tuple[dict, dict]:
@@ -105,6 +133,7 @@ async def accept(viewer: Viewer, meeting_id: int, proposal_id: int, settings: Se
             title=row["title"], kind="samverkan" if meeting["kind"] == "samverkan" else "other", matter_id=row["matter"], text=row["text"]))
         done = await AgendaProposal.update({AgendaProposal.agenda_item: item.id}).where(
             AgendaProposal.id == proposal_id).returning(*AgendaProposal.all_columns())
+        await papers.move_to_item(proposal_id, item.id)
         await audit.record(viewer, "accept", "agenda_proposal", proposal_id, after=_out(done[0]))
     await _tell(settings, meeting, done[0], "accepted")
     return _out(done[0])

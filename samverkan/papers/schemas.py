@@ -23,6 +23,7 @@ class Paper(Struct, kw_only=True):
     meeting_id: Annotated[int | None, Meta(description="The meeting it belongs to.")] = None
     matter_id: Annotated[int | None, Meta(description="The matter it belongs to.")] = None
     agenda_item_id: Annotated[int | None, Meta(description="The meeting's agenda item it is underlag for.")] = None
+    proposal_id: Annotated[int | None, Meta(description="The union's agenda proposal it came with, if any.")] = None
     uploaded_by: Annotated[str, Meta(description="Who uploaded it.")]
     uploaded_at: Annotated[dt.datetime, Meta(description="When.")]
 
@@ -102,3 +103,4 @@ class AgendaProposal(Struct, kw_only=True):
     reason: Annotated[str, Meta(description="Why it was declined.")] = ""
     agenda_item_id: Annotated[int | None, Meta(description="The item it became, when accepted.")] = None
     proposed_at: Annotated[dt.datetime, Meta(description="When it was proposed.")]
+    papers: Annotated[list[Paper], Meta(description="The papers that came with it (on the agenda item once accepted).")] = []

@@ -23,19 +23,21 @@ from samverkan.meetings import service as meetings
 from samverkan.meetings.tables import AgendaItem
 from samverkan.papers import schemas as s
 from samverkan.papers import sniff
-from samverkan.papers.tables import Paper
+from samverkan.papers.tables import AgendaProposal, Paper
 from samverkan.settings import Settings
 from samverkan.values import refused
 
 NOT_FOUND = "Underlaget {} finns inte."
+# A proposal's papers are the meeting's only once the proposal became an agenda item.
+ON_THE_MEETING = Paper.proposal.is_null() | Paper.agenda_item.is_not_null()
 _COLUMNS = (Paper.id, Paper.title, Paper.filename, Paper.media_type, Paper.size, Paper.sha256, Paper.meeting, Paper.matter,
-            Paper.agenda_item, Paper.uploaded_at, Paper.uploaded_by.name.as_alias("uploader"))
+            Paper.agenda_item, Paper.proposal, Paper.uploaded_at, Paper.uploaded_by.name.as_alias("uploader"))
 
 
 def _out(row: dict) -> s.Paper:
     return s.Paper(id=row["id"], title=row["title"], filename=row["filename"], media_type=row["media_type"], size=row["size"],
                    sha256=row["sha256"], meeting_id=row["meeting"], matter_id=row["matter"], agenda_item_id=row["agenda_item"],
-                   uploaded_by=row["uploader"] or "", uploaded_at=row["uploaded_at"])
+                   proposal_id=row["proposal"], uploaded_by=row["uploader"] or "", uploaded_at=row["uploaded_at"])
 
 
 def suffix(filename: str) -> str:
@@ -76,6 +78,9 @@ async def _readable_row(viewer: Viewer, paper_id: int) -> dict:
         raise NotFound(NOT_FOUND.format(paper_id)) from None
     if row["agenda_item"] and await _hidden_items(viewer, {row["agenda_item"]}):
         raise NotFound(NOT_FOUND.format(paper_id))
+    if row["proposal"] and not row["agenda_item"] and rights.is_union(viewer) and not await AgendaProposal.exists().where(
+            (AgendaProposal.id == row["proposal"]) & (AgendaProposal.trade_union == viewer.union_id)):
+        raise NotFound(NOT_FOUND.format(paper_id))  # another union's proposal (pending or declined)
     return row
 
 
@@ -86,7 +91,7 @@ async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_i
     """The papers of a meeting or a matter that the viewer may read, oldest first."""
     await _owner_department(viewer, meeting_id, matter_id)
     where = (Paper.meeting == meeting_id) if meeting_id is not None else (Paper.matter == matter_id)
-    rows = await Paper.select(*_COLUMNS).where(where, Paper.removed_at.is_null()).order_by(Paper.id)
+    rows = await Paper.select(*_COLUMNS).where(where, Paper.removed_at.is_null(), ON_THE_MEETING).order_by(Paper.id)
     hidden = await _hidden_items(viewer, {r["agenda_item"] for r in rows if r["agenda_item"]})
     return [_out(r) for r in rows if r["agenda_item"] not in hidden]
 
@@ -104,11 +109,11 @@ async def paper_file(viewer: Viewer, paper_id: int, settings: Settings) -> tuple
 
 
 async def meeting_papers(meeting_id: int) -> list[dict]:
-    """Every current paper of a meeting (id, title, filename, sha256, size), for the kallelse and
+    """Every current paper of a meeting (id, title, filename, media type, sha256, size), for the kallelse and
     the protocol's bilagor. Papers on an item about an individärende are left out: those lists go
     to every party."""
-    rows = await Paper.select(Paper.id, Paper.title, Paper.filename, Paper.sha256, Paper.size, Paper.agenda_item).where(
-        Paper.meeting == meeting_id, Paper.removed_at.is_null()).order_by(Paper.id)
+    rows = await Paper.select(Paper.id, Paper.title, Paper.filename, Paper.media_type, Paper.sha256, Paper.size,
+                              Paper.agenda_item).where(Paper.meeting == meeting_id, Paper.removed_at.is_null(), ON_THE_MEETING).order_by(Paper.id)
     items = {r["agenda_item"] for r in rows if r["agenda_item"]}
     personal: set[int] = set()
     if items:
@@ -152,14 +157,8 @@ def _checked(settings: Settings, filename: str, content: bytes) -> tuple[str, sn
     return filename, sniff.identify(filename, content)
 
 
-async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, bytes]], *, meeting_id: int | None = None,
-                 matter_id: int | None = None, title: str | None = None, agenda_item_id: int | None = None) -> list[s.Paper]:
-    """Store papers: every file is checked before any is written (one bad file stores none), and
-    each file is stored (once, by its hash) before its row, so a row never points at a missing file.
-    A title applies to a single file; several take their file names."""
-    department_id = await _owner_department(viewer, meeting_id, matter_id)
-    if not rights.may_change_department(viewer, department_id):
-        raise Forbidden("Du får inte lägga till underlag här.")
+async def check_files(settings: Settings, files: list[tuple[str, bytes]], title: str | None) -> list[tuple]:
+    """Every file checked before any is written (one bad file stores none)."""
     checked = []
     for filename, content in files:
         try:
@@ -167,12 +166,17 @@ async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, byte
         except Invalid as exc:
             raise Invalid(f"{filename}: {exc.detail}" if len(files) > 1 else exc.detail, field=exc.field) from None
         checked.append((name, kind, content, _title(title if len(files) == 1 else None, name)))
-    await _check_item(viewer, meeting_id, agenda_item_id)
+    return checked
+
+
+async def store(viewer: Viewer, settings: Settings, checked: list[tuple], *, meeting_id: int | None = None,
+                matter_id: int | None = None, agenda_item_id: int | None = None, proposal_id: int | None = None) -> list[s.Paper]:
+    """Each checked file stored (once, by its hash) before its row, so a row never points at a missing file."""
     ids = []
     for name, kind, content, paper_title in checked:
         digest = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, content, suffix(name))
         ids.append((await Paper.insert(Paper(
-            meeting=meeting_id, matter=matter_id, agenda_item=agenda_item_id, title=paper_title, filename=name,
+            meeting=meeting_id, matter=matter_id, agenda_item=agenda_item_id, proposal=proposal_id, title=paper_title, filename=name,
             media_type=kind.media_type, size=len(content), sha256=digest, uploaded_by=viewer.user_id or None,
             uploaded_at=clock.now(),
         )).returning(Paper.id))[0]["id"])
@@ -180,6 +184,31 @@ async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, byte
     for paper in papers:
         await audit.record(viewer, "upload", "paper", paper.id, after=paper)
     return papers
+
+
+async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, bytes]], *, meeting_id: int | None = None,
+                 matter_id: int | None = None, title: str | None = None, agenda_item_id: int | None = None) -> list[s.Paper]:
+    """Store papers; a title applies to a single file, several take their file names."""
+    department_id = await _owner_department(viewer, meeting_id, matter_id)
+    if not rights.may_change_department(viewer, department_id):
+        raise Forbidden("Du får inte lägga till underlag här.")
+    checked = await check_files(settings, files, title)
+    await _check_item(viewer, meeting_id, agenda_item_id)
+    return await store(viewer, settings, checked, meeting_id=meeting_id, matter_id=matter_id, agenda_item_id=agenda_item_id)
+
+
+async def proposal_papers(proposal_ids: list[int]) -> dict[int, list[s.Paper]]:
+    """The current papers of these proposals (whoever may see a proposal may read its papers)."""
+    rows = await Paper.select(*_COLUMNS).where(Paper.proposal.is_in(proposal_ids or [-1]), Paper.removed_at.is_null()).order_by(Paper.id)
+    out: dict[int, list[s.Paper]] = {}
+    for r in rows:
+        out.setdefault(r["proposal"], []).append(_out(r))
+    return out
+
+
+async def move_to_item(proposal_id: int, item_id: int) -> None:
+    """An accepted proposal's papers become the new agenda item's."""
+    await Paper.update({Paper.agenda_item: item_id}).where(Paper.proposal == proposal_id)
 
 
 async def remove(viewer: Viewer, paper_id: int, reason: str) -> None:

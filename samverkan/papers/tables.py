@@ -27,6 +27,9 @@ class Paper(Table, tablename="paper"):
     removed_at = Timestamptz(null=True, default=None)
     removed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     removed_reason = Text(default="")
+    # A paper of a union's agenda proposal: read by that union and the employer only, until the
+    # proposal is accepted and the paper moves to the new agenda item (agenda_item set).
+    proposal = ForeignKey("AgendaProposal", null=True, on_delete=OnDelete.cascade)
 
 
 class NoticeSend(Table, tablename="notice_send"):

@@ -33,6 +33,7 @@ class Outgoing:
     message_id: str
     attachment: tuple[str, bytes] | None = None  # (file name, Word file)
     calendar: str = ""  # an iCalendar object (METHOD:REQUEST or CANCEL): Outlook shows a meeting request
+    files: tuple[tuple[str, str, bytes], ...] = ()  # (file name, media type, content): a kallelse's small papers
 
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -58,17 +59,23 @@ def build(settings: Settings, message: Outgoing) -> EmailMessage:
         email.add_alternative(message.calendar.encode(), maintype="text", subtype="calendar",
                               params={"method": method, "charset": "utf-8"}, cte="base64")
     if message.attachment:
-        name, data = message.attachment
-        name = one_line(name, len(name))  # never shortened: the extension must stay
-        email.add_attachment(data, maintype=DOCX[0], subtype=DOCX[1], filename=name)
-        # filename* (RFC 2231) is the standard; Outlook reads only name= (RFC 2047) and else
-        # shows "ATT00001" for a name with å, ä or ö.
-        if not name.isascii():
-            part = email.get_payload()[-1]
-            del part["Content-Type"]
-            encoded = Header(name, "utf-8").encode(maxlinelen=70)  # encoded words, one a line
-            part.set_raw("Content-Type", f'{DOCX[0]}/{DOCX[1]};\n name="{encoded}"')
+        _attach(email, message.attachment[0], "/".join(DOCX), message.attachment[1])
+    for name, media_type, data in message.files:
+        _attach(email, name, media_type, data)
     return email
+
+
+def _attach(email: EmailMessage, name: str, media_type: str, data: bytes) -> None:
+    name = one_line(name, len(name))  # never shortened: the extension must stay
+    maintype, subtype = media_type.split(";")[0].strip().split("/", 1)
+    email.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    # filename* (RFC 2231) is the standard; Outlook reads only name= (RFC 2047) and else
+    # shows "ATT00001" for a name with å, ä or ö.
+    if not name.isascii():
+        part = email.get_payload()[-1]
+        del part["Content-Type"]
+        encoded = Header(name, "utf-8").encode(maxlinelen=70)  # encoded words, one a line
+        part.set_raw("Content-Type", f'{maintype}/{subtype};\n name="{encoded}"')
 
 
 class Mailer:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -239,7 +240,8 @@ async def notify_moved(settings: Settings, rule_set_id: int, rule_set_name: str,
 
 
 _CLAIMED = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attachment,
-            OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts, OutboxMessage.calendar)
+            OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.deadline, OutboxMessage.attempts, OutboxMessage.calendar,
+            OutboxMessage.files)
 
 
 async def claim(settings: Settings, now: dt.datetime, limit: int = SEND_BATCH, taken_over: bool = True) -> list[dict]:
@@ -303,16 +305,30 @@ async def _attachments(settings: Settings, document_ids: list[int]) -> dict[int,
     return files
 
 
-async def _send(mailer: Mailer, batch: list[dict], files: dict[int, tuple[str, bytes] | str]) -> tuple[list[int], dict[int, str]]:
+def _files(settings: Settings, listed: str) -> tuple[tuple[str, str, bytes], ...] | str:
+    """The papers a message carries (outbox_message.files), read and checked by hash; or the
+    error that fails this message only."""
+    out = []
+    for f in json.loads(listed) if listed else []:
+        try:
+            out.append((f["filename"], f["media_type"], storage.get(settings.documents_dir, f["sha256"], f["suffix"])))
+        except Exception as exc:  # noqa: BLE001 - one message's error
+            return f"bilagan {f['filename']}: {type(exc).__name__}: {exc}"
+    return tuple(out)
+
+
+async def _send(mailer: Mailer, batch: list[dict], files: dict[int, tuple[str, bytes] | str],
+                settings: Settings) -> tuple[list[int], dict[int, str]]:
     """Send what can be sent; every message that cannot, whatever the reason, fails alone."""
     failed: dict[int, str] = {}
     outgoing: list[Outgoing] = []
     for m in batch:
         file = files.get(m["attachment"]) if m["attachment"] else None
-        if isinstance(file, str):
-            failed[m["id"]] = file
+        papers = _files(settings, m["files"])
+        if isinstance(file, str) or isinstance(papers, str):
+            failed[m["id"]] = file if isinstance(file, str) else papers  # type: ignore[assignment]
         else:
-            outgoing.append(Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], file, m["calendar"]))
+            outgoing.append(Outgoing(m["id"], m["to_address"], m["subject"], m["body"], m["message_id"], file, m["calendar"], papers))
     try:
         sent, not_sent = await mailer.send(outgoing) if outgoing else ([], {})
     except Exception as exc:  # noqa: BLE001 - a mailer that breaks fails its messages, which are retried later
@@ -334,7 +350,7 @@ async def deliver(settings: Settings, mailer: Mailer, now: dt.datetime) -> tuple
                 _still_ours(cancelled))
         batch = [m for m in batch if m["id"] in wanted]
         files = await _attachments(settings, [m["attachment"] for m in batch if m["attachment"]])
-        sent, failed = await _send(mailer, batch, files)
+        sent, failed = await _send(mailer, batch, files, settings)
         if sent:
             await OutboxMessage.update({
                 OutboxMessage.state: "sent", OutboxMessage.sent_at: clock.now(), OutboxMessage.lease_until: None,

@@ -38,6 +38,9 @@ class OutboxMessage(Table, tablename="outbox_message"):
     read_at = Timestamptz(null=True, default=None)  # when the user read it in the app
     # An iCalendar invitation sent with the message (a kallelse: METHOD REQUEST or CANCEL inside)
     calendar = Text(default="")
+    # Files sent along besides the Word document (a kallelse's small papers): JSON
+    # [{"filename", "media_type", "sha256", "suffix"}], read from the documents directory by hash
+    files = Text(default="")
 
 
 class SweepState(Table, tablename="sweep_state"):
