@@ -62,7 +62,9 @@ MULTI_LINE_FIELDS = {
     "RuleSetCreate.note", "RiskCreate.description", "RiskCreate.measures", "RiskAssessmentCreate.description",
     "ActionUpdate.follow_up", "ChecklistAnswer.comment", "AnnualFollowUpCreate.participants", "AnnualFollowUpCreate.summary",
     "AnnualFollowUpUpdate.participants", "AnnualFollowUpUpdate.summary", "SafetyRepRequestCreate.description",
-    "SafetyRepRequestAnswer.answer",
+    "SafetyRepRequestAnswer.answer", "RiskAssessmentUpdate.description", "RiskEdit.description", "RiskEdit.measures",
+    "PaperRemoval.reason", "AgendaProposalCreate.text", "AgendaProposalDecline.reason",
+    "MeetingActionUpdate.reason", "QuestionCreate.text", "QuestionCommentCreate.text", "Answer.text",
 }
 
 
