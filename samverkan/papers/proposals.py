@@ -82,12 +82,13 @@ async def propose(viewer: Viewer, meeting_id: int, data: s.AgendaProposalCreate,
         except NotFound:
             raise Invalid("Ärendet finns inte.", field="matter_id") from None
     checked = await papers.check_files(settings, list(files), None)
-    row = (await AgendaProposal.insert(AgendaProposal(
-        meeting=meeting_id, trade_union=viewer.union_id, title=data.title.strip(), text=data.text, matter=data.matter_id,
-        proposed_by=viewer.user_id or None, proposed_at=clock.now(),
-    )).returning(*AgendaProposal.all_columns()))[0]
-    stored = await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=row["id"]) if checked else []
-    await audit.record(viewer, "create", "agenda_proposal", row["id"], after=_out(row, stored))
+    async with engine().transaction():  # the proposal and its papers, or neither
+        row = (await AgendaProposal.insert(AgendaProposal(
+            meeting=meeting_id, trade_union=viewer.union_id, title=data.title.strip(), text=data.text, matter=data.matter_id,
+            proposed_by=viewer.user_id or None, proposed_at=clock.now(),
+        )).returning(*AgendaProposal.all_columns()))[0]
+        stored = await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=row["id"]) if checked else []
+        await audit.record(viewer, "create", "agenda_proposal", row["id"], after=_out(row, stored))
     await _tell(settings, meeting, row, "proposed")
     return _out(row, stored)
 
@@ -96,14 +97,17 @@ async def add_papers(viewer: Viewer, meeting_id: int, proposal_id: int, files: l
                      settings: Settings, title: str | None = None) -> list[s.Paper]:
     """More papers to the union's own proposal while it awaits a decision; another union's is 404."""
     await _check_union(viewer, meeting_id)
-    row = await AgendaProposal.select(AgendaProposal.state).where(
-        (AgendaProposal.id == proposal_id) & (AgendaProposal.meeting == meeting_id) & (AgendaProposal.trade_union == viewer.union_id)).first()
-    if row is None:
+    own = (AgendaProposal.id == proposal_id) & (AgendaProposal.meeting == meeting_id) & (AgendaProposal.trade_union == viewer.union_id)
+    if not await AgendaProposal.exists().where(own):
         raise NotFound(f"Förslaget {proposal_id} finns inte.")
     checked = await papers.check_files(settings, files, title)
-    if row["state"] != "proposed":
-        raise Conflict("Förslaget är redan avgjort.", field="state")
-    return await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=proposal_id)
+    async with engine().transaction():
+        # Still awaiting a decision, checked in the write: the row stays locked until the papers are
+        # in, so a decision at the same moment moves them with the proposal or comes first and refuses.
+        if not await AgendaProposal.update({AgendaProposal.state: "proposed"}).where(
+                own & (AgendaProposal.state == "proposed")).returning(AgendaProposal.id):
+            raise Conflict("Förslaget är redan avgjort.", field="state")
+        return await papers.store(viewer, settings, checked, meeting_id=meeting_id, proposal_id=proposal_id)
 
 
 async def _decide(viewer: Viewer, meeting_id: int, proposal_id: int) -> tuple[dict, dict]:
