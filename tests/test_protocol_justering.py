@@ -163,7 +163,8 @@ async def test_a_proposal_changes_only_the_fields_it_names(client, staff, org, j
     pid = proposed.json()["proposals"][0]["id"]
     await login(client, hr.email, hr.password)
     page = (await client.get(f"/moten/{justering['meeting']['id']}/protokoll")).text
-    shown = page[page.index('<details class="accept">'):page.index("</details>")]  # the difference, before confirming
+    start = page.index('<details class="accept">')
+    shown = page[start:page.index("</details>", start)]  # the difference, before confirming
     assert "Kommunal följer upp bemanningen." in shown and "Bekräfta" in shown and "Oenighet" not in shown
     accepted = await _post(client, hr, f"{url}/proposals/{pid}/accept")
     assert accepted.status_code == 200, accepted.text
