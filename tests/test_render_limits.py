@@ -22,7 +22,6 @@ from word_files import docx_of as _docx
 
 from samverkan.documents import render, storage, worker
 from samverkan.documents.service import default_template
-from samverkan.documents.tables import Document as DocumentRow
 from samverkan.documents.tables import WordTemplate
 
 LIMIT = 3  # seconds, for these tests

@@ -15,7 +15,6 @@ from meeting_fixtures import staff  # noqa: F401 (fixture)
 from word_files import docx_of as _docx
 
 from samverkan.documents import render, storage
-from samverkan.documents.tables import Document as DocumentRow
 from samverkan.documents.tables import WordTemplate
 from samverkan.meetings.tables import Meeting
 
