@@ -70,7 +70,7 @@ async def test_demo_is_idempotent(client):
     assert second.returncode == 0
     counts = first.stdout.splitlines()[0]
     assert counts == second.stdout.splitlines()[0]
-    assert "11 departments, 15 unions" in counts
+    assert "11 departments, 16 unions" in counts  # Transport: a 13 § MBL party (issue 16)
     assert "admin@lund.example" in first.stdout
     from samverkan.orgs import service
 

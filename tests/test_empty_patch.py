@@ -21,6 +21,7 @@ CASES = {
     "/api/v1/meetings/{id:int}/agenda/{item_id:int}": ("item", None),
     "/api/v1/sam/actions/{id:int}": ("action", None),
     "/api/v1/sam/annual-follow-ups/{id:int}": ("follow_up", None),
+    "/api/v1/actions/{id:int}": ("meeting_action", None),
 }
 
 
@@ -47,6 +48,9 @@ async def records(client, staff, org, negotiation):
     event_id = (await client.get(f"/api/v1/matters/{matter['id']}", headers=hr.headers)).json()["events"][0]["id"]
     participant_id = (await client.get(f"/api/v1/meetings/{meeting['id']}", headers=hr.headers)).json()["participants"][0]["id"]
     m, d = meeting["id"], matter["id"]
+    decided = await client.post(f"/api/v1/meetings/{m}/agenda/{item['id']}/actions",
+                                json={"what": "Ny rutin", "responsible_id": people[0]["id"], "due": "2027-12-31"}, headers=hr.headers)
+    assert decided.status_code == 201, decided.text
     return {
         "department": (f"/api/v1/departments/{org.department_id}", f"/api/v1/departments/{org.department_id}", None),
         "union": (f"/api/v1/unions/{org.union_id}", f"/api/v1/unions/{org.union_id}", None),
@@ -59,6 +63,7 @@ async def records(client, staff, org, negotiation):
                         ("participants", participant_id)),
         "item": (f"/api/v1/meetings/{m}/agenda/{item['id']}", f"/api/v1/meetings/{m}/agenda/{item['id']}", None),
         "action": (f"/api/v1/sam/actions/{action_id}", f"/api/v1/sam/actions/{action_id}", None),
+        "meeting_action": (f"/api/v1/actions/{decided.json()['id']}", f"/api/v1/actions/{decided.json()['id']}", None),
         "follow_up": (f"/api/v1/sam/annual-follow-ups/{made.json()['id']}", f"/api/v1/sam/annual-follow-ups/{made.json()['id']}", None),
     }
 

@@ -15,7 +15,6 @@ from meeting_fixtures import staff  # noqa: F401 (fixture)
 from word_files import docx_of as _docx
 
 from samverkan.documents import render, storage
-from samverkan.documents.tables import Document as DocumentRow
 from samverkan.documents.tables import WordTemplate
 from samverkan.meetings.tables import Meeting
 
@@ -109,18 +108,20 @@ async def test_a_hostile_title_is_literal_text_in_a_union_s_copy(client, staff, 
     assert b"&lt;w:fldSimple w:instr=\"INCLUDEPICTURE &amp;quot;http://evil.example/x&amp;quot;\"/&gt;" in xml
 
 
-async def test_a_stored_template_that_turns_escaping_off_gives_no_document(client, staff, org):
-    """A template stored before the upload check refused it: the document is refused (409, the
-    reason named), nothing is stored, and the department's other documents are not affected."""
+async def test_a_stored_template_that_turns_escaping_off_gives_the_default_with_a_notice(client, staff, org):
+    """A template stored before the upload check refused it: the document is made from the default
+    template with a notice naming the reason (issue 18, safe templates: a fall-back, not a refusal),
+    and the department's other documents are not affected."""
     meeting = await _hostile_meeting(client, staff, org)
     content = _docx("{% autoescape false %}{{ title }}{% endautoescape %}")
     await WordTemplate.insert(WordTemplate(name="samverkan_protocol", department=org.department_id, filename="gammal.docx",
                                            content=content, sha256=storage.sha256(content)))
     r = await client.post(f"/api/v1/meetings/{meeting['id']}/documents",
                           json={"kind": "protocol", "audience": f"union:{org.union_id}"}, headers=staff["hr"].headers)
-    assert r.status_code == 409, r.text
-    assert "{% autoescape %} är inte tillåtet" in r.json()["detail"] and "rätta mallen" in r.json()["detail"]
-    assert not await DocumentRow.exists().where(DocumentRow.meeting == meeting["id"])
+    assert r.status_code == 201, r.text
+    assert "{% autoescape %} är inte tillåtet" in r.json()["notice"] and "standardmallen användes" in r.json()["notice"]
+    made = await client.get(f"/api/v1/documents/{r.json()['id']}", headers=staff["union"].headers)
+    assert render.outside_reference(made.content) is None
     notice = await client.post(f"/api/v1/meetings/{meeting['id']}/documents", json={"kind": "agenda"}, headers=staff["hr"].headers)
     assert notice.status_code == 201, notice.text
 

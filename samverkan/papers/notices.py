@@ -216,9 +216,9 @@ async def notice(viewer: Viewer, meeting_id: int) -> s.Notice:
     return s.Notice(
         sends=[s.NoticeSent(id=r["id"], reason=r["reason"], method=r["method"], sequence=r["sequence"], late=r["late"],
                             recipients=[s.NoticeRecipient(name=a["name"], email=a["email"]) for a in r["recipients"]],
-                            sent_at=r["sent_at"], sent_by=r["sender"]) for r in await sends(viewer, meeting_id)],
+                            sent_at=r["sent_at"], sent_by=r["sender"]) for r in await _sends(viewer, meeting_id)],
         replies=[s.NoticeReply(name=r["name"], attending=r["attending"], substitute=r["substitute"], answered_at=r["answered_at"])
-                 for r in await replies(viewer, meeting_id)],
+                 for r in await _replies(meeting_id)],
         late_warning=await late_warning(row) if row["status"] == "planned" else None,
     )
 
@@ -227,6 +227,11 @@ async def sends(viewer: Viewer, meeting_id: int) -> list[dict]:
     """What was sent, to whom and when: visible to the meeting's parties. A union sees the
     addresses of its own side and the employer's, not another union's people."""
     await meetings.visible_row(viewer, meeting_id)
+    return await _sends(viewer, meeting_id)
+
+
+async def _sends(viewer: Viewer, meeting_id: int) -> list[dict]:
+    """sends() for a meeting the viewer was already found to see."""
     rows = await NoticeSend.select(NoticeSend.id, NoticeSend.reason, NoticeSend.method, NoticeSend.sequence, NoticeSend.recipients,
                                    NoticeSend.late, NoticeSend.sent_at, NoticeSend.sent_by.name.as_alias("sender")).where(
         NoticeSend.meeting == meeting_id).order_by(NoticeSend.id)
@@ -242,6 +247,11 @@ async def sends(viewer: Viewer, meeting_id: int) -> list[dict]:
 async def replies(viewer: Viewer, meeting_id: int) -> list[dict]:
     """The närvaroanmälan: each recipient's latest answer."""
     await meetings.visible_row(viewer, meeting_id)
+    return await _replies(meeting_id)
+
+
+async def _replies(meeting_id: int) -> list[dict]:
+    """replies() for a meeting the viewer was already found to see."""
     return await NoticeReply.select(NoticeReply.recipient, NoticeReply.name, NoticeReply.attending, NoticeReply.substitute,
                                     NoticeReply.answered_at).where(NoticeReply.meeting == meeting_id).order_by(NoticeReply.name)
 
