@@ -203,6 +203,10 @@ async def test_dashboard_shows_a_deadline_due_this_week(new_page, api: Api, soon
         await page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Frister").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Frister")
         await expect(page).to_have_url(re.compile(r"/frister$"))
+        if who == UNION:  # a union first sees its own deadlines; the meeting is the employer's to call
+            await expect(matter_row(section(page, THIS_WEEK), soon)).to_have_count(0)
+            await page.get_by_role("navigation", name="Ansvarig part").get_by_role("link", name="Alla").click()
+            await expect(page).to_have_url(re.compile(r"/frister\?ansvar=alla$"))
         for heading in (OVERDUE, THIS_WEEK, THIS_MONTH):
             await expect(section(page, heading)).to_have_count(1)
         row = matter_row(section(page, THIS_WEEK), soon)

@@ -406,7 +406,9 @@ async def test_union_user_reads_own_meetings_only(new_page, api: Api) -> None:
     await expect(agenda_item(page, SAMVERKAN_ITEM)).to_contain_text(recorded)
     await expect(agenda_item(page, SAMVERKAN_ITEM)).to_contain_text("Vision: Enighet")
     await expect(agenda.locator("textarea, input:not([type=hidden]), select")).to_have_count(0)
-    await expect(page.locator("main textarea")).to_have_count(0)
+    # The only text box is the agenda proposal's (a union party proposes items until the kallelse is sent).
+    await expect(page.locator("main textarea")).to_have_count(1)
+    await expect(page.get_by_role("textbox", name="Vad ni vill ta upp")).to_have_count(1)
     await expect(page.locator("form.item-form")).to_have_count(0)
     await expect(page.get_by_role("button", name="Spara")).to_have_count(0)
     await expect(page.get_by_role("heading", name="Ny punkt")).to_have_count(0)

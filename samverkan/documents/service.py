@@ -542,6 +542,10 @@ async def check_template(name: str, content: bytes) -> None:
     one) or leaves template code behind in the re-opened result; the reason names the problem."""
     if len(content) > MAX_TEMPLATE_BYTES:
         raise Invalid(f"Mallen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.", field="file")
+    try:  # a file that is no Word document, or too large a one, is so for every copy: said once, without a copy
+        render.measure(content)
+    except render.TemplateProblem as exc:
+        raise Invalid(str(exc), field="file") from None
     for label, context in sample_contexts(name):
         try:
             await worker.check(content, context, default_logo())
