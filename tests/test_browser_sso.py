@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import expect
 
 from identity_providers import CLIENT_ID, CLIENT_SECRET, OpenIdProvider, free_port
-from test_browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, browser, demo_server  # noqa: F401 - fixtures
+from test_browser import assert_accessible, browser, demo_server  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,7 @@ from joserfc.jwk import RSAKey
 
 from conftest import login
 from identity_providers import CLIENT_ID, CLIENT_SECRET, GROUP_ATTRIBUTE, OpenIdProvider, SamlIdentityProvider
-from samverkan.accounts import oidc, sign_on
+from samverkan.accounts import oidc
 from samverkan.accounts.group_map import parse
 from samverkan.settings import SettingsError, load_settings
 
@@ -206,7 +206,7 @@ def _token(key: RSAKey, issuer: str, **claims) -> str:
     return jwt.encode({"alg": "RS256", "kid": key.kid}, payload, key)
 
 
-async def test_id_tokens_that_must_not_be_believed(provider, use_oidc):
+async def test_id_tokens_that_must_not_be_believed(provider, use_oidc, frozen):
     settings = use_oidc()
     good = _token(provider.key, provider.issuer)
     assert (await oidc.verify_id_token(settings, good, "n-1"))["sub"] == "s-1"
@@ -230,7 +230,7 @@ async def test_id_tokens_that_must_not_be_believed(provider, use_oidc):
     assert await oidc.verify_id_token(settings, _token(provider.key, provider.issuer, iat=now + 60), "n-1")
 
 
-async def test_rotated_keys_are_fetched_again(provider, use_oidc):
+async def test_rotated_keys_are_fetched_again(provider, use_oidc, frozen):
     settings = use_oidc()
     await oidc.verify_id_token(settings, _token(provider.key, provider.issuer), "n-1")
     cached = oidc._providers[provider.issuer]
@@ -346,6 +346,7 @@ async def test_saml_answers_that_must_not_be_believed(client, org, idp, fault, r
     start = await client.get("/logga-in/saml")
     form = idp.answer(urlsplit(start.headers["location"]).query, "sara")
     before = await _counts()
+    # The IdP stamps its assertion with the real time, so "later" is counted from the real time.
     travel = time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=8), tick=True) if fault == "expired" else None
     if travel:
         travel.start()

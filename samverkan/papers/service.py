@@ -7,7 +7,6 @@ hidden with the item. Every download is in the audit log. No HTTP here."""
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
 import anyio
 
