@@ -13,8 +13,7 @@ from samverkan.accounts import group_map
 from samverkan.accounts.group_map import NoAccess
 from samverkan.accounts.tables import ExternalIdentity, SeenAssertion, SignOnAttempt, User
 from samverkan.audit import service as audit
-from samverkan.database import engine, write_unique
-from samverkan.errors import Conflict
+from samverkan.database import engine, insert_new
 from samverkan.orgs.tables import Department, Person, TradeUnion
 from samverkan.pagination import folded
 from samverkan.reminders.audience import Recipient
@@ -61,12 +60,7 @@ async def take(kind: str, state: str) -> dict | None:
 async def first_use(assertion_id: str, until: dt.datetime) -> bool:
     """Record a SAML assertion as used; False when it was used before (a replay)."""
     await SeenAssertion.delete().where(SeenAssertion.expires_at < clock.now())
-    try:
-        await write_unique(lambda: SeenAssertion.insert(SeenAssertion(assertion_id=assertion_id[:200], expires_at=until)),
-                           Conflict("replay"))
-    except Conflict:
-        return False
-    return True
+    return await insert_new(SeenAssertion, ("assertion_id", "expires_at"), [(assertion_id[:200], until)]) == 1
 
 
 async def _grant_ids(grant: group_map.Grant) -> tuple[int | None, int | None]:
