@@ -215,27 +215,37 @@ class Param:
 
 class Prepared:
     """A Piccolo query built once and then run with new values. Building a select (every
-    column's select string, the joins, the where clause) takes more CPU than SQLite takes to
-    answer a simple one, on every request (issue 15's profiles); here it is built and compiled
-    once per engine, and each run only fills in the values. ``build`` returns the query with
-    ``Param("name")`` where the values go; ``ids_param`` makes a list of ids one value."""
+    column's select string, the joins, the where clause) and compiling it take more CPU than
+    SQLite takes to answer a simple one, on every request (issue 15's profiles); here the SQL is
+    built and compiled once per engine, and each run hands it with its values straight to the
+    engine's connection (the current transaction's, or the pool's). ``build`` returns the query
+    with ``Param("name")`` where the values go; ``ids_param`` makes a list of ids one value."""
 
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build = build
         self._compiled: dict[str, tuple[str, list]] = {}
 
-    def querystring(self, **values: Any) -> QueryString:
-        engine_type = engine().engine_type
+    def _sql(self, engine_type: str, values: dict[str, Any]) -> tuple[str, list]:
         compiled = self._compiled.get(engine_type)
         if compiled is None:
-            sql, args = self._build().querystrings[0].compile_string(engine_type=engine_type)
-            placeholders = r"\$\d+" if engine_type == "postgres" else r"\?"
-            compiled = self._compiled[engine_type] = (re.sub(placeholders, "{}", sql), args)
-        template, args = compiled
-        return QueryString(template, *[_value(values[a.name]) if isinstance(a, Param) else a for a in args])
+            compiled = self._compiled[engine_type] = self._build().querystrings[0].compile_string(engine_type=engine_type)
+        sql, args = compiled
+        return sql, [_value(values[a.name]) if isinstance(a, Param) else a for a in args]
 
-    async def rows(self, **values: Any) -> list[dict]:
-        return await engine().run_querystring(self.querystring(**values))
+    async def rows(self, **values: Any) -> list:
+        """Rows as mappings (SQLite dicts, asyncpg Records: ``row["column"]`` either way)."""
+        db = engine()
+        sql, args = self._sql(db.engine_type, values)
+        transaction = db.current_transaction.get()
+        if db.engine_type == "postgres":
+            if transaction:
+                return await transaction.connection.fetch(sql, *args)
+            if db.pool:
+                return await db._run_in_pool(sql, args)
+            return await db._run_in_new_connection(sql, args)
+        if transaction:
+            return await db._run_in_existing_connection(transaction.connection, sql, args)
+        return await db._run_in_new_connection(sql, args)
 
     async def first(self, **values: Any) -> dict | None:
         rows = await self.rows(**values)

@@ -6,20 +6,27 @@ then writes cannot upgrade when another connection wrote meanwhile, and fails at
 ``database is locked`` (the busy timeout does not apply to that case). This engine borrows
 instead of connecting:
 
-* a few reader connections (WAL: they never wait for the writer) take statements that start
-  with SELECT outside a transaction, in turn; they are opened ``query_only``, so a write that
-  reached one would fail loudly instead of slipping past the writer's lock;
+* a SELECT outside a transaction runs on the caller's own thread, on a reader connection of
+  that thread: most take well under a millisecond, less than a hop to another thread and back,
+  and under load such hops make the threads fight over the GIL (issue 15's profiles). SQLite's
+  progress handler stops it after ``INLINE_STEPS`` virtual-machine steps (about a millisecond)
+  and it runs again on one of a few reader threads, so a long read never holds up the event
+  loop for longer than that. Readers are opened ``query_only``: a write that reached one would
+  fail loudly instead of slipping past the writer's lock; with WAL they never wait for it;
 * ONE writer connection takes every transaction (``BEGIN IMMEDIATE``, whatever type was
   asked for) and every other statement outside one; a lock makes the tasks of this process
   take it in turn, and SQLite's busy timeout makes other processes (``samverkan demo``, a cron
-  sweep) wait for each other instead of failing.
+  sweep) wait for each other instead of failing. BEGIN, COMMIT and lone writes (which may wait
+  for another process) run on the writer's thread; the statements between BEGIN and COMMIT run
+  on the caller's thread, as the transaction holds the writer and nothing else touches it
+  meanwhile (they are short by design: bulk writes go in chunks).
 
-Each connection lives on a daemon thread of its own that runs one job (a whole statement,
-fetched) at a time, and answers the caller's event loop, whichever it is: the test client
-runs the app on another thread and loop than the tests, and the CLI calls ``asyncio.run``
-several times. For the same reason the writer's lock is not an ``asyncio.Lock`` (bound to one
-loop) but ``_LoopSafeLock``. The PRAGMAs are set once per connection. ``close()`` closes the
-connections; the next statement opens them again.
+Each thread of a connection runs one job (a whole statement, fetched) at a time and answers the
+caller's event loop, whichever it is: the test client runs the app on another thread and loop
+than the tests, and the CLI calls ``asyncio.run`` several times. For the same reason the
+writer's lock is not an ``asyncio.Lock`` (bound to one loop) but ``_LoopSafeLock``. The PRAGMAs
+are set once per connection. ``close()`` closes the connections; the next statement opens them
+again.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import datetime
 import os
 import queue
 import sqlite3
@@ -38,6 +46,23 @@ from typing import Any, Callable, Optional
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 Job = Callable[[sqlite3.Connection], Any]
+
+INLINE_STEPS = 100_000  # see the module's docstring
+_STEPS_PER_CALL = 1_000  # the progress handler is called this often
+
+
+def _fast_converters() -> None:
+    """Piccolo registers a Python converter for every INTEGER column (``int(Decimal(text))``)
+    and wraps the others in a type check: per value, the largest own-time entry of a list's
+    profile. SQLite hands INTEGER columns over as ints already; the rest read the bytes directly."""
+    sqlite3.converters.pop("INTEGER", None)
+    utc = datetime.timezone.utc
+    sqlite3.register_converter("BOOLEAN", lambda value: value == b"1")
+    sqlite3.register_converter("DATE", lambda value: datetime.date.fromisoformat(value.decode()))
+    sqlite3.register_converter("TIMESTAMPTZ", lambda value: datetime.datetime.fromisoformat(value.decode()).replace(tzinfo=utc))
+
+
+_fast_converters()
 
 
 def _settle(future: asyncio.Future, result: Any, error: BaseException | None) -> None:
@@ -107,6 +132,12 @@ class _Connection:
         self._submit(job, done)
         return await future
 
+    def fetch_here(self, sql: str, args: Any) -> list[dict]:
+        """A statement of the transaction that holds this (writer) connection, on the caller's
+        thread: the holder's lock keeps every other task off the connection, which BEGIN opened."""
+        assert self._db is not None, "fetch_here outside a transaction"
+        return _fetch(sql, args, self._db)
+
     async def execute(self, sql: str, args: Any = ()) -> list[dict]:
         """As sqlite3's, fetched (Piccolo's savepoints call ``connection.execute``)."""
         return await self.run(partial(_fetch, sql, args))
@@ -151,6 +182,34 @@ def _rollback(db: sqlite3.Connection) -> None:
     # SQLite has already rolled back after some errors (a full disk, an interrupt).
     if db.in_transaction:
         db.execute("ROLLBACK")
+
+
+class _TooLong(Exception):
+    """A read on the caller's thread ran past INLINE_STEPS."""
+
+
+class _InlineReader:
+    """A reader connection used on the thread that opened it (see the module's docstring)."""
+
+    def __init__(self, db: sqlite3.Connection, generation: int) -> None:
+        self.db = db
+        self.pid = os.getpid()
+        self.generation = generation
+        self._calls = 0
+        db.set_progress_handler(self._progress, _STEPS_PER_CALL)
+
+    def _progress(self) -> int:
+        self._calls += 1
+        return self._calls > INLINE_STEPS // _STEPS_PER_CALL  # non-zero interrupts the statement
+
+    def fetch(self, sql: str, args: Any) -> list[dict]:
+        self._calls = 0
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self._calls > INLINE_STEPS // _STEPS_PER_CALL and str(exc) == "interrupted":
+                raise _TooLong from None
+            raise
 
 
 class _LoopSafeLock:
@@ -243,6 +302,8 @@ def _pending(connection: _Connection) -> int:
 def _close_at_exit(engine_ref: weakref.ref) -> None:
     engine = engine_ref()
     if engine is not None:
+        for inline in list(engine._inline_readers):
+            inline.db.close()
         for connection in engine.connections():
             connection.close_and_wait(timeout=5)
 
@@ -257,10 +318,13 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._writer_lock = _LoopSafeLock()
         self._writer = _Connection(partial(self._open, writer=True), name="sqlite-writer")
         self._readers = [_Connection(partial(self._open, writer=False), name=f"sqlite-reader-{n}") for n in range(readers)]
+        self._inline = threading.local()  # each thread's _InlineReader
+        self._inline_readers: weakref.WeakSet[_InlineReader] = weakref.WeakSet()
+        self._generation = 0
         atexit.register(_close_at_exit, weakref.ref(self))
 
     def _open(self, writer: bool) -> sqlite3.Connection:
-        db = sqlite3.connect(**self.connection_kwargs)  # timeout= sets the busy timeout
+        db = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)  # timeout= sets the busy timeout
         db.row_factory = dict_factory
         db.execute("PRAGMA foreign_keys = 1")
         if writer:
@@ -269,6 +333,14 @@ class PooledSQLiteEngine(SQLiteEngine):
         else:
             db.execute("PRAGMA query_only = 1")
         return db
+
+    def _inline_reader(self) -> _InlineReader:
+        reader = getattr(self._inline, "reader", None)
+        # A forked worker opens its own; after close() (a test's fresh file) a new one.
+        if reader is None or reader.pid != os.getpid() or reader.generation != self._generation:
+            reader = self._inline.reader = _InlineReader(self._open(writer=False), self._generation)
+            self._inline_readers.add(reader)
+        return reader
 
     def connections(self) -> list[_Connection]:
         return [self._writer, *self._readers]
@@ -283,6 +355,9 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._writer_lock.release()
         for reader in self._readers:
             await reader.close()
+        self._generation += 1
+        for inline in list(self._inline_readers):
+            inline.db.close()
 
     async def take_writer(self) -> _Connection:
         try:
@@ -305,6 +380,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         """A statement outside a transaction (the name is Piccolo's: nothing new is opened)."""
         args = args or []
         if query.lstrip()[:6].upper() == "SELECT":
+            try:
+                return self._inline_reader().fetch(query, args)
+            except _TooLong:
+                pass
             # The least busy reader, the first when all are idle: a thread kept warm answers faster.
             reader = min(self._readers, key=_pending)
             return await reader.run(partial(_fetch, query, args))
@@ -318,4 +397,4 @@ class PooledSQLiteEngine(SQLiteEngine):
         self, connection: _Connection, query: str, args: Optional[list[Any]] = None,
         query_type: str = "generic", table: Any = None,
     ) -> list[dict]:
-        return await connection.run(partial(_fetch, query, args or []))
+        return connection.fetch_here(query, args or [])

@@ -139,3 +139,61 @@ async def test_connections_come_back_after_close_and_in_a_forked_child(engine):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert await _count(engine) == 3
+
+
+async def test_a_short_read_runs_on_the_callers_thread_a_long_one_moves_to_a_reader(engine, monkeypatch):
+    """Issue 15: a hop to a reader thread costs more than a short query, so short reads run on
+    the caller's thread; one that runs past INLINE_STEPS is stopped there and answered by a
+    reader thread, whole, without holding up the event loop for longer than the budget."""
+    from samverkan import sqlite_engine
+
+    calls: list[tuple[str, str]] = []
+    fetch, inline_fetch = sqlite_engine._fetch, sqlite_engine._InlineReader.fetch
+
+    def on_thread(sql, args, db):
+        calls.append(("thread", threading.current_thread().name))
+        return fetch(sql, args, db)
+
+    def inline(self, sql, args):
+        calls.append(("inline", threading.current_thread().name))
+        return inline_fetch(self, sql, args)
+
+    monkeypatch.setattr(sqlite_engine, "_fetch", on_thread)
+    monkeypatch.setattr(sqlite_engine._InlineReader, "fetch", inline)
+    await _insert(engine, 7)
+    assert await _count(engine) == 1
+    here = threading.current_thread().name
+    assert calls == [("inline", here)]
+    long_read = ("SELECT * FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+                 "SELECT count(*) AS c, sum(i) AS s FROM n)")
+    assert await _sql(engine, long_read) == [{"c": 300000, "s": 300000 * 300001 // 2}]
+    assert calls[1:] == [("inline", here), ("thread", "sqlite-reader-0")]
+
+
+async def test_a_transactions_statements_run_on_the_callers_thread_and_see_their_own_writes(engine):
+    async with engine.transaction():
+        await _insert(engine, 1)
+        assert await _xs(engine) == [1]  # inside: the writer's own uncommitted row
+        # Outside the transaction, on another task: the last commit only.
+        assert await asyncio.create_task(_outside(engine)) == 0
+    assert await _count(engine) == 1
+
+
+async def _outside(engine) -> int:
+    engine.current_transaction.set(None)  # a task of its own, not in the transaction
+    return await _count(engine)
+
+
+async def test_column_types_come_back_as_piccolos_converters_made_them(engine):
+    """The converters registered in place of Piccolo's (sqlite_engine._fast_converters) give the
+    same Python values: ints, booleans, dates and UTC timestamps; NULL stays None."""
+    import datetime as dt
+
+    await engine.run_ddl("CREATE TABLE typed (i INTEGER, b BOOLEAN, d DATE, ts TIMESTAMPTZ, n INTEGER)")
+    stamp = dt.datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=dt.timezone.utc)
+    await _sql(engine, "INSERT INTO typed VALUES ({}, {}, {}, {}, NULL)", 2**40, True, dt.date(2026, 2, 28), stamp)
+    await _sql(engine, "INSERT INTO typed VALUES ({}, {}, {}, {}, NULL)", -3, False, dt.date(2026, 1, 1), stamp)
+    rows = await _sql(engine, "SELECT * FROM typed ORDER BY i DESC")
+    assert rows == [{"i": 2**40, "b": True, "d": dt.date(2026, 2, 28), "ts": stamp, "n": None},
+                    {"i": -3, "b": False, "d": dt.date(2026, 1, 1), "ts": stamp, "n": None}]
+    assert type(rows[0]["b"]) is bool and rows[0]["ts"].tzinfo == dt.timezone.utc

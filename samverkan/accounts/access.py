@@ -26,7 +26,8 @@ class Allow:
             raise ValueError(f"unknown roles: {unknown}")
         self.roles = frozenset(roles)
 
-    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async: Litestar runs a synchronous guard on a worker thread, a thread hop per request.
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         viewer: Viewer | None = connection.scope.get("user")
         if viewer is None:
             raise NotAuthorizedException("Du behöver logga in.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.database import engine
+from samverkan.documents import worker
 from samverkan.matters.tables import Matter
 from samverkan.meetings.tables import Meeting
 from samverkan.orgs.tables import CollaborationGroup, Department, Person, TradeUnion
@@ -39,6 +40,8 @@ async def _hr_viewer() -> Viewer:
 
 async def load(settings: Settings | None = None) -> dict[str, int]:
     """Insert what is missing; return counts of what the demo contains."""
+    settings = settings or get_settings()
+    worker.configure(settings).warm()  # the protocols sealed at the end fill Word copies
     # One transaction: a failed load leaves nothing half-made, and PostgreSQL without a pool uses
     # one connection instead of one per query. The services' own transactions nest into it.
     async with engine().transaction():
@@ -47,10 +50,10 @@ async def load(settings: Settings | None = None) -> dict[str, int]:
         await builder.prepare()
         year = Year(builder)
         await year.run()
-        await SamYear(builder, year, settings or get_settings()).run()
-        await add_papers(builder.viewer, settings or get_settings())
+        await SamYear(builder, year, settings).run()
+        await add_papers(builder.viewer, settings)
         await GroupYear(builder, year).run()
-        await justering.run(builder.viewer, settings or get_settings())
+        await justering.run(builder.viewer, settings)
     return {
         "departments": await Department.count(), "unions": await TradeUnion.count(),
         "people": await Person.count(), "groups": await CollaborationGroup.count(), "users": await User.count(),

@@ -132,6 +132,11 @@ class Pool:
             raise RenderLimit(f"Att fylla i mallen behövde mer än {self.limits.memory_mb} MB minne och avbröts.")
         raise RuntimeError(f"the render worker failed:\n{value}")
 
+    def warm(self) -> None:
+        """Start a worker (and the fork server) in the background, for callers that know
+        fillings are coming: the first start imports the rendering code, about a second."""
+        self._threads.submit(self._worker)
+
     def run_sync(self, name: str, *args):
         return self._threads.submit(self._run, (name, args), time.monotonic()).result()
 

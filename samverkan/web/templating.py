@@ -66,6 +66,7 @@ def template_config(settings: Settings) -> TemplateConfig:
         undefined=StrictUndefined,  # a typo in a template fails the test, not the page silently
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # they ship with the code: no stat() of every template on every render
     )
     env.filters["local_time"] = local_time
     # id -> name, and id -> (id, name), through a lookup dict: for lists of ids in templates.
