@@ -120,9 +120,21 @@ async def migrate(settings: Settings) -> None:
             raise RuntimeError(f"migration failed: {result.message}")
 
 
+async def _keep_session(_: asyncpg.Connection) -> None:
+    """asyncpg resets a connection it takes back with a query of its own (RESET ALL, UNLISTEN,
+    advisory unlocks): a round trip after every statement outside a transaction. The service
+    leaves no session state on pooled connections (no SET, LISTEN, cursors or session locks;
+    the migration lock has its own connection), so only what the pool always does remains: an
+    open transaction is rolled back."""
+
+
+def pool_options(settings: Settings) -> dict[str, Any]:
+    return {"min_size": 1, "max_size": settings.db_pool_size, "reset": _keep_session}
+
+
 async def connect(settings: Settings) -> None:
     if settings.is_postgres and settings.db_pool_size:
-        await engine().start_connection_pool(min_size=1, max_size=settings.db_pool_size)
+        await engine().start_connection_pool(**pool_options(settings))
 
 
 async def disconnect(settings: Settings) -> None:

@@ -43,7 +43,7 @@ import weakref
 from functools import partial
 from typing import Any, Callable, Optional
 
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 Job = Callable[[sqlite3.Connection], Any]
 
@@ -159,8 +159,18 @@ class _Connection:
         finished.wait(timeout)
 
 
+def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
+    """The rows as dicts, as Piccolo's engine answers. (Piccolo's row factory reads the
+    cursor's description again for every row; here the names are taken once per statement.)"""
+    rows = cursor.fetchall()
+    if not rows:
+        return rows
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in rows]
+
+
 def _fetch(sql: str, args: Any, db: sqlite3.Connection) -> list[dict]:
-    return db.execute(sql, args).fetchall()
+    return _dicts(db.execute(sql, args))
 
 
 def _write_alone(sql: str, args: Any, db: sqlite3.Connection) -> list[dict]:
@@ -169,7 +179,7 @@ def _write_alone(sql: str, args: Any, db: sqlite3.Connection) -> list[dict]:
     COMMIT): end it rather than let this statement join it."""
     if db.in_transaction:
         db.execute("ROLLBACK")
-    return db.execute(sql, args).fetchall()
+    return _dicts(db.execute(sql, args))
 
 
 def _begin(db: sqlite3.Connection) -> None:
@@ -205,7 +215,7 @@ class _InlineReader:
     def fetch(self, sql: str, args: Any) -> list[dict]:
         self._calls = 0
         try:
-            return self.db.execute(sql, args).fetchall()
+            return _dicts(self.db.execute(sql, args))
         except sqlite3.OperationalError as exc:
             if self._calls > INLINE_STEPS // _STEPS_PER_CALL and str(exc) == "interrupted":
                 raise _TooLong from None
@@ -325,7 +335,6 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def _open(self, writer: bool) -> sqlite3.Connection:
         db = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)  # timeout= sets the busy timeout
-        db.row_factory = dict_factory
         db.execute("PRAGMA foreign_keys = 1")
         if writer:
             db.execute("PRAGMA journal_mode = WAL")  # stored in the file: readers see it too

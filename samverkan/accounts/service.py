@@ -89,8 +89,11 @@ def _user(row: dict) -> s.User:
     )
 
 
+_USER = Prepared(lambda: User.select().where(User.id == Param("id")))
+
+
 async def get_user(id: int) -> s.User:
-    row = await User.select().where(User.id == id).first()
+    row = await _USER.first(id=id)
     if row is None:
         raise NotFound(f"Användaren {id} finns inte.")
     return _user(row)
@@ -292,16 +295,16 @@ def viewer_from_row(row: dict, via: str, prefix: str = "") -> Viewer:
     )
 
 
+_SESSION_LOOKUP = Prepared(lambda: (
+    UserSession.select(*_SESSION_USER)
+    .where((UserSession.key_hash == Param("key_hash")) & (UserSession.expires_at > Param("now"))
+           & (UserSession.user.active == True))  # noqa: E712
+    .limit(1)
+))
+
+
 async def viewer_from_session(key: str) -> Viewer | None:
-    row = (
-        await UserSession.select(*_SESSION_USER)
-        .where(
-            (UserSession.key_hash == _sha256(key))
-            & (UserSession.expires_at > clock.now())
-            & (UserSession.user.active == True)  # noqa: E712
-        )
-        .first()
-    )
+    row = await _SESSION_LOOKUP.first(key_hash=_sha256(key), now=clock.now())
     return viewer_from_row(row, "session", "user.") if row else None
 
 

@@ -27,7 +27,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
-from samverkan.database import engine, ids_in, insert_new, update_each
+from samverkan.database import Param, Prepared, engine, ids_in, insert_new, update_each
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.service import list_deadlines
@@ -434,27 +434,31 @@ async def failing_counts() -> dict[str, int]:
 # --- reading: notifications for their user, the outbox for administrators ----------------
 
 
-def _notes_of(viewer: Viewer) -> list[Any]:
+def _notes_of(user: int | Param) -> list[Any]:
     """A user's notifications: the messages to them, except the daily digest (a summary)."""
-    return [OutboxMessage.user == viewer.user_id, OutboxMessage.kind != "digest"]
+    return [OutboxMessage.user == user, OutboxMessage.kind != "digest"]
 
 
 async def notifications(viewer: Viewer, unread_only: bool = False, page: PageRequest = PageRequest()) -> Page[s.Notification]:
-    where = [*_notes_of(viewer), OutboxMessage.read_at.is_null() if unread_only else None]
+    where = [*_notes_of(viewer.user_id), OutboxMessage.read_at.is_null() if unread_only else None]
     rows, total = await fetch_page(OutboxMessage, where, OutboxMessage.id, page, descending=True)
     return Page(items=[s.Notification(id=r["id"], title=r["subject"], link=r["link"] or None, created_at=r["created_at"],
                                       read=r["read_at"] is not None) for r in rows], total=total)
 
 
+# In every page's header (web/page_status.py): built once.
+_UNREAD = Prepared(lambda: OutboxMessage.count().where(*_notes_of(Param("user")), OutboxMessage.read_at.is_null()))
+
+
 async def unread_count(viewer: Viewer) -> int:
-    return await OutboxMessage.count().where(*_notes_of(viewer), OutboxMessage.read_at.is_null())
+    return (await _UNREAD.first(user=viewer.user_id))["count"]
 
 
 async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:
     """One notification, or all of the viewer's; only the viewer's own are ever touched."""
-    where = [*_notes_of(viewer), OutboxMessage.read_at.is_null()]
+    where = [*_notes_of(viewer.user_id), OutboxMessage.read_at.is_null()]
     if notification_id is not None:
-        if not await OutboxMessage.exists().where(OutboxMessage.id == notification_id, *_notes_of(viewer)):
+        if not await OutboxMessage.exists().where(OutboxMessage.id == notification_id, *_notes_of(viewer.user_id)):
             raise NotFound(f"Notisen {notification_id} finns inte.")
         where.append(OutboxMessage.id == notification_id)
     done = await OutboxMessage.update({OutboxMessage.read_at: clock.now()}).where(*where).returning(OutboxMessage.id)

@@ -1,0 +1,39 @@
+"""The PostgreSQL connection pool (database.pool_options) skips asyncpg's reset query, a round
+trip after every statement outside a transaction (issue 15). What the pool must still do, and
+that the query is really skipped. PostgreSQL only: SQLite has no pool."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from samverkan import database
+
+
+@pytest.fixture
+async def pool(settings, is_postgres):
+    if not is_postgres:
+        pytest.skip("the connection pool is PostgreSQL's; the PostgreSQL run covers it")
+    made = await asyncpg.create_pool(settings.database_url, **{**database.pool_options(settings), "max_size": 1})
+    yield made
+    await made.close()
+
+
+async def test_a_connection_given_back_inside_a_transaction_comes_back_without_it(pool):
+    async with pool.acquire() as connection:
+        await connection.execute("BEGIN")
+        await connection.execute("SELECT 1")
+        raw = connection._con  # the connection behind the proxy, the only one of the pool
+    assert not raw.is_in_transaction()
+    async with pool.acquire() as connection:
+        assert not connection.is_in_transaction()
+        await connection.execute("CREATE TEMP TABLE pool_probe (x int)")  # would fail in an aborted one
+
+
+async def test_the_reset_query_is_not_sent(pool):
+    """Session state is kept from one use to the next: asyncpg's own reset (RESET ALL) would
+    have put application_name back."""
+    async with pool.acquire() as connection:
+        await connection.execute("SET application_name = 'samverkan-pool-test'")
+    async with pool.acquire() as connection:
+        assert await connection.fetchval("SHOW application_name") == "samverkan-pool-test"
