@@ -244,17 +244,18 @@ class Prepared:
         sql, args = compiled
         return sql, [_value(values[a.name]) if isinstance(a, Param) else a for a in args]
 
-    async def rows(self, **values: Any) -> list:
-        """Rows as mappings (SQLite dicts, asyncpg Records: ``row["column"]`` either way)."""
+    async def rows(self, **values: Any) -> list[dict]:
         db = engine()
         sql, args = self._sql(db.engine_type, values)
         transaction = db.current_transaction.get()
         if db.engine_type == "postgres":
             if transaction:
-                return await transaction.connection.fetch(sql, *args)
-            if db.pool:
-                return await db._run_in_pool(sql, args)
-            return await db._run_in_new_connection(sql, args)
+                records = await transaction.connection.fetch(sql, *args)
+            elif db.pool:
+                records = await db._run_in_pool(sql, args)
+            else:
+                records = await db._run_in_new_connection(sql, args)
+            return [dict(r) for r in records]
         if transaction:
             return await db._run_in_existing_connection(transaction.connection, sql, args)
         return await db._run_in_new_connection(sql, args)
@@ -274,13 +275,13 @@ def _value(value: Any) -> Any:
     return value
 
 
-def ids_param(column: Column, name: str) -> WhereRaw:
+def ids_param(column: Column, name: str, sql_type: str = "integer") -> WhereRaw:
     """`column IN (ids)` in a prepared query, the ids one value whatever their number: on
-    PostgreSQL an array (`= ANY`), on SQLite a JSON array (`IN (SELECT value FROM json_each(…))`).
-    Run it with ``name=Ids(...)``."""
+    PostgreSQL an array (`= ANY`) of ``sql_type``, on SQLite a JSON array (`IN (SELECT value
+    FROM json_each(…))`). Run it with ``name=Ids(...)``."""
     sql = f'"{column._meta.table._meta.tablename}"."{column._meta.db_column_name}"'
     if engine().engine_type == "postgres":
-        return WhereRaw(f"{sql} = ANY({{}}::integer[])", Param(name))
+        return WhereRaw(f"{sql} = ANY({{}}::{sql_type}[])", Param(name))
     return WhereRaw(f"{sql} IN (SELECT value FROM json_each({{}}))", Param(name))
 
 

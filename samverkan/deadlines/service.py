@@ -16,7 +16,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine
+from samverkan.database import Ids, Prepared, engine, ids_param
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
@@ -55,13 +55,17 @@ async def load_versions() -> list[rulesets.Version]:
     return await _versions_of(await RuleSet.select(RuleSet.id, RuleSet.department, RuleSet.effective_from))
 
 
+# Read for every meeting page and deadline computation: built once.
+_OVERRIDES = Prepared(lambda: RuleOverride.select(
+    RuleOverride.rule_set.id.as_alias("set_id"), RuleOverride.rule_set.department.as_alias("set_department"),
+    RuleOverride.rule_set.effective_from.as_alias("set_from"), RuleOverride.rule_id, RuleOverride.length,
+    RuleOverride.unit, RuleOverride.adjust,
+).where(ids_param(RuleOverride.rule_id, "rule_ids", "varchar")))
+
+
 async def rules_in_force(rule_ids: list[str], department_id: int | None, on: dt.date) -> dict[str, catalogue.Rule]:
     """The catalogue rules as the rule sets in force for a department on a day say (one query)."""
-    rows = await RuleOverride.select(
-        RuleOverride.rule_set.id.as_alias("set_id"), RuleOverride.rule_set.department.as_alias("set_department"),
-        RuleOverride.rule_set.effective_from.as_alias("set_from"), RuleOverride.rule_id, RuleOverride.length,
-        RuleOverride.unit, RuleOverride.adjust,
-    ).where(RuleOverride.rule_id.is_in(rule_ids))
+    rows = await _OVERRIDES.rows(rule_ids=Ids(rule_ids))
     versions: dict[int, rulesets.Version] = {}
     for r in rows:
         version = versions.setdefault(r["set_id"], rulesets.Version(r["set_id"], r["set_department"], r["set_from"], {}))

@@ -155,6 +155,17 @@ async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
 # --- warnings ------------------------------------------------------------------
 
 
+_GROUP_CADENCE = Prepared(lambda: CollaborationGroup.select(
+    CollaborationGroup.department, CollaborationGroup.safety_committee, CollaborationGroup.cadence_months,
+).where(CollaborationGroup.id == Param("id")))
+# The group's meetings just before and after a time, but this one (for the cadence).
+_OTHERS = lambda: (Meeting.group == Param("group")) & (Meeting.status != "cancelled") & (Meeting.id != Param("id"))  # noqa: E731
+_BEFORE = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_OTHERS() & (Meeting.starts_at < Param("at")))
+                   .order_by(Meeting.starts_at, ascending=False).limit(1))
+_AFTER = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_OTHERS() & (Meeting.starts_at > Param("at")))
+                  .order_by(Meeting.starts_at).limit(1))
+
+
 async def planning_warnings(*, meeting_id: int | None, group_id: int | None, department_id: int | None,
                             starts_at: dt.datetime, status: str = "planned", called_at: dt.datetime | None = None,
                             ) -> list[warnings.Warning]:
@@ -166,9 +177,7 @@ async def planning_warnings(*, meeting_id: int | None, group_id: int | None, dep
     out = [w for w in [warnings.in_past(starts_at, clock.now())] if w]
     if group_id is None:
         return out
-    group = await CollaborationGroup.select(
-        CollaborationGroup.department, CollaborationGroup.safety_committee, CollaborationGroup.cadence_months,
-    ).where(CollaborationGroup.id == group_id).first()
+    group = await _GROUP_CADENCE.first(id=group_id)
     if group is None:
         return out
     day = starts_at.astimezone(clock.STOCKHOLM).date()
@@ -179,11 +188,8 @@ async def planning_warnings(*, meeting_id: int | None, group_id: int | None, dep
     rule = warnings.cadence_rule(found[warnings.CADENCE_RULE], safety_committee=group["safety_committee"],
                                  cadence_months=group["cadence_months"])
     if rule is not None:
-        others = (Meeting.group == group_id) & (Meeting.status != "cancelled") & (Meeting.id != (meeting_id or -1))
-        before = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at < starts_at)).order_by(
-            Meeting.starts_at, ascending=False).first()
-        after = await Meeting.select(Meeting.starts_at).where(others & (Meeting.starts_at > starts_at)).order_by(
-            Meeting.starts_at).first()
+        around = {"group": group_id, "id": meeting_id or -1, "at": starts_at}
+        before, after = await _BEFORE.first(**around), await _AFTER.first(**around)
         local = [r["starts_at"].astimezone(clock.STOCKHOLM).date() if r else None for r in (before, after)]
         out += warnings.cadence(day, local[0], local[1], rule)
     return out
@@ -262,8 +268,22 @@ async def list_meetings(
     return window
 
 
+# The meeting by id within each kind of scope (see scope()): read several times on every
+# meeting page, so built once.
+_ROW_FOR_ALL = Prepared(lambda: Meeting.select().where(Meeting.id == Param("id")))
+_ROW_FOR_DEPARTMENT = Prepared(lambda: Meeting.select().where((Meeting.id == Param("id")) & (Meeting.department == Param("scope"))))
+_ROW_FOR_UNION = Prepared(lambda: Meeting.select().where((Meeting.id == Param("id")) & is_party(Param("scope"))))
+
+
 async def visible_row(viewer: Viewer, id: int) -> dict:
-    row = await Meeting.select().where(Meeting.id == id, *scope(viewer)).first()
+    if rights.sees_all(viewer):
+        row = await _ROW_FOR_ALL.first(id=id)
+    elif rights.is_department(viewer):
+        row = await _ROW_FOR_DEPARTMENT.first(id=id, scope=viewer.department_id)
+    elif rights.is_union(viewer):
+        row = await _ROW_FOR_UNION.first(id=id, scope=viewer.union_id)
+    else:
+        row = None
     if row is None:
         raise NotFound(f"Mötet {id} finns inte.")
     return row
