@@ -238,31 +238,48 @@ def csrf(client) -> str:
 
 
 class QueryCounter:
-    """Counts the SQL statements the service sends through the engine.
+    """Counts the SQL statements the service sends through the engine, and keeps each one's SQL
+    and values (``statements``): Piccolo's queries through the engine's ``run_querystring``, the
+    prepared ones (``database.Prepared``) through ``Prepared.rows``, which bypasses it.
 
     Piccolo engines have __slots__, so the count is taken on the engine's class for the
     duration of the block (tests run one at a time).
     """
 
     def __init__(self) -> None:
-        self.count = 0
+        self.statements: list[tuple[str, tuple]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
 
     def __enter__(self) -> "QueryCounter":
-        from samverkan.database import engine
+        from samverkan.database import Prepared, engine
 
         self._cls = type(engine())
         self._original = self._cls.run_querystring
-        original, counter = self._original, self
+        self._original_rows = Prepared.rows
+        original, original_rows, counter = self._original, self._original_rows, self
 
         async def counting(engine_self, querystring, *args, **kwargs):
-            counter.count += 1
+            sql, values = querystring.compile_string(engine_type=engine_self.engine_type)
+            counter.statements.append((sql, tuple(map(repr, values))))
             return await original(engine_self, querystring, *args, **kwargs)
 
+        async def counting_rows(prepared, **values):
+            sql, args = prepared._sql(engine().engine_type, values)
+            counter.statements.append((sql, tuple(map(repr, args))))
+            return await original_rows(prepared, **values)
+
         self._cls.run_querystring = counting
+        Prepared.rows = counting_rows
         return self
 
     def __exit__(self, *exc) -> None:
+        from samverkan.database import Prepared
+
         self._cls.run_querystring = self._original
+        Prepared.rows = self._original_rows
 
 
 @pytest.fixture

@@ -446,6 +446,17 @@ async def list_documents(viewer: Viewer, meeting_id: int, *, visible: bool = Fal
     return [_document(r) for r in await _fetchable_rows(viewer, rows)]
 
 
+async def readable(viewer: Viewer, document_ids: list[int]) -> set[int]:
+    """Of these documents of meetings the viewer has listed within their scope, those the viewer
+    may fetch (as list_documents would show them): one or two statements for any number."""
+    if not document_ids:
+        return set()
+    rows = await Document.select().where(Document.id.is_in(list(document_ids)))
+    if not rights.is_employer(viewer):
+        rows = [r for r in rows if r["audience"] in ("all", f"union:{viewer.union_id}")]
+    return {r["id"] for r in await _fetchable_rows(viewer, rows)}
+
+
 async def _fetchable(viewer: Viewer, document_id: int) -> dict:
     row = await Document.select().where(Document.id == document_id).first()
     if row is None or not await _fetchable_rows(viewer, [row]):

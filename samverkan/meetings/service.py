@@ -101,15 +101,34 @@ async def _union_ids(meeting_ids: list[int]) -> dict[int, list[int]]:
 REDACTED_TITLE = "Punkt om ett ärende som du inte har tillgång till"
 
 
+async def _hidden_matters(viewer: Viewer | None, linked: set[int]) -> set[int]:
+    """Of the matters agenda items are about, those the viewer may not see."""
+    if viewer is None or not linked or rights.sees_all(viewer):
+        return set()
+    return linked - {m["id"] for m in await Matter.select(Matter.id).where(Matter.id.is_in(list(linked)), *matters.scope(viewer))}
+
+
+_ITEM_TITLES = Prepared(lambda: AgendaItem.select(AgendaItem.meeting, AgendaItem.title, AgendaItem.matter)
+                        .where(ids_param(AgendaItem.meeting, "ids")).order_by(AgendaItem.meeting).order_by(AgendaItem.number))
+
+
+async def agenda_titles(viewer: Viewer, meeting_ids: list[int]) -> dict[int, list[str]]:
+    """Each meeting's agenda titles in order, hidden ones as on the meeting page, for meetings the
+    viewer has listed: two statements for any number of meetings."""
+    out: dict[int, list[str]] = {i: [] for i in meeting_ids}
+    if meeting_ids:
+        rows = await _ITEM_TITLES.rows(ids=Ids(meeting_ids))
+        hidden = await _hidden_matters(viewer, {r["matter"] for r in rows if r["matter"] is not None})
+        for r in rows:
+            out[r["meeting"]].append(REDACTED_TITLE if r["matter"] in hidden else r["title"])
+    return out
+
+
 async def _agenda(meeting_id: int, viewer: Viewer | None = None) -> list[s.AgendaItem]:
     """The agenda; for a viewer, items about matters outside what they may see (another union's
     individärende, say) keep their number but show nothing of their content."""
     items = await _ITEMS.rows(id=meeting_id)
-    linked = {i["matter"] for i in items if i["matter"] is not None}
-    hidden: set[int] = set()
-    if viewer is not None and linked and not rights.sees_all(viewer):
-        visible = {m["id"] for m in await Matter.select(Matter.id).where(Matter.id.is_in(list(linked)), *matters.scope(viewer))}
-        hidden = linked - visible
+    hidden = await _hidden_matters(viewer, {i["matter"] for i in items if i["matter"] is not None})
     positions: dict[int, list[s.Position]] = {i["id"]: [] for i in items}
     if items:
         rows = await _POSITIONS.rows(ids=Ids(positions))

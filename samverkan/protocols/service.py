@@ -522,12 +522,9 @@ async def recently_approved(viewer: Viewer, limit: int = 5) -> list[s.Approved]:
     titles = {m["id"]: m for m in await Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at).where(
         Meeting.id.is_in([r["meeting"] for r in rows] or [-1]))}
     own = rules.union_party(viewer.union_id) if rights.is_union(viewer) else "department"
-    out = []
-    for row in rows:
-        listed = json.loads(row["documents"]) if row["documents"] else []
-        wanted = next((d["id"] for d in listed if d["audience"] == own), None)
-        readable = {d.id for d in await documents.list_documents(viewer, row["meeting"])} if wanted else set()
-        out.append(s.Approved(meeting_id=row["meeting"], title=titles[row["meeting"]]["title"],
-                              starts_at=titles[row["meeting"]]["starts_at"], number=row["number"], locked_at=row["locked_at"],
-                              document_id=wanted if wanted in readable else None))
-    return out
+    wanted = [next((d["id"] for d in (json.loads(row["documents"]) if row["documents"] else []) if d["audience"] == own), None)
+              for row in rows]
+    readable = await documents.readable(viewer, [w for w in wanted if w is not None])
+    return [s.Approved(meeting_id=row["meeting"], title=titles[row["meeting"]]["title"], starts_at=titles[row["meeting"]]["starts_at"],
+                       number=row["number"], locked_at=row["locked_at"], document_id=copy if copy in readable else None)
+            for row, copy in zip(rows, wanted)]

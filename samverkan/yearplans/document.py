@@ -29,7 +29,7 @@ async def year_plan_document(viewer: Viewer, group_id: int, year: int, settings:
         "meetings": [{
             "number": n, "date": long_date(m.starts_at.astimezone(clock.STOCKHOLM).date()),
             "time": f"{m.starts_at.astimezone(clock.STOCKHOLM):%H.%M}–{m.ends_at.astimezone(clock.STOCKHOLM):%H.%M}",
-            "place": m.place, "annual": ", ".join(i.title for i in m.agenda if i.title in titles),
+            "place": m.place, "annual": ", ".join(t for t in m.agenda_titles if t in titles),
         } for n, m in enumerate(meetings, 1)],
         "annual_items": [{"title": i.title, "month": rules.month_name(i.month)} for i in items],
     }

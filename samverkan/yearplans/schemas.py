@@ -48,6 +48,16 @@ class PlannedMeeting(Struct, kw_only=True):
     annual_items: Annotated[list[str], Meta(description="The annual items placed in this meeting.")]
 
 
+class YearMeeting(Struct, kw_only=True):
+    """A meeting of the year as the year plan's page and document show it."""
+
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    agenda_titles: list[str]
+
+
 class PlanWarning(Struct, kw_only=True):
     """Something to look at in a year plan."""
 

@@ -120,8 +120,11 @@ async def plan(viewer: Viewer, group_id: int, data: s.YearPlanCreate) -> s.YearP
     return s.YearPlan(group_id=group_id, year=data.year, saved=True, meetings=out, warnings=await _warnings(group, dates, existing))
 
 
-async def year_meetings(viewer: Viewer, group_id: int, year: int) -> list:
-    """The group's meetings of the year that the viewer sees, by date, with their agendas."""
+async def year_meetings(viewer: Viewer, group_id: int, year: int) -> list[s.YearMeeting]:
+    """The group's meetings of the year that the viewer sees, by date, with their agenda titles."""
     await group_row(group_id)
     page = await meetings.list_meetings(viewer, group_id=group_id, from_=dt.date(year, 1, 1), to=dt.date(year, 12, 31))
-    return [await meetings.get_meeting(viewer, m.id) for m in page.items if m.status != "cancelled"]
+    held = [m for m in page.items if m.status != "cancelled"]
+    titles = await meetings.agenda_titles(viewer, [m.id for m in held])
+    return [s.YearMeeting(id=m.id, starts_at=m.starts_at, ends_at=m.ends_at, place=m.place, agenda_titles=titles[m.id])
+            for m in held]
