@@ -53,13 +53,6 @@ class Known:
 
 WRITE = r"(POST|PUT|PATCH|DELETE) /api/v1/.*"
 KNOWN: list[Known] = [
-    Known("not_a_server_error", WRITE, "sqlite", "SQLite under two concurrent writers: 500 'database is locked' "
-          "(issue 14, fault 5)", error=r"database is locked"),
-    Known("status_code_conformance", WRITE, "sqlite", "the same 500s", error=r"database is locked"),
-    Known("not_a_server_error", r"PATCH /api/v1/meetings/\{id\}/participants/\{participant_id\}", "writes",
-          "PATCH with nothing to change: 500 (issue 14, fault 6)", error=r"No values were specified to update"),
-    Known("status_code_conformance", r"PATCH /api/v1/meetings/\{id\}/participants/\{participant_id\}", "writes",
-          "the same 500s", error=r"No values were specified to update"),
     Known("negative_data_rejection", WRITE, "nobody yet (Litestar)", "Litestar converts request bodies with "
           "strict=False, so 0 and \"false\" pass as a boolean and \"3\" as an integer"),
 ]

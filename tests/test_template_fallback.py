@@ -55,5 +55,9 @@ async def test_a_template_failing_when_used_falls_back_to_the_default_with_a_not
                              json={"kind": "protocol", "audience": "department"}, headers=hr.headers)
     assert made.status_code == 201, made.text
     assert "standardmallen" in made.json()["notice"]
+    # The record names the template the copy was really filled from: the default, not the broken one.
+    from samverkan.documents.service import default_template
+
+    assert made.json()["template_sha256"] == storage.sha256(default_template("protocol")) != storage.sha256(broken)
     assert "Protokoll" in render.text_of((await client.get(f"/api/v1/documents/{made.json()['id']}", headers=hr.headers)).content)
     assert docx_of  # the helper module stays importable for the fixtures above

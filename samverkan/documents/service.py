@@ -366,6 +366,8 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
     except render.TemplateProblem as exc:
         raise Conflict(f"{exc} En administratör behöver rätta mallen «{kinds.TEMPLATES[template_name]}».", field="kind") from None
     sha = await anyio.to_thread.run_sync(storage.put, settings.documents_dir, data)
+    # The template the copy was filled from: the default one when the uploaded one failed.
+    template_sha = storage.sha256(default_template(template_name)) if notice else inputs.template_sha
     items = [i for i in record.items if i.id == options.item_id]
     diary = rec.diary_numbers(record, items or record.items)
     # A frånträdesbesked is named by its own date, the day the negotiation ends (16 § 3 st.).
@@ -380,7 +382,7 @@ async def produce_from_record(viewer: Viewer, record: rec.MeetingRecord, departm
             "meeting", "kind", "audience", "trade_union", "meeting_version", "source", "options", "template_name",
             "template_sha256", "key", "filename", "sha256", "size", "restricted", "created_by", "created_at",
         ), [(meeting_id, kind, str(audience), audience.union_id, record.version, source_row["id"],
-             msgspec.json.encode(options).decode(), template_name, inputs.template_sha, inputs.key, filename, sha, len(data),
+             msgspec.json.encode(options).decode(), template_name, template_sha, inputs.key, filename, sha, len(data),
              restricted, viewer.user_id or None, clock.now())])
         row = await Document.select().where(Document.key == inputs.key).first()
     return msgspec.structs.replace(_document(row), notice=notice)
