@@ -8,7 +8,7 @@ import msgspec
 
 from samverkan.accounts import rights
 from samverkan import clock
-from samverkan.database import engine, write_unique
+from samverkan.database import Param, Prepared, engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
@@ -363,6 +363,10 @@ async def choices(register: str) -> list[tuple[int, str]]:
     return [(r["id"], r["name"]) for r in rows]
 
 
+_SAFETY_REP = Prepared(lambda: Person.select(Person.id, Person.department, Person.is_safety_rep, Person.is_chief_safety_rep)
+                       .where((Person.id == Param("id")) & (Person.active == True)))  # noqa: E712
+
+
 async def sam_departments(viewer: Any) -> list[int] | None:
     """The departments whose work-environment management (SAM) a user may read; None: all.
 
@@ -375,7 +379,7 @@ async def sam_departments(viewer: Any) -> list[int] | None:
         return [viewer.department_id] if viewer.department_id else []
     if not rights.is_union(viewer) or viewer.person_id is None:
         return []
-    person = await Person.select().where(Person.id == viewer.person_id, Person.active == True).first()  # noqa: E712
+    person = await _SAFETY_REP.first(id=viewer.person_id)
     if person is None or not (person["is_safety_rep"] or person["is_chief_safety_rep"]):
         return []
     if person["is_chief_safety_rep"] and person["department"] is None:
