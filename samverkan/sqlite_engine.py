@@ -312,8 +312,7 @@ def _pending(connection: _Connection) -> int:
 def _close_at_exit(engine_ref: weakref.ref) -> None:
     engine = engine_ref()
     if engine is not None:
-        for inline in list(engine._inline_readers):
-            inline.db.close()
+        engine.close_inline_readers()
         for connection in engine.connections():
             connection.close_and_wait(timeout=5)
 
@@ -351,6 +350,13 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._inline_readers.add(reader)
         return reader
 
+    def close_inline_readers(self) -> None:
+        """Each thread opens a new one at its next read; a forked child leaves its parent's alone."""
+        self._generation += 1
+        for inline in list(self._inline_readers):
+            if inline.pid == os.getpid():
+                inline.db.close()
+
     def connections(self) -> list[_Connection]:
         return [self._writer, *self._readers]
 
@@ -364,9 +370,7 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._writer_lock.release()
         for reader in self._readers:
             await reader.close()
-        self._generation += 1
-        for inline in list(self._inline_readers):
-            inline.db.close()
+        self.close_inline_readers()
 
     async def take_writer(self) -> _Connection:
         try:

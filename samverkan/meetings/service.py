@@ -38,15 +38,30 @@ from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded,
 # --- who sees what -----------------------------------------------------------
 
 
+def _scope_of(viewer: Viewer) -> tuple[str, int | None]:
+    """Which kind of scope the viewer has, and its department or union."""
+    if rights.sees_all(viewer):
+        return "all", None
+    if rights.is_department(viewer):
+        return "department", viewer.department_id
+    if rights.is_union(viewer):
+        return "union", viewer.union_id
+    return "none", None
+
+
+def _scoped(kind: str, value: Any) -> list[Any]:
+    if kind == "all":
+        return []
+    if kind == "department":
+        return [Meeting.department == value]
+    if kind == "union":
+        return [is_party(value)]
+    return [Meeting.id == -1]
+
+
 def scope(viewer: Viewer) -> list[Any]:
     """Conditions that limit meetings to what the viewer may see; part of every query."""
-    if rights.sees_all(viewer):
-        return []
-    if rights.is_department(viewer):
-        return [Meeting.department == viewer.department_id]
-    if rights.is_union(viewer):
-        return [is_party(viewer.union_id)]
-    return [Meeting.id == -1]
+    return _scoped(*_scope_of(viewer))
 
 
 def is_party(union_id: int) -> Party:
@@ -287,22 +302,14 @@ async def list_meetings(
     return window
 
 
-# The meeting by id within each kind of scope (see scope()): read several times on every
-# meeting page, so built once.
-_ROW_FOR_ALL = Prepared(lambda: Meeting.select().where(Meeting.id == Param("id")))
-_ROW_FOR_DEPARTMENT = Prepared(lambda: Meeting.select().where((Meeting.id == Param("id")) & (Meeting.department == Param("scope"))))
-_ROW_FOR_UNION = Prepared(lambda: Meeting.select().where((Meeting.id == Param("id")) & is_party(Param("scope"))))
+# The meeting by id within each kind of scope: read several times on every meeting page, so built once.
+_ROW_IN_SCOPE = {kind: Prepared(lambda kind=kind: Meeting.select().where(Meeting.id == Param("id"), *_scoped(kind, Param("scope"))))
+                 for kind in ("all", "department", "union", "none")}
 
 
 async def visible_row(viewer: Viewer, id: int) -> dict:
-    if rights.sees_all(viewer):
-        row = await _ROW_FOR_ALL.first(id=id)
-    elif rights.is_department(viewer):
-        row = await _ROW_FOR_DEPARTMENT.first(id=id, scope=viewer.department_id)
-    elif rights.is_union(viewer):
-        row = await _ROW_FOR_UNION.first(id=id, scope=viewer.union_id)
-    else:
-        row = None
+    kind, value = _scope_of(viewer)
+    row = await _ROW_IN_SCOPE[kind].first(id=id, scope=value)
     if row is None:
         raise NotFound(f"Mötet {id} finns inte.")
     return row
