@@ -119,9 +119,21 @@ class Party(WhereRaw):
 
     __slots__ = ("join",)
 
-    def __init__(self, link: str, link_column: str, outer: str, union_id: int) -> None:
-        super().__init__(f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{link_column} = {outer} AND {link}.trade_union = {{}})", union_id)
+    def __init__(self, link: str, link_column: str, outer: str, union_id: Any, per_row: bool = False) -> None:
+        # per_row, for a Party inside an OR: PostgreSQL would otherwise hash all of the union's
+        # links before the first row (42,000 for a large union at 100,000 matters: a deadline page
+        # 10 ms instead of 0.3 ms); OFFSET 0 keeps the subquery as it is, probed row by row along
+        # the list's index. (SQLite probes row by row anyway, and has no OFFSET without LIMIT.)
+        fence = " OFFSET 0" if per_row and _engine_type() == "postgres" else ""
+        super().__init__(f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{link_column} = {outer} AND {link}.trade_union = {{}}{fence})",
+                         union_id)
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
+
+
+def _engine_type() -> str:
+    from samverkan.database import engine
+
+    return engine().engine_type
 
 
 async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]:

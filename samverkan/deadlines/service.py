@@ -330,7 +330,7 @@ async def _visible(viewer: Viewer) -> Any:
     if not conditions:
         return None
     if rights.is_union(viewer):  # the union's own matters: its links, not every matter
-        matters = Party("matter_party", "matter", '"deadline"."matter"', viewer.union_id)
+        matters = Party("matter_party", "matter", '"deadline"."matter"', viewer.union_id, per_row=True)
     else:
         matters = Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions))
     departments = await sam_departments(viewer)
