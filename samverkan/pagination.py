@@ -21,6 +21,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from samverkan.database import engine
 from samverkan.errors import Invalid
 
 T = TypeVar("T")
@@ -124,16 +125,10 @@ class Party(WhereRaw):
         # links before the first row (42,000 for a large union at 100,000 matters: a deadline page
         # 10 ms instead of 0.3 ms); OFFSET 0 keeps the subquery as it is, probed row by row along
         # the list's index. (SQLite probes row by row anyway, and has no OFFSET without LIMIT.)
-        fence = " OFFSET 0" if per_row and _engine_type() == "postgres" else ""
+        fence = " OFFSET 0" if per_row and engine().engine_type == "postgres" else ""
         super().__init__(f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{link_column} = {outer} AND {link}.trade_union = {{}}{fence})",
                          union_id)
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
-
-
-def _engine_type() -> str:
-    from samverkan.database import engine
-
-    return engine().engine_type
 
 
 async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]:

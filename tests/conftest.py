@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from zoneinfo import ZoneInfo
 import os
 import secrets
 import tempfile
@@ -307,9 +308,13 @@ def frozen():
         yield traveller
 
 
-def clock_env() -> dict[str, str]:
-    """For a command that a test with a frozen clock starts: the shift that puts the command's
-    clock on the test's day in Stockholm (it ticks from the real time of day)."""
+FROZEN_DAY = FROZEN_AT.astimezone(ZoneInfo("Europe/Stockholm")).date()
+
+
+def clock_env(day: dt.date | None = None) -> dict[str, str]:
+    """For a command or server a test starts: the shift that puts its clock on ``day`` (by
+    default the test's, frozen or not) in Stockholm; it ticks from the real time of day. Browser
+    tests start their demo on FROZEN_DAY, so the demo and the dates they type are the same every day."""
     import time
 
     from time_machine import escape_hatch
@@ -318,7 +323,7 @@ def clock_env() -> dict[str, str]:
 
     real = escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
     real_today = dt.datetime.fromtimestamp(real, clock.STOCKHOLM).date()
-    return {"SAMVERKAN_TEST_SHIFT_DAYS": str((clock.today() - real_today).days)}
+    return {"SAMVERKAN_TEST_SHIFT_DAYS": str(((day or clock.today()) - real_today).days)}
 
 
 def settings_with(**env):

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from playwright.async_api import Browser, Page, expect
 
-from samverkan import clock
+from conftest import FROZEN_DAY, clock_env
 from samverkan.deadlines.catalogue import BY_ID
 from samverkan.documents.service import default_template
 from word_files import docx_of
@@ -40,7 +40,7 @@ PROTOCOL = BY_ID["AGR-PROTOCOL-APPROVAL"]
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_deptadmin") as running:
+    async with demo_server("samverkan_browser_deptadmin", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 
@@ -87,7 +87,7 @@ async def test_a_risk_assessment_is_edited_with_an_added_row_and_its_action_is_o
     await page.locator("#what").fill(what)
     await page.locator("#risk_id").select_option(index=1)
     await page.locator("#responsible").fill("Vera Mårtensson")
-    await page.locator("#due").fill((clock.today() + dt.timedelta(days=20)).isoformat())
+    await page.locator("#due").fill((FROZEN_DAY + dt.timedelta(days=20)).isoformat())
     await page.get_by_role("button", name="Lägg till i handlingsplanen").click()
     await expect(page.get_by_role("link", name=what)).to_be_visible()
     await expect(page.locator("#utan-atgard")).to_have_count(0)
@@ -141,7 +141,7 @@ async def test_the_administrator_uploads_templates_and_previews_one_rule_change(
     await (await main_menu(page)).get_by_role("link", name="Fristregler").click()
     await page.get_by_role("link", name="Ny version av en lokal regeluppsättning").click()
     await page.get_by_label("Namn").fill(f"Justering på sju arbetsdagar ({page.size})")
-    await page.get_by_label("Gäller från").fill((clock.today() - dt.timedelta(days=365)).isoformat())  # reaches the demo's open ones
+    await page.get_by_label("Gäller från").fill((FROZEN_DAY - dt.timedelta(days=365)).isoformat())  # reaches the demo's open ones
     rule = page.locator("tbody tr").filter(has=page.locator("code", has_text=PROTOCOL.id))
     await rule.get_by_role("checkbox", name=re.compile(r"^Ändra ")).check()
     await rule.get_by_role("textbox", name=re.compile(r"^Längd för ")).fill("7")

@@ -24,7 +24,7 @@ import pytest
 from paper_files import docx as paper_docx
 from playwright.async_api import Browser, Locator, Page, expect
 
-from samverkan import clock
+from conftest import FROZEN_DAY, clock_env
 from samverkan.deadlines.calendar import is_working_day
 from samverkan.demo.justering import WAITING_FOR_VISION
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
@@ -60,7 +60,7 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture(scope="module")
 async def server(smtp: SmtpServer) -> AsyncIterator[Server]:
     """The demo, sending its mail to a real SMTP server and sweeping the outbox every 5 seconds."""
-    async with demo_server("samverkan_browser_journeys", **smtp.env(), SAMVERKAN_SCHEDULER="true",
+    async with demo_server("samverkan_browser_journeys", **smtp.env(), **clock_env(FROZEN_DAY), SAMVERKAN_SCHEDULER="true",
                            SAMVERKAN_SWEEP_SECONDS="5") as running:
         yield running
 
@@ -79,7 +79,7 @@ async def mail_to(smtp: SmtpServer, address: str, subject_part: str) -> email.me
 
 
 def working_day(days_ahead: int) -> dt.date:
-    day = clock.today() + dt.timedelta(days=days_ahead)
+    day = FROZEN_DAY + dt.timedelta(days=days_ahead)
     while not is_working_day(day):
         day += dt.timedelta(days=1)
     return day

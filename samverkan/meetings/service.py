@@ -192,11 +192,14 @@ async def _assemble(row: dict, viewer: Viewer) -> s.Meeting:
 _GROUP_CADENCE = Prepared(lambda: CollaborationGroup.select(
     CollaborationGroup.department, CollaborationGroup.safety_committee, CollaborationGroup.cadence_months,
 ).where(CollaborationGroup.id == Param("id")))
-# The group's meetings just before and after a time, but this one (for the cadence).
-_OTHERS = lambda: (Meeting.group == Param("group")) & (Meeting.status != "cancelled") & (Meeting.id != Param("id"))  # noqa: E731
-_BEFORE = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_OTHERS() & (Meeting.starts_at < Param("at")))
+def _others() -> Any:
+    """The group's meetings but this one and cancelled ones (for the cadence's neighbours)."""
+    return (Meeting.group == Param("group")) & (Meeting.status != "cancelled") & (Meeting.id != Param("id"))
+
+
+_BEFORE = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_others() & (Meeting.starts_at < Param("at")))
                    .order_by(Meeting.starts_at, ascending=False).limit(1))
-_AFTER = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_OTHERS() & (Meeting.starts_at > Param("at")))
+_AFTER = Prepared(lambda: Meeting.select(Meeting.starts_at).where(_others() & (Meeting.starts_at > Param("at")))
                   .order_by(Meeting.starts_at).limit(1))
 
 
