@@ -441,7 +441,9 @@ async def test_a_failed_htmx_request_shows_a_swedish_message(new_page) -> None:
     j = Journey("error toast")
     page = await new_page()
     await log_in(page, j, HR)
-    # A link to a meeting that does not exist, boosted like every link on the page.
+    # A link to a meeting that does not exist, boosted like every link on the page. htmx is a
+    # deferred script: the heading can be on screen before it has run.
+    await page.wait_for_function("() => window.htmx !== undefined")
     await page.evaluate("""() => { const a = document.createElement('a'); a.href = '/moten/99999999'; a.textContent = 'Borttaget möte';
                                    document.querySelector('main').append(a); htmx.process(a); }""")
     await page.get_by_role("link", name="Borttaget möte").click()
