@@ -7,6 +7,7 @@ Piccolo finds the engine through ``samverkan.piccolo_conf``: importing ``samverk
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import functools
@@ -16,6 +17,7 @@ import logging
 import re
 import socket
 import sqlite3
+import weakref
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 import asyncpg
@@ -71,9 +73,39 @@ APPS = [
 MIGRATION_LOCK_KEY = 7_365_726_161
 
 
+class LoopPooledPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine with a connection pool per event loop. An asyncpg pool
+    serves only the loop that made it; a process of the service has one loop and so one pool,
+    but the in-process tests run the app on the test client's loop and their own set-up on
+    another, and each gets its pool instead of a new connection (a server process) for every
+    statement. On a loop without a pool, statements open connections of their own, as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def pool(self) -> asyncpg.Pool | None:
+        try:
+            return self._pools.get(asyncio.get_running_loop())
+        except RuntimeError:  # no loop: nothing to run a query on
+            return None
+
+    @pool.setter
+    def pool(self, value: asyncpg.Pool | None) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # Piccolo's __init__ sets None before any loop runs
+        if value is None:
+            self._pools.pop(loop, None)
+        else:
+            self._pools[loop] = value
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url})
+        return LoopPooledPostgresEngine(config={"dsn": settings.database_url})
     # A generous busy timeout: SQLite serialises writers, and a request should wait, not fail.
     return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 

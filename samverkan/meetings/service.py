@@ -101,6 +101,7 @@ _UNIONS = Prepared(lambda: MeetingUnion.select(MeetingUnion.meeting, MeetingUnio
 _APPROVERS = Prepared(lambda: MeetingApprover.select().where(MeetingApprover.meeting == Param("id")).order_by(MeetingApprover.id))
 _PARTICIPANTS = Prepared(lambda: Participant.select().where(Participant.meeting == Param("id")).order_by(Participant.id))
 _ITEMS = Prepared(lambda: AgendaItem.select().where(AgendaItem.meeting == Param("id")).order_by(AgendaItem.number))
+_ITEM_MEETINGS = Prepared(lambda: AgendaItem.select(AgendaItem.meeting).where(ids_param(AgendaItem.meeting, "ids")))
 _POSITIONS = Prepared(lambda: AgendaPosition.select().where(ids_param(AgendaPosition.item, "ids")).order_by(AgendaPosition.trade_union))
 
 
@@ -292,7 +293,7 @@ async def list_meetings(
     unions = await _union_ids(ids)
     counts: dict[int, int] = {i: 0 for i in ids}
     if ids:
-        for item in await AgendaItem.select(AgendaItem.meeting).where(AgendaItem.meeting.is_in(ids)):
+        for item in await _ITEM_MEETINGS.rows(ids=Ids(ids)):
             counts[item["meeting"]] += 1
     window.items = [
         s.MeetingSummary(
