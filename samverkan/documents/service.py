@@ -19,7 +19,7 @@ from samverkan.actions import service as actions
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, insert_new
+from samverkan.database import Param, Prepared, engine, insert_new
 from samverkan.documents import kinds, pdf, render, storage, worker
 from samverkan.documents import record as rec
 from samverkan.documents import schemas as s
@@ -435,16 +435,25 @@ async def create_document(viewer: Viewer, meeting_id: int, data: s.DocumentCreat
     return await produce(viewer, meeting_id, data.kind, audience, _options(data, meeting), settings)
 
 
+# A meeting's documents for each kind of reader, read on every meeting page: built once (database.Prepared).
+_ALL = Prepared(lambda: Document.select().where(Document.meeting == Param("meeting")).order_by(Document.id, ascending=False))
+_UNRESTRICTED = Prepared(lambda: Document.select().where(
+    Document.meeting == Param("meeting"), Document.restricted == False).order_by(Document.id, ascending=False))  # noqa: E712
+_FOR_UNION = Prepared(lambda: Document.select().where(
+    Document.meeting == Param("meeting"), Or(Document.audience == "all", Document.audience == Param("audience")))
+    .order_by(Document.id, ascending=False))
+
+
 async def list_documents(viewer: Viewer, meeting_id: int, *, visible: bool = False) -> list[s.Document]:
     """``visible``: the caller has read the meeting within the viewer's scope already."""
     if not visible:
         await meetings.visible_row(viewer, meeting_id)
-    where = [Document.meeting == meeting_id]
     if rights.is_department(viewer):
-        where.append(Document.restricted == False)  # noqa: E712 (SQL, not Python)
+        rows = await _UNRESTRICTED.rows(meeting=meeting_id)
     elif not rights.is_employer(viewer):
-        where.append(Or(Document.audience == "all", Document.audience == f"union:{viewer.union_id}"))
-    rows = await Document.select().where(*where).order_by(Document.id, ascending=False)
+        rows = await _FOR_UNION.rows(meeting=meeting_id, audience=f"union:{viewer.union_id}")
+    else:
+        rows = await _ALL.rows(meeting=meeting_id)
     return [_document(r) for r in await _fetchable_rows(viewer, rows)]
 
 

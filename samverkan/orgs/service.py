@@ -8,7 +8,7 @@ import msgspec
 
 from samverkan.accounts import rights
 from samverkan import clock
-from samverkan.database import Param, Prepared, engine, write_unique
+from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
@@ -350,17 +350,22 @@ async def deactivate(register: str, id: int) -> Any:
 # --- lookups used by pages and the CLI ------------------------------------
 
 
+# Read on most pages (a meeting page reads three registers' names): built once (database.Prepared).
+_NAMES = {register: Prepared(lambda t=table: t.select(t.id, t.name).where(ids_param(t.id, "ids")))
+          for register, table in TABLES.items()}
+_CHOICES = {register: Prepared(lambda t=table: t.select(t.id, t.name).where(t.active == True).order_by(t.name))  # noqa: E712
+            for register, table in TABLES.items()}
+_PEOPLE = Prepared(lambda: Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name))
+
+
 async def names(register: str, ids: list[int]) -> list[tuple[int, str]]:
     """(id, name) of the given rows, active or not."""
-    table = TABLES[register]
-    return [(r["id"], r["name"]) for r in await table.select(table.id, table.name).where(table.id.is_in(ids))]
+    return [(r["id"], r["name"]) for r in await _NAMES[register].rows(ids=Ids(ids))] if ids else []
 
 
 async def choices(register: str) -> list[tuple[int, str]]:
     """(id, name) of every active row of a register ("department", "union", "person", "group"), for select boxes."""
-    table = TABLES[register]
-    rows = await table.select(table.id, table.name).where(table.active == True).order_by(table.name)  # noqa: E712
-    return [(r["id"], r["name"]) for r in rows]
+    return [(r["id"], r["name"]) for r in await _CHOICES[register].rows()]
 
 
 _SAFETY_REP = Prepared(lambda: Person.select(Person.id, Person.department, Person.is_safety_rep, Person.is_chief_safety_rep)
@@ -390,7 +395,7 @@ async def sam_departments(viewer: Any) -> list[int] | None:
 
 async def people() -> list[dict]:
     """Every person by name: id, name, side and union, for choosing participants."""
-    return await Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name)
+    return await _PEOPLE.rows()
 
 
 async def people_described(ids: list[int] | None = None) -> list[dict]:

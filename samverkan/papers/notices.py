@@ -17,7 +17,7 @@ from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.audit import service as audit
-from samverkan.database import insert_new
+from samverkan.database import Param, Prepared, insert_new
 from samverkan.deadlines import service as deadlines
 from samverkan.documents import record as rec
 from samverkan.documents import service as documents
@@ -230,11 +230,18 @@ async def sends(viewer: Viewer, meeting_id: int) -> list[dict]:
     return await _sends(viewer, meeting_id)
 
 
+# Read on every meeting page: built once (database.Prepared).
+_SENDS = Prepared(lambda: NoticeSend.select(
+    NoticeSend.id, NoticeSend.reason, NoticeSend.method, NoticeSend.sequence, NoticeSend.recipients, NoticeSend.late,
+    NoticeSend.sent_at, NoticeSend.sent_by.name.as_alias("sender")).where(NoticeSend.meeting == Param("id")).order_by(NoticeSend.id))
+_REPLIES = Prepared(lambda: NoticeReply.select(
+    NoticeReply.recipient, NoticeReply.name, NoticeReply.attending, NoticeReply.substitute, NoticeReply.answered_at).where(
+    NoticeReply.meeting == Param("id")).order_by(NoticeReply.name))
+
+
 async def _sends(viewer: Viewer, meeting_id: int) -> list[dict]:
     """sends() for a meeting the viewer was already found to see."""
-    rows = await NoticeSend.select(NoticeSend.id, NoticeSend.reason, NoticeSend.method, NoticeSend.sequence, NoticeSend.recipients,
-                                   NoticeSend.late, NoticeSend.sent_at, NoticeSend.sent_by.name.as_alias("sender")).where(
-        NoticeSend.meeting == meeting_id).order_by(NoticeSend.id)
+    rows = await _SENDS.rows(id=meeting_id)
     out = []
     for r in rows:
         to = json.loads(r["recipients"])
@@ -252,8 +259,7 @@ async def replies(viewer: Viewer, meeting_id: int) -> list[dict]:
 
 async def _replies(meeting_id: int) -> list[dict]:
     """replies() for a meeting the viewer was already found to see."""
-    return await NoticeReply.select(NoticeReply.recipient, NoticeReply.name, NoticeReply.attending, NoticeReply.substitute,
-                                    NoticeReply.answered_at).where(NoticeReply.meeting == meeting_id).order_by(NoticeReply.name)
+    return await _REPLIES.rows(id=meeting_id)
 
 
 # --- replies -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.audit import service as audit
-from samverkan.database import engine
+from samverkan.database import Param, Prepared, engine
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import service as matters
 from samverkan.meetings import service as meetings
@@ -38,11 +38,19 @@ async def open_for_proposals(meeting: dict) -> bool:
     return meeting["status"] == "planned" and not await NoticeSend.exists().where(NoticeSend.meeting == meeting["id"])
 
 
+# Read on every meeting page: built once (database.Prepared).
+_ALL = Prepared(lambda: AgendaProposal.select().where(AgendaProposal.meeting == Param("meeting")).order_by(AgendaProposal.id))
+_THE_UNIONS = Prepared(lambda: AgendaProposal.select().where(
+    AgendaProposal.meeting == Param("meeting"), AgendaProposal.trade_union == Param("union")).order_by(AgendaProposal.id))
+
+
 async def list_proposals(viewer: Viewer, meeting_id: int) -> list[s.AgendaProposal]:
     """The employer sees every proposal; a union its own."""
     await meetings.visible_row(viewer, meeting_id)
-    mine = [AgendaProposal.trade_union == viewer.union_id] if rights.is_union(viewer) else []
-    rows = await AgendaProposal.select().where(AgendaProposal.meeting == meeting_id, *mine).order_by(AgendaProposal.id)
+    if rights.is_union(viewer):
+        rows = await _THE_UNIONS.rows(meeting=meeting_id, union=viewer.union_id)
+    else:
+        rows = await _ALL.rows(meeting=meeting_id)
     files = await papers.proposal_papers([r["id"] for r in rows])
     return [_out(r, files.get(r["id"])) for r in rows]
 

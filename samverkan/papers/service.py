@@ -11,6 +11,7 @@ import posixpath
 import anyio
 
 from samverkan import clock
+from samverkan.database import Ids, Param, Prepared, ids_param
 from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -31,6 +32,15 @@ NOT_FOUND = "Underlaget {} finns inte."
 ON_THE_MEETING = Paper.proposal.is_null() | Paper.agenda_item.is_not_null()
 _COLUMNS = (Paper.id, Paper.title, Paper.filename, Paper.media_type, Paper.size, Paper.sha256, Paper.meeting, Paper.matter,
             Paper.agenda_item, Paper.proposal, Paper.uploaded_at, Paper.uploaded_by.name.as_alias("uploader"))
+
+
+# Read on every meeting and matter page: built once (database.Prepared).
+_OF_MEETING = Prepared(lambda: Paper.select(*_COLUMNS).where(
+    Paper.meeting == Param("id"), Paper.removed_at.is_null(), ON_THE_MEETING).order_by(Paper.id))
+_OF_MATTER = Prepared(lambda: Paper.select(*_COLUMNS).where(
+    Paper.matter == Param("id"), Paper.removed_at.is_null(), ON_THE_MEETING).order_by(Paper.id))
+_OF_PROPOSALS = Prepared(lambda: Paper.select(*_COLUMNS).where(
+    ids_param(Paper.proposal, "ids"), Paper.removed_at.is_null()).order_by(Paper.id))
 
 
 def _out(row: dict) -> s.Paper:
@@ -89,8 +99,10 @@ async def _readable_row(viewer: Viewer, paper_id: int) -> dict:
 async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_id: int | None = None) -> list[s.Paper]:
     """The papers of a meeting or a matter that the viewer may read, oldest first."""
     await _owner_department(viewer, meeting_id, matter_id)
-    where = (Paper.meeting == meeting_id) if meeting_id is not None else (Paper.matter == matter_id)
-    rows = await Paper.select(*_COLUMNS).where(where, Paper.removed_at.is_null(), ON_THE_MEETING).order_by(Paper.id)
+    if meeting_id is not None:
+        rows = await _OF_MEETING.rows(id=meeting_id)
+    else:
+        rows = await _OF_MATTER.rows(id=matter_id)
     hidden = await _hidden_items(viewer, {r["agenda_item"] for r in rows if r["agenda_item"]})
     return [_out(r) for r in rows if r["agenda_item"] not in hidden]
 
@@ -198,7 +210,7 @@ async def upload(viewer: Viewer, settings: Settings, files: list[tuple[str, byte
 
 async def proposal_papers(proposal_ids: list[int]) -> dict[int, list[s.Paper]]:
     """The current papers of these proposals (whoever may see a proposal may read its papers)."""
-    rows = await Paper.select(*_COLUMNS).where(Paper.proposal.is_in(proposal_ids or [-1]), Paper.removed_at.is_null()).order_by(Paper.id)
+    rows = await _OF_PROPOSALS.rows(ids=Ids(proposal_ids)) if proposal_ids else []
     out: dict[int, list[s.Paper]] = {}
     for r in rows:
         out.setdefault(r["proposal"], []).append(_out(r))
