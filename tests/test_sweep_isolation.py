@@ -185,6 +185,10 @@ async def test_a_deadline_with_an_unknown_rule_fails_alone_and_is_shown(client, 
     await login(client, admin.email, admin.password)
     banner = (await client.get("/frister")).text
     assert "Svepet har fel" in banner and "1 frist kunde inte planeras" in banner and "BORTTAGEN-REGEL" in banner
+    # The banner's own variables must not reach the page under it: the start page has a list
+    # called "deadlines" too (once a 500 for every administrator while a deadline failed).
+    start = await client.get("/")
+    assert start.status_code == 200 and "1 frist kunde inte planeras" in start.text and "Utkorgen" in start.text
 
     # Retried with a growing delay: tomorrow (2nd failure), then two days later.
     frozen.shift(dt.timedelta(days=1))
