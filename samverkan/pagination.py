@@ -157,14 +157,15 @@ def _own_columns(condition: Any) -> bool:
     return isinstance(condition, WhereRaw)
 
 
-def _where_sql(where: list[Any]) -> tuple[str, list[Any]]:
-    """`` WHERE {}`` and its condition (all of ``where`` together), or nothing."""
+def _condition(where: list[Any]) -> QueryString | None:
+    """All of ``where`` together, as SQL; None for no conditions. Built once per list: a scope's
+    subqueries (a union's meetings and matters) are Piccolo selects, built anew each time."""
     if not where:
-        return "", []
+        return None
     condition = where[0]
     for w in where[1:]:
         condition = And(condition, w)
-    return " WHERE {}", [condition.querystring]
+    return condition.querystring
 
 
 async def _rows(querystring: QueryString) -> list[dict]:
@@ -172,13 +173,13 @@ async def _rows(querystring: QueryString) -> list[dict]:
     return db.transform_response_to_dicts(await db.run_querystring(querystring)) or []
 
 
-async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]:
-    """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever the table's size."""
+async def _count_capped(table: type[Table], where: list[Any], party: Party | None,
+                        condition: QueryString | None) -> tuple[int, bool]:
+    """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever
+    the table's size. ``condition``: ``where`` without ``party`` as SQL, if written here."""
     cap = TOTAL_CAP
-    parties = [w for w in where if isinstance(w, Party)]
-    party = parties[0] if len(parties) == 1 else None
     rest = [w for w in where if w is not party]
-    if not all(map(_own_columns, rest)):
+    if condition is None and rest:  # a condition that needs a join: Piccolo's select
         inner = table.select(table._meta.primary_key).where(*rest).limit(cap + 1).querystrings[0]
         if party is not None:
             head, source, tail = inner.template.partition(f'FROM "{table._meta.tablename}"')
@@ -186,44 +187,50 @@ async def count_capped(table: type[Table], where: list[Any]) -> tuple[int, bool]
             inner = QueryString(head + source + " {}" + tail, *inner.args[:before], party.join, *inner.args[before:])
     else:
         name = table._meta.get_formatted_tablename()
-        condition, args = _where_sql(rest)
-        inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}"
-                            f"{' {}' if party is not None else ''}{condition} LIMIT {cap + 1}",
-                            *([party.join] if party is not None else []), *args)
+        joined, args = (" {}", [party.join]) if party is not None else ("", [])
+        filtered, args = (" WHERE {}", [*args, condition]) if condition is not None else ("", args)
+        inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}{joined}{filtered}"
+                            f" LIMIT {cap + 1}", *args)
     rows = await _rows(QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner))
     n = rows[0]["n"]
     return min(n, cap), n > cap
-
-
-async def _window_rows(table: type[Table], where: list[Any], order_by: Column, descending: bool, limit: int,
-                       offset: int) -> list[dict]:
-    """Every column of the rows in the list's order (then the id's), as Piccolo's select answers
-    them; the select written here from cached parts where the conditions allow."""
-    pk = table._meta.primary_key
-    if not all(map(_own_columns, where)):
-        return await (table.select().where(*where).order_by(order_by, ascending=not descending)
-                      .order_by(pk, ascending=not descending).limit(limit).offset(offset))
-    direction = "DESC" if descending else "ASC"
-    condition, args = _where_sql(where)
-    order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
-    return await _rows(QueryString(f"{_select_all(table)}{condition} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}",
-                                   *args))
 
 
 async def fetch_window(
     table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False,
 ) -> tuple[list[dict], Page]:
     """A page of a large list: its rows (one more is read to know whether a next page exists),
-    and a Page without items carrying the capped total and the next cursor. Two statements."""
+    and a Page without items carrying the capped total and the next cursor. Two statements.
+
+    Both are written here from parts built once per table (every column's select string) and the
+    conditions, compiled once: building a Piccolo select anew cost a deadline list more CPU than
+    the database took to answer it. A condition on a column reached through a foreign key (it
+    needs a join) goes through Piccolo's select."""
     where = [w for w in where if w is not None]
     after = [_after(table, order_by, page.after, descending)] if page.after is not None else []
-    total, capped = await count_capped(table, where)
-    rows = await _window_rows(table, where + after, order_by, descending, page.limit + 1, page.offset)
+    pk = table._meta.primary_key
+    parties = [w for w in where if isinstance(w, Party)]
+    party = parties[0] if len(parties) == 1 else None
+    if not all(map(_own_columns, where)):
+        total, capped = await _count_capped(table, where, party, None)
+        rows = await (table.select().where(*where, *after).order_by(order_by, ascending=not descending)
+                      .order_by(pk, ascending=not descending).limit(page.limit + 1).offset(page.offset))
+    else:
+        # In the count a lone Party is a join from the union's links (see Party); in the page an EXISTS.
+        rest = _condition([w for w in where if w is not party])
+        total, capped = await _count_capped(table, where, party, rest)
+        more = _condition([w for w in (party, *after) if w is not None])
+        condition = more if rest is None else rest if more is None else QueryString("({} AND {})", rest, more)
+        direction = "DESC" if descending else "ASC"
+        order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
+        rows = await _rows(QueryString(
+            f"{_select_all(table)}{' WHERE {}' if condition is not None else ''} ORDER BY {order}"
+            f" LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}", *([condition] if condition is not None else [])))
     next = None
     if len(rows) > page.limit:
         rows = rows[:page.limit]
         last = rows[-1]
-        next = _encode_cursor(table, last[order_by._meta.name], last[table._meta.primary_key._meta.name])
+        next = _encode_cursor(table, last[order_by._meta.name], last[pk._meta.name])
     return rows, Page(items=[], total=total, total_capped=capped, next=next)
 
 

@@ -6,6 +6,7 @@ No HTTP here."""
 from __future__ import annotations
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 import dataclasses
 import datetime as dt
@@ -319,21 +320,39 @@ def _out(row: dict, today: dt.date) -> s.Deadline:
     )
 
 
+# The visibility condition per kind of reader, compiled: it depends only on the reader's role,
+# department, union and SAM departments (every row it tests is in the SQL), and for a union's
+# reader its subqueries (their meetings, matters and actions) cost more to build than to run.
+_VISIBLE: dict[tuple, WhereRaw] = {}
+_VISIBLE_KEPT = 1000
+
+
 async def _visible(viewer: Viewer) -> Any:
     """A matter's deadlines as the matter is visible; the others as the department's SAM is."""
-    from samverkan.actions.service import scope as action_scope
-    from samverkan.actions.tables import AgendaAction
     from samverkan.matters.service import scope
     from samverkan.orgs.service import sam_departments
 
     conditions = scope(viewer)
     if not conditions:
         return None
+    departments = await sam_departments(viewer)
+    key = (viewer.role, viewer.department_id, viewer.union_id, None if departments is None else tuple(departments))
+    visible = _VISIBLE.get(key)
+    if visible is None:
+        if len(_VISIBLE) >= _VISIBLE_KEPT:
+            _VISIBLE.clear()
+        visible = _VISIBLE[key] = WhereRaw("{}", _visibility(viewer, conditions, departments).querystring)
+    return visible
+
+
+def _visibility(viewer: Viewer, conditions: list[Any], departments: list[int] | None) -> Any:
+    from samverkan.actions.service import scope as action_scope
+    from samverkan.actions.tables import AgendaAction
+
     if rights.is_union(viewer):  # the union's own matters: its links, not every matter
         matters = Party("matter_party", "matter", '"deadline"."matter"', viewer.union_id, per_row=True)
     else:
         matters = Deadline.matter.is_in(Matter.select(Matter.id).where(*conditions))
-    departments = await sam_departments(viewer)
     if departments is None:
         return matters | Deadline.matter.is_null()
     # An action from a meeting is seen by those who see the meeting and its item (actions.service.scope).

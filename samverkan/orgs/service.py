@@ -370,6 +370,9 @@ async def choices(register: str) -> list[tuple[int, str]]:
 
 _SAFETY_REP = Prepared(lambda: Person.select(Person.id, Person.department, Person.is_safety_rep, Person.is_chief_safety_rep)
                        .where((Person.id == Param("id")) & (Person.active == True)))  # noqa: E712
+_ALL_DEPARTMENTS = Prepared(lambda: Department.select(Department.id))
+_GROUP_DEPARTMENTS = Prepared(lambda: GroupMember.select(GroupMember.group.department.as_alias("department"))
+                              .where(GroupMember.person == Param("person")))
 
 
 async def sam_departments(viewer: Any) -> list[int] | None:
@@ -388,8 +391,8 @@ async def sam_departments(viewer: Any) -> list[int] | None:
     if person is None or not (person["is_safety_rep"] or person["is_chief_safety_rep"]):
         return []
     if person["is_chief_safety_rep"] and person["department"] is None:
-        return [d["id"] for d in await Department.select(Department.id)]
-    groups = await GroupMember.select(GroupMember.group.department.as_alias("department")).where(GroupMember.person == person["id"])
+        return [d["id"] for d in await _ALL_DEPARTMENTS.rows()]
+    groups = await _GROUP_DEPARTMENTS.rows(person=person["id"])
     return sorted({d for d in [person["department"], *(g["department"] for g in groups)] if d is not None})
 
 
