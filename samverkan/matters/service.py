@@ -60,8 +60,10 @@ def _event(row: dict) -> s.Event:
 
 _PARTIES = Prepared(lambda: MatterParty.select(MatterParty.matter, MatterParty.trade_union, MatterParty.state)
                     .where(ids_param(MatterParty.matter, "ids")).order_by(MatterParty.trade_union))
-_EVENTS = Prepared(lambda: MatterEvent.select().where(ids_param(MatterEvent.matter, "ids") & MatterEvent.deleted_at.is_null())
-                   .order_by(MatterEvent.date).order_by(MatterEvent.id))
+_EVENTS = Prepared(lambda: MatterEvent.select(  # what _event shows: a list converts no column it does not show
+    MatterEvent.id, MatterEvent.matter, MatterEvent.type, MatterEvent.date, MatterEvent.time, MatterEvent.trade_union,
+    MatterEvent.outcome, MatterEvent.note, MatterEvent.agenda_item_id, MatterEvent.created_at,
+).where(ids_param(MatterEvent.matter, "ids") & MatterEvent.deleted_at.is_null()).order_by(MatterEvent.date).order_by(MatterEvent.id))
 
 
 async def _assemble(rows: list[dict]) -> list[s.Matter]:
