@@ -37,3 +37,38 @@ async def test_the_reset_query_is_not_sent(pool):
         await connection.execute("SET application_name = 'samverkan-pool-test'")
     async with pool.acquire() as connection:
         assert await connection.fetchval("SHOW application_name") == "samverkan-pool-test"
+
+
+async def test_each_event_loop_has_its_own_pool(is_postgres):
+    """An asyncpg pool serves only the loop that made it (database.LoopPooledPostgresEngine): the
+    tests' loop has its pool; a loop in another thread finds none and runs its statements on
+    connections of its own, instead of failing on the other loop's pool, and can start its own."""
+    if not is_postgres:
+        pytest.skip("the connection pool is PostgreSQL's; the PostgreSQL run covers it")
+    import asyncio
+    import threading
+
+    from piccolo.querystring import QueryString
+
+    db = database.engine()
+    ours = db.pool
+    assert ours is not None  # started for the tests' loop (conftest.pool_of_the_tests)
+    seen: dict = {}
+
+    async def elsewhere() -> None:
+        seen["pool before"] = db.pool
+        seen["answer"] = (await db.run_querystring(QueryString("SELECT 41 + 1 AS n")))[0]["n"]
+        await db.start_connection_pool(min_size=1, max_size=1)
+        seen["own pool"] = db.pool
+        seen["pooled answer"] = (await db.run_querystring(QueryString("SELECT 2 AS n")))[0]["n"]
+        await db.close_connection_pool()
+        seen["pool after"] = db.pool
+
+    thread = threading.Thread(target=lambda: asyncio.run(elsewhere()))
+    thread.start()
+    await asyncio.to_thread(thread.join)
+    assert seen["pool before"] is None and seen["answer"] == 42
+    assert seen["own pool"] is not None and seen["own pool"] is not ours and seen["pooled answer"] == 2
+    assert seen["pool after"] is None
+    assert db.pool is ours  # the tests' pool is untouched
+    assert (await db.run_querystring(QueryString("SELECT 1 AS n")))[0]["n"] == 1
