@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 from typing import AsyncIterator
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
@@ -40,6 +39,7 @@ from test_browser import (  # noqa: F401  (browser and new_page are fixtures use
     UNION,
     VOF,
     Server,
+    api_client,
     demo_server,
     assert_accessible,
     browser,
@@ -111,7 +111,7 @@ class Api(MeetingApi):
 @pytest.fixture(scope="module")
 async def api(server: Server) -> AsyncIterator[Api]:
     token = run_cli(server, "token", "create", HR, "--label", "browser-deadlines-test").strip().splitlines()[-1].strip()
-    async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+    async with api_client(server, token) as http:
         client = Api(http)
         client.ids = {
             "department": await client.one("/api/v1/departments", VOF),

@@ -34,6 +34,7 @@ from test_browser import (  # noqa: F401  (browser and new_page are fixtures use
     UNION,
     VOF,
     Server,
+    api_client,
     demo_server,
     assert_accessible,
     browser,
@@ -116,7 +117,7 @@ async def api(server: Server) -> AsyncIterator[Api]:
     )
     assert made.returncode == 0, f"token create: {made.returncode}\n{made.stdout}\n{made.stderr}"
     token = made.stdout.strip().splitlines()[-1].strip()
-    async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+    async with api_client(server, token) as http:
         client = Api(http)
         client.ids = {
             "group": await client.one("/api/v1/groups", VOF_GROUP),

@@ -12,13 +12,12 @@ import sys
 from pathlib import Path
 from typing import AsyncIterator
 
-import httpx
 import pytest
 from docx import Document
 from paper_files import PDF, docx
 from playwright.async_api import expect
 
-from test_browser import UNION, Server, assert_accessible, browser, demo_server, log_in, new_page, open_page  # noqa: F401
+from test_browser import UNION, Server, api_client, assert_accessible, browser, demo_server, log_in, new_page, open_page  # noqa: F401
 from test_browser_meeting import HR, VOF, Api, unique
 
 pytestmark = pytest.mark.browser
@@ -36,7 +35,7 @@ async def api(server: Server) -> AsyncIterator[Api]:
                           env=server.env, capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1].strip()
-    async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+    async with api_client(server, token) as http:
         client = Api(http)
         client.ids = {"department": await client.one("/api/v1/departments", VOF), "vision": await client.one("/api/v1/unions", "Vision")}
         yield client
