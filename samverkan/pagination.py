@@ -149,7 +149,7 @@ def _select_all(table: type[Table]) -> str:
 
 def _own_columns(condition: Any) -> bool:
     """The condition reads only the table's own columns (one reached through a foreign key
-    would need a join, which only Piccolo's select writes)."""
+    would need a join; scopes write such conditions as subqueries)."""
     if isinstance(condition, (And, Or)):
         return _own_columns(condition.first) and _own_columns(condition.second)
     if isinstance(condition, Where):
@@ -168,32 +168,26 @@ def _condition(where: list[Any]) -> QueryString | None:
     return condition.querystring
 
 
+def _where_clause(*conditions: QueryString | None) -> QueryString:
+    """`` WHERE a AND b …`` of the conditions given, or nothing."""
+    given = [c for c in conditions if c is not None]
+    return QueryString(" WHERE " + " AND ".join(["{}"] * len(given)), *given) if given else QueryString("")
+
+
 async def _rows(querystring: QueryString) -> list[dict]:
     db = engine()
     return db.transform_response_to_dicts(await db.run_querystring(querystring)) or []
 
 
-async def _count_capped(table: type[Table], where: list[Any], party: Party | None,
-                        condition: QueryString | None) -> tuple[int, bool]:
+async def _count_capped(table: type[Table], party: Party | None, rest: QueryString | None) -> tuple[int, bool]:
     """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever
-    the table's size. ``condition``: ``where`` without ``party`` as SQL, if written here."""
-    cap = TOTAL_CAP
-    rest = [w for w in where if w is not party]
-    if condition is None and rest:  # a condition that needs a join: Piccolo's select
-        inner = table.select(table._meta.primary_key).where(*rest).limit(cap + 1).querystrings[0]
-        if party is not None:
-            head, source, tail = inner.template.partition(f'FROM "{table._meta.tablename}"')
-            before = head.count("{}")
-            inner = QueryString(head + source + " {}" + tail, *inner.args[:before], party.join, *inner.args[before:])
-    else:
-        name = table._meta.get_formatted_tablename()
-        joined, args = (" {}", [party.join]) if party is not None else ("", [])
-        filtered, args = (" WHERE {}", [*args, condition]) if condition is not None else ("", args)
-        inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}{joined}{filtered}"
-                            f" LIMIT {cap + 1}", *args)
-    rows = await _rows(QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner))
-    n = rows[0]["n"]
-    return min(n, cap), n > cap
+    the table's size. A lone Party is a join from the union's links here (see Party); ``rest``
+    is every other condition."""
+    name = table._meta.get_formatted_tablename()
+    inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}{{}}{{}} LIMIT {TOTAL_CAP + 1}",
+                        party.join if party is not None else QueryString(""), _where_clause(rest))
+    n = (await _rows(QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner)))[0]["n"]
+    return min(n, TOTAL_CAP), n > TOTAL_CAP
 
 
 async def fetch_window(
@@ -204,28 +198,22 @@ async def fetch_window(
 
     Both are written here from parts built once per table (every column's select string) and the
     conditions, compiled once: building a Piccolo select anew cost a deadline list more CPU than
-    the database took to answer it. A condition on a column reached through a foreign key (it
-    needs a join) goes through Piccolo's select."""
+    the database took to answer it. Conditions read the table's own columns only (another
+    table's go in a subquery)."""
     where = [w for w in where if w is not None]
+    if not all(map(_own_columns, where)):
+        raise ValueError(f"{table._meta.tablename}: a list's condition reaches a column through a foreign key; use a subquery")
     after = [_after(table, order_by, page.after, descending)] if page.after is not None else []
     pk = table._meta.primary_key
     parties = [w for w in where if isinstance(w, Party)]
     party = parties[0] if len(parties) == 1 else None
-    if not all(map(_own_columns, where)):
-        total, capped = await _count_capped(table, where, party, None)
-        rows = await (table.select().where(*where, *after).order_by(order_by, ascending=not descending)
-                      .order_by(pk, ascending=not descending).limit(page.limit + 1).offset(page.offset))
-    else:
-        # In the count a lone Party is a join from the union's links (see Party); in the page an EXISTS.
-        rest = _condition([w for w in where if w is not party])
-        total, capped = await _count_capped(table, where, party, rest)
-        more = _condition([w for w in (party, *after) if w is not None])
-        condition = more if rest is None else rest if more is None else QueryString("({} AND {})", rest, more)
-        direction = "DESC" if descending else "ASC"
-        order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
-        rows = await _rows(QueryString(
-            f"{_select_all(table)}{' WHERE {}' if condition is not None else ''} ORDER BY {order}"
-            f" LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}", *([condition] if condition is not None else [])))
+    rest = _condition([w for w in where if w is not party])
+    total, capped = await _count_capped(table, party, rest)
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
+    rows = await _rows(QueryString(
+        f"{_select_all(table)}{{}} ORDER BY {order} LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}",
+        _where_clause(rest, *(c.querystring for c in (party, *after) if c is not None))))
     next = None
     if len(rows) > page.limit:
         rows = rows[:page.limit]

@@ -56,17 +56,16 @@ def _fast_converters() -> None:
     and wraps the others in a type check: per value, the largest own-time entry of a list's
     profile. SQLite hands INTEGER columns over as ints already; the rest read the bytes directly."""
     sqlite3.converters.pop("INTEGER", None)
-    utc = datetime.timezone.utc
     sqlite3.register_converter("BOOLEAN", lambda value: value == b"1")
     sqlite3.register_converter("DATE", lambda value: datetime.date.fromisoformat(value.decode()))
-    sqlite3.register_converter("TIMESTAMPTZ", partial(_timestamptz, utc))
+    sqlite3.register_converter("TIMESTAMPTZ", _timestamptz)
 
 
-def _timestamptz(utc: datetime.timezone, value: bytes) -> datetime.datetime:
+def _timestamptz(value: bytes) -> datetime.datetime:
     # Piccolo stores aware values in UTC with their offset ("+00:00"); a naive one is UTC too.
     # (replace() costs six times the parse: only where needed.)
     parsed = datetime.datetime.fromisoformat(value.decode())
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
 _fast_converters()
