@@ -34,6 +34,7 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 from test_browser_meeting import Api as MeetingApi
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
@@ -61,10 +62,8 @@ STALE_CACHE_SECONDS = 30  # samverkan.web.page_status._STALE_CHECK_SECONDS
 
 
 def today() -> dt.date:
-    """Today in Sweden, as the server counts (samverkan.clock.today)."""
-    from samverkan import clock
-
-    return clock.today()
+    """Today in Sweden, as the server counts: its clock is put on FROZEN_DAY (conftest.clock_env)."""
+    return FROZEN_DAY
 
 
 def unique(title: str) -> str:
@@ -84,7 +83,7 @@ def run_cli(server: Server, *args: str) -> str:
 async def server() -> AsyncIterator[Server]:
     """The demo with the scheduler off and no SMTP server (mail goes to the log)."""
     no_smtp = {k: None for k in os.environ if k.startswith("SAMVERKAN_SMTP_")}
-    async with demo_server("samverkan_browser_deadlines", SAMVERKAN_SCHEDULER="false", **no_smtp) as running:
+    async with demo_server("samverkan_browser_deadlines", SAMVERKAN_SCHEDULER="false", **no_smtp, **clock_env(FROZEN_DAY)) as running:
         yield running
 
 

@@ -27,8 +27,8 @@ import pytest
 from playwright.async_api import BrowserContext, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from samverkan import clock
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
@@ -66,7 +66,7 @@ SAVE_TIMEOUT = 10_000  # ms for an autosave to come back
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_meeting") as running:
+    async with demo_server("samverkan_browser_meeting", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 
@@ -93,7 +93,7 @@ class Api:
         return found[0]
 
     async def create_meeting(self, title: str, *, days_ahead: int = 14, **fields: Any) -> dict:
-        day = clock.today() + dt.timedelta(days=days_ahead)
+        day = FROZEN_DAY + dt.timedelta(days=days_ahead)
         body = {"kind": "samverkan", "title": title, "starts_at": f"{day}T09:00:00", "ends_at": f"{day}T11:00:00",
                 "place": "Kristallen, Lund", **fields}
         return await self.post("/api/v1/meetings", body)
@@ -196,7 +196,7 @@ async def test_hr_creates_a_meeting_with_the_standard_agenda(new_page, api: Api)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
     await assert_accessible(page, "the new-meeting form")
     title = unique("FSG VOF extra möte")
-    day = clock.today() + dt.timedelta(days=21)
+    day = FROZEN_DAY + dt.timedelta(days=21)
     await page.get_by_label("Typ av möte").select_option(label="Samverkansmöte")
     await page.get_by_label("Rubrik").fill(title)
     await page.get_by_label("Samverkansgrupp").select_option(label=VOF_GROUP)

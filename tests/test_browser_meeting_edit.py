@@ -14,8 +14,8 @@ from typing import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from samverkan import clock
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser is a fixture used by name)
     VOF,
     Server,
@@ -35,7 +35,7 @@ SAVED = re.compile(r"^Sparat \d\d:\d\d:\d\d$")
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_meeting_edit") as running:
+    async with demo_server("samverkan_browser_meeting_edit", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 
@@ -68,7 +68,7 @@ async def test_journey_3_plan_edit_attend_and_write(page: Page) -> None:
     # Each run's meeting is more than three months after the group's last one: past the demo's
     # year plan for next year (the FSG meets through next December) and past the other run's meeting.
     days = 550 if wide else 750
-    day = clock.today() + dt.timedelta(days=days)
+    day = FROZEN_DAY + dt.timedelta(days=days)
     title = f"FSG VOF {page.size} {secrets.token_hex(2)}"  # type: ignore[attr-defined]
     await log_in(page, HR)
     await _go(page, "Möten")

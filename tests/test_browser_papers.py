@@ -17,6 +17,7 @@ from docx import Document
 from paper_files import PDF, docx
 from playwright.async_api import expect
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import UNION, Server, api_client, assert_accessible, browser, demo_server, log_in, new_page, open_page  # noqa: F401
 from test_browser_meeting import HR, VOF, Api, unique
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_papers") as running:
+    async with demo_server("samverkan_browser_papers", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 

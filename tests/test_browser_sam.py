@@ -13,9 +13,9 @@ from typing import AsyncIterator
 import pytest
 from playwright.async_api import expect
 
-from samverkan import clock
 from samverkan.documents.render import text_of
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     VOF,
     Server,
@@ -35,7 +35,7 @@ SAFETY_REP = "skyddsombud.kommunal@lund.example"
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_sam") as running:
+    async with demo_server("samverkan_browser_sam", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 
@@ -63,7 +63,7 @@ async def test_a_department_makes_a_risk_assessment_and_works_its_action_plan(ne
     await expect(page.get_by_label("Risk 1", exact=True)).to_have_value("Trötthet vid långa pass")  # nothing typed is lost
     await assert_accessible(page, "riskbedömningens formulär med fel")
 
-    await page.get_by_label("Datum").fill(clock.today().isoformat())
+    await page.get_by_label("Datum").fill(FROZEN_DAY.isoformat())
     await page.get_by_role("button", name="Spara riskbedömningen").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Nya arbetstider i nattpatrullen")
     await expect(page.locator("td .level-very_high")).to_have_text("Mycket hög")
@@ -71,14 +71,14 @@ async def test_a_department_makes_a_risk_assessment_and_works_its_action_plan(ne
 
     await page.locator("#what").fill("Kortare nattpass")
     await page.locator("#responsible").fill("Vera Mårtensson")
-    await page.locator("#due").fill((clock.today() + dt.timedelta(days=30)).isoformat())
+    await page.locator("#due").fill((FROZEN_DAY + dt.timedelta(days=30)).isoformat())
     await page.get_by_role("button", name="Lägg till i handlingsplanen").click()
     await page.get_by_role("link", name="Kortare nattpass").click()
     await page.get_by_label("Status").select_option("done")
-    await page.get_by_label("Klar den").fill(clock.today().isoformat())
+    await page.get_by_label("Klar den").fill(FROZEN_DAY.isoformat())
     await page.get_by_label("Uppföljning: fick åtgärden avsedd effekt?").fill("Färre sjukskrivningar")
     await page.get_by_role("button", name="Spara").click()
-    await expect(page.locator("dl.facts")).to_contain_text("Klar " + clock.today().isoformat())
+    await expect(page.locator("dl.facts")).to_contain_text("Klar " + FROZEN_DAY.isoformat())
     await assert_accessible(page, "åtgärden")
 
     # The Word file of the risk assessment, with the department's name in it.

@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from playwright.async_api import Page, expect
 
-from samverkan import clock
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     Server,
     assert_accessible,
@@ -37,7 +37,7 @@ ANSWER = "Ja, HR håller en gemensam introduktion i maj för alla boenden."
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_year") as running:
+    async with demo_server("samverkan_browser_year", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 
@@ -55,7 +55,7 @@ async def _fits_390(page: Page, what: str) -> None:
 
 
 async def test_plan_ask_lift_answer_and_feedback(new_page) -> None:
-    year = clock.today().year + 2  # the demo has planned next year already
+    year = FROZEN_DAY.year + 2  # the demo has planned next year already
     chef = await new_page()
     await log_in(chef, CHEF)
     await _group(chef, FSG)
