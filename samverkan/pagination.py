@@ -131,19 +131,18 @@ class Party(WhereRaw):
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
 
 
-_SELECT_ALL: dict[tuple[type[Table], str], str] = {}
+_ALL_COLUMNS: dict[tuple[type[Table], str], str] = {}
 
 
-def _select_all(table: type[Table]) -> str:
-    """``SELECT <every column> FROM "table"`` as Piccolo writes it, built once per table and
-    engine: building a select anew costs a list more CPU than the database takes to answer it
-    (about 0.1 ms per statement; issue 15's profiles)."""
+def _all_columns(table: type[Table]) -> str:
+    """Every column's select string as Piccolo writes it, built once per table and engine:
+    building a select anew costs a list more CPU than the database takes to answer it (about
+    0.1 ms per statement; issue 15's profiles)."""
     engine_type = engine().engine_type
-    sql = _SELECT_ALL.get((table, engine_type))
+    sql = _ALL_COLUMNS.get((table, engine_type))
     if sql is None:
-        columns = ", ".join(c.get_select_string(engine_type=engine_type).compile_string(engine_type=engine_type)[0]
-                            for c in table._meta.columns)
-        sql = _SELECT_ALL[(table, engine_type)] = f"SELECT {columns} FROM {table._meta.get_formatted_tablename()}"
+        sql = _ALL_COLUMNS[(table, engine_type)] = ", ".join(
+            c.get_select_string(engine_type=engine_type).compile_string(engine_type=engine_type)[0] for c in table._meta.columns)
     return sql
 
 
@@ -174,32 +173,49 @@ def _where_clause(*conditions: QueryString | None) -> QueryString:
     return QueryString(" WHERE " + " AND ".join(["{}"] * len(given)), *given) if given else QueryString("")
 
 
+def _literal(sql: str) -> str:
+    """SQL put into a QueryString's template as it is (its braces are not placeholders)."""
+    return sql.replace("{", "{{").replace("}", "}}")
+
+
+async def select_where(columns: str, table: type[Table], where: list[Any]) -> list[dict]:
+    """``SELECT columns FROM table WHERE …`` for columns Piccolo cannot write (an expression)."""
+    return await _rows(QueryString(f"SELECT {_literal(columns)} FROM {table._meta.get_formatted_tablename()}{{}}",
+                                   _where_clause(_condition([w for w in where if w is not None]))))
+
+
 async def _rows(querystring: QueryString) -> list[dict]:
     db = engine()
     return db.transform_response_to_dicts(await db.run_querystring(querystring)) or []
 
 
-async def _count_capped(table: type[Table], party: Party | None, rest: QueryString | None) -> tuple[int, bool]:
-    """(matches up to TOTAL_CAP, more than that?): reads at most TOTAL_CAP + 1 rows, whatever
-    the table's size. A lone Party is a join from the union's links here (see Party); ``rest``
-    is every other condition."""
+def _capped_count(table: type[Table], party: Party | None, rest: QueryString | None) -> QueryString:
+    """``SELECT COUNT(*) …`` of the matches up to TOTAL_CAP + 1: reads at most that many rows,
+    whatever the table's size. A lone Party is a join from the union's links here (see Party);
+    ``rest`` is every other condition."""
     name = table._meta.get_formatted_tablename()
     inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}{{}}{{}} LIMIT {TOTAL_CAP + 1}",
                         party.join if party is not None else QueryString(""), _where_clause(rest))
-    n = (await _rows(QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner)))[0]["n"]
-    return min(n, TOTAL_CAP), n > TOTAL_CAP
+    return QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner)
+
+
+_TOTAL = "window_total"  # the count's column in a window's rows (a name no table has)
 
 
 async def fetch_window(
     table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False,
+    select: str | None = None,
 ) -> tuple[list[dict], Page]:
     """A page of a large list: its rows (one more is read to know whether a next page exists),
-    and a Page without items carrying the capped total and the next cursor. Two statements.
+    and a Page without items carrying the capped total and the next cursor. One statement: the
+    count rides along with the page (on PostgreSQL every statement is a round trip); only an
+    empty page asks for it on its own.
 
-    Both are written here from parts built once per table (every column's select string) and the
-    conditions, compiled once: building a Piccolo select anew cost a deadline list more CPU than
-    the database took to answer it. Conditions read the table's own columns only (another
-    table's go in a subquery)."""
+    The SQL is written here from parts built once per table (every column's select string, or
+    ``select``: the columns to read instead, which must include the order column and the primary
+    key) and the conditions, compiled once: building a Piccolo select anew cost a deadline list
+    more CPU than the database took to answer it. Conditions read the table's own columns only
+    (another table's go in a subquery)."""
     where = [w for w in where if w is not None]
     if not all(map(_own_columns, where)):
         raise ValueError(f"{table._meta.tablename}: a list's condition reaches a column through a foreign key; use a subquery")
@@ -208,18 +224,22 @@ async def fetch_window(
     parties = [w for w in where if isinstance(w, Party)]
     party = parties[0] if len(parties) == 1 else None
     rest = _condition([w for w in where if w is not party])
-    total, capped = await _count_capped(table, party, rest)
+    count = _capped_count(table, party, rest)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
     rows = await _rows(QueryString(
-        f"{_select_all(table)}{{}} ORDER BY {order} LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}",
-        _where_clause(rest, *(c.querystring for c in (party, *after) if c is not None))))
+        # The count is a subquery the database runs once, beside the page's own columns.
+        f"SELECT ({{}}) AS {_TOTAL}, {_literal(select) if select else _all_columns(table)} FROM {table._meta.get_formatted_tablename()}{{}} ORDER BY {order} LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}",
+        count, _where_clause(rest, *(c.querystring for c in (party, *after) if c is not None))))
+    n = rows[0].pop(_TOTAL) if rows else (await _rows(count))[0]["n"]  # an empty page has no row to carry it
+    for r in rows[1:]:
+        del r[_TOTAL]
     next = None
     if len(rows) > page.limit:
         rows = rows[:page.limit]
         last = rows[-1]
         next = _encode_cursor(table, last[order_by._meta.name], last[pk._meta.name])
-    return rows, Page(items=[], total=total, total_capped=capped, next=next)
+    return rows, Page(items=[], total=min(n, TOTAL_CAP), total_capped=n > TOTAL_CAP, next=next)
 
 
 async def fetch_page(

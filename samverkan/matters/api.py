@@ -30,7 +30,7 @@ class MatterController(Controller):
         """A page of the matters the caller may see, newest first; `q` searches the diary number and title.
         Filters: `kind`, `department_id`, `union_id` (a party), `status`; `after` continues from a page's `next`. Who: every signed-in role, within its
         scope (docs/access.md)."""
-        return await service.list_matters(
+        return await service.list_matters_json(
             request.user, q=q, kind=kind, department_id=department_id, union_id=union_id, status=status,
             page=PageRequest(limit, offset, after),
         )

@@ -10,14 +10,14 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Prepared, engine, ids_param, insert_new, write_unique
+from samverkan.database import engine, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
-from samverkan.matters import rules
+from samverkan.matters import rules, stored_json
 from samverkan.matters import schemas as s
 from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
-from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches, select_where
 from samverkan.settings import get_settings
 
 
@@ -58,39 +58,20 @@ def _event(row: dict) -> s.Event:
     )
 
 
-_PARTIES = Prepared(lambda: MatterParty.select(MatterParty.matter, MatterParty.trade_union, MatterParty.state)
-                    .where(ids_param(MatterParty.matter, "ids")).order_by(MatterParty.trade_union))
-_EVENTS = Prepared(lambda: MatterEvent.select(  # what _event shows: a list converts no column it does not show
-    MatterEvent.id, MatterEvent.matter, MatterEvent.type, MatterEvent.date, MatterEvent.time, MatterEvent.trade_union,
-    MatterEvent.outcome, MatterEvent.note, MatterEvent.agenda_item_id, MatterEvent.created_at,
-).where(ids_param(MatterEvent.matter, "ids") & MatterEvent.deleted_at.is_null()).order_by(MatterEvent.date).order_by(MatterEvent.id))
+# A matter as the API answers it is kept by the database (stored_json); with what a cursor needs.
+_JSON = f'(SELECT json FROM {stored_json.TABLE} WHERE {stored_json.TABLE}.matter = "matter".id) AS json, ' \
+        '"matter"."created_at" AS created_at, "matter"."id" AS id'
 
 
-async def _assemble(rows: list[dict]) -> list[s.Matter]:
-    """Matters with parties and events: two queries for any number of matters."""
-    ids = [r["id"] for r in rows]
-    parties: dict[int, list[s.Party]] = {i: [] for i in ids}
-    events: dict[int, list[s.Event]] = {i: [] for i in ids}
-    if ids:
-        for p in await _PARTIES.rows(ids=Ids(ids)):
-            parties[p["matter"]].append(s.Party(union_id=p["trade_union"], state=p["state"]))
-        for e in await _EVENTS.rows(ids=Ids(ids)):
-            events[e["matter"]].append(_event(e))
-    return [
-        s.Matter(
-            id=r["id"], diary_no=r["diary_no"], title=r["title"], description=r["description"], kind=r["kind"],
-            department_id=r["department"], union_ids=[p.union_id for p in parties[r["id"]]], parties=parties[r["id"]],
-            personal_data=r["personal_data"], claimant=r["claimant"], status=r["status"], decision_allowed=r["decision_allowed"],
-            hold_reason=r["hold_reason"] or None, events=events[r["id"]], version=r["version"], created_at=r["created_at"],
-        )
-        for r in rows
-    ]
+_DECODER = msgspec.json.Decoder(list[s.Matter])
 
 
-async def list_matters(
-    viewer: Viewer, *, q: str | None = None, kind: str | None = None, department_id: int | None = None,
-    union_id: int | None = None, status: str | None = None, page: PageRequest = PageRequest(),
-) -> Page[s.Matter]:
+def _decoded(texts: list[str]) -> list[s.Matter]:
+    return _DECODER.decode("[" + ",".join(texts) + "]")
+
+
+async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id: int | None, union_id: int | None,
+                  status: str | None, page: PageRequest) -> tuple[list[str], Page]:
     where = scope(viewer) + [
         matches(Matter.search_text, q) if q else None,
         (Matter.kind == kind) if kind else None,
@@ -98,8 +79,26 @@ async def list_matters(
         is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
-    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True)
-    window.items = await _assemble(rows)
+    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True, select=_JSON)
+    return [r["json"] for r in rows], window
+
+
+async def list_matters(
+    viewer: Viewer, *, q: str | None = None, kind: str | None = None, department_id: int | None = None,
+    union_id: int | None = None, status: str | None = None, page: PageRequest = PageRequest(),
+) -> Page[s.Matter]:
+    texts, window = await _window(viewer, q, kind, department_id, union_id, status, page)
+    window.items = _decoded(texts)
+    return window
+
+
+async def list_matters_json(
+    viewer: Viewer, *, q: str | None = None, kind: str | None = None, department_id: int | None = None,
+    union_id: int | None = None, status: str | None = None, page: PageRequest = PageRequest(),
+) -> Page[s.Matter]:
+    """list_matters for the API: the items are the database's JSON, sent on as it is."""
+    texts, window = await _window(viewer, q, kind, department_id, union_id, status, page)
+    window.items = [msgspec.Raw(t) for t in texts]
     return window
 
 
@@ -142,8 +141,16 @@ async def _visible_row(viewer: Viewer, id: int) -> dict:
     return row
 
 
+async def _stored(id: int, *scoped: Any) -> s.Matter:
+    rows = await select_where(_JSON, Matter, [Matter.id == id, *scoped])
+    if not rows:
+        raise NotFound(f"Ärendet {id} finns inte.")
+    return _decoded([rows[0]["json"]])[0]
+
+
 async def get_matter(viewer: Viewer, id: int) -> s.Matter:
-    return (await _assemble([await _visible_row(viewer, id)]))[0]
+    """The matter if the viewer may see it; otherwise 404 (its existence is not revealed)."""
+    return await _stored(id, *scope(viewer))
 
 
 # --- diary numbers -----------------------------------------------------------
@@ -262,7 +269,7 @@ async def create_matter(viewer: Viewer, data: s.MatterCreate) -> s.Matter:
         await _recompute(row.id)
         await audit.record(viewer, "create", "matter", row.id,
                            after={**(await Matter.select().where(Matter.id == row.id).first()), "union_ids": sorted(set(data.union_ids))})
-    return (await _assemble([await Matter.select().where(Matter.id == row.id).first()]))[0]
+    return await _stored(row.id)
 
 
 async def update_matter(viewer: Viewer, id: int, patch: s.MatterUpdate) -> s.Matter:

@@ -1,0 +1,45 @@
+"""JSON written by the database, in the form msgspec writes it.
+
+Used where the database keeps a record's JSON for the API (matters.stored_json): the same keys
+in the same order as the msgspec Struct, and values in msgspec's forms (``true``/``false``, a
+day as ``2026-03-01``, a time of day as ``09:00:00``, a moment as ``2026-03-01T07:30:00Z`` or
+with six decimals when it has microseconds).
+
+Each function takes the engine's type and SQL expressions and answers an SQL expression whose
+value is JSON text. Column names inside ``array`` are the linked table's own, unqualified.
+"""
+
+from __future__ import annotations
+
+
+def obj(engine_type: str, *pairs: tuple[str, str]) -> str:
+    """An object of (key, expression) pairs, in that order."""
+    fn = "json_build_object" if engine_type == "postgres" else "json_object"
+    return fn + "(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
+
+
+def array(engine_type: str, element: str, table: str, where: str, order: str) -> str:
+    """The array of ``element`` for each row of ``table`` matching ``where``, in ``order``;
+    ``[]`` for none."""
+    if engine_type == "postgres":
+        return f"COALESCE((SELECT json_agg({element} ORDER BY {order}) FROM {table} WHERE {where}), '[]'::json)"
+    # SQLite 3.40 has no ORDER BY in an aggregate; it keeps an ordered subquery's order for one
+    # (it does not flatten it into the aggregate). json(): JSON, not a string, to json_object.
+    return f"json((SELECT json_group_array({element}) FROM (SELECT * FROM {table} WHERE {where} ORDER BY {order})))"
+
+
+def boolean(engine_type: str, column: str) -> str:
+    if engine_type == "postgres":
+        return column
+    return f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+
+
+def moment(engine_type: str, column: str) -> str:
+    """A Timestamptz as msgspec writes an aware datetime in UTC."""
+    if engine_type == "postgres":
+        utc = f"({column} AT TIME ZONE 'UTC')"
+        return (f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN extract(microseconds FROM {utc})::bigint % 1000000 = 0 "
+                f"THEN '' ELSE to_char({utc}, '.US') END || 'Z')")
+    # Piccolo stores an aware value as str() of it in UTC ("2026-03-01 07:30:00.484300+00:00")
+    # and a naive one (UTC too) without the offset.
+    return f"(replace(replace({column}, '+00:00', ''), ' ', 'T') || 'Z')"
