@@ -17,7 +17,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Prepared, engine, ids_param
+from samverkan.database import Ids, Prepared, engine, flattened, ids_param
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
@@ -304,6 +304,12 @@ async def recompute_cadence(group_id: int | None) -> None:
 # --- reading -------------------------------------------------------------------
 
 
+# The columns _out shows: a list converts no other (a date or a moment costs a conversion each).
+_SHOWN = ", ".join(f'"deadline"."{c}" AS "{c}"' for c in (
+    "id", "rule_id", "state", "due", "matter", "trade_union", "subject", "subject_id", "department", "label", "start",
+    "unadjusted_due", "reason", "responsible", "met_on", "waived_reason", "rule_set"))
+
+
 def _out(row: dict, today: dt.date) -> s.Deadline:
     # A rule no longer in the catalogue (renamed or removed by an upgrade) is shown as such:
     # the deadline and its date still matter, and one such row must not break every list.
@@ -341,7 +347,7 @@ async def _visible(viewer: Viewer) -> Any:
     if visible is None:
         if len(_VISIBLE) >= _VISIBLE_KEPT:
             _VISIBLE.clear()
-        visible = _VISIBLE[key] = WhereRaw("{}", _visibility(viewer, conditions, departments).querystring)
+        visible = _VISIBLE[key] = flattened(_visibility(viewer, conditions, departments))
     return visible
 
 
@@ -394,7 +400,7 @@ async def list_deadlines(
         (Deadline.responsible == responsible) if responsible else None,
         Deadline.responsible.is_in(responsible_in) if responsible_in else None,
     ]
-    rows, window = await fetch_window(Deadline, where, Deadline.due, page)
+    rows, window = await fetch_window(Deadline, where, Deadline.due, page, select=_SHOWN)
     window.items = [_out(r, today) for r in rows]
     return window
 

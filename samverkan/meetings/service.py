@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+import msgspec
+
 
 from samverkan.accounts import rights
-from samverkan import clock
+from samverkan import clock, json_sql
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
@@ -101,7 +103,6 @@ _UNIONS = Prepared(lambda: MeetingUnion.select(MeetingUnion.meeting, MeetingUnio
 _APPROVERS = Prepared(lambda: MeetingApprover.select().where(MeetingApprover.meeting == Param("id")).order_by(MeetingApprover.id))
 _PARTICIPANTS = Prepared(lambda: Participant.select().where(Participant.meeting == Param("id")).order_by(Participant.id))
 _ITEMS = Prepared(lambda: AgendaItem.select().where(AgendaItem.meeting == Param("id")).order_by(AgendaItem.number))
-_ITEM_MEETINGS = Prepared(lambda: AgendaItem.select(AgendaItem.meeting).where(ids_param(AgendaItem.meeting, "ids")))
 _POSITIONS = Prepared(lambda: AgendaPosition.select().where(ids_param(AgendaPosition.item, "ids")).order_by(AgendaPosition.trade_union))
 
 
@@ -288,22 +289,33 @@ async def list_meetings(
         is_party(union_id) if union_id else None,
         (Meeting.status == status) if status else None,
     ]
-    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending)
-    ids = [r["id"] for r in rows]
-    unions = await _union_ids(ids)
-    counts: dict[int, int] = {i: 0 for i in ids}
-    if ids:
-        for item in await _ITEM_MEETINGS.rows(ids=Ids(ids)):
-            counts[item["meeting"]] += 1
+    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending, select=_summary_columns())
     window.items = [
         s.MeetingSummary(
             id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
-            union_ids=unions[r["id"]], starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
-            status=r["status"], agenda_items=counts[r["id"]], version=r["version"],
+            union_ids=_INTS.decode(r["union_ids"]), starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"],
+            status=r["status"], agenda_items=r["agenda_items"], version=r["version"],
         )
         for r in rows
     ]
     return window
+
+
+_INTS = msgspec.json.Decoder(list[int])
+_SUMMARY_COLUMNS: dict[str, str] = {}
+
+
+def _summary_columns() -> str:
+    """What a list shows of a meeting, its unions and its number of items in the same statement."""
+    engine_type = engine().engine_type
+    if engine_type not in _SUMMARY_COLUMNS:
+        m = '"meeting"'
+        own = ", ".join(f'{m}."{c}" AS "{c}"' for c in ("id", "kind", "title", "department", "group", "starts_at", "ends_at",
+                                                         "place", "status", "version"))
+        unions = json_sql.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union")
+        _SUMMARY_COLUMNS[engine_type] = (f"{own}, {unions} AS union_ids, "
+                                         f"(SELECT COUNT(*) FROM agenda_item WHERE agenda_item.meeting = {m}.id) AS agenda_items")
+    return _SUMMARY_COLUMNS[engine_type]
 
 
 # The meeting by id within each kind of scope: read several times on every meeting page, so built once.
