@@ -263,7 +263,7 @@ class Prepared:
     SQLite takes to answer a simple one, on every request (issue 15's profiles); here the SQL is
     built and compiled once per engine, and each run hands it with its values straight to the
     engine's connection (the current transaction's, or the pool's). ``build`` returns the query
-    with ``Param("name")`` where the values go; ``ids_param`` makes a list of ids one value."""
+    (or a QueryString) with ``Param("name")`` where the values go; ``ids_param`` makes a list of ids one value."""
 
     def __init__(self, build: Callable[[], Any]) -> None:
         self._build = build
@@ -272,7 +272,9 @@ class Prepared:
     def _sql(self, engine_type: str, values: dict[str, Any]) -> tuple[str, list]:
         compiled = self._compiled.get(engine_type)
         if compiled is None:
-            compiled = self._compiled[engine_type] = self._build().querystrings[0].compile_string(engine_type=engine_type)
+            built = self._build()
+            querystring = built if isinstance(built, QueryString) else built.querystrings[0]
+            compiled = self._compiled[engine_type] = querystring.compile_string(engine_type=engine_type)
         sql, args = compiled
         return sql, [_value(values[a.name]) if isinstance(a, Param) else a for a in args]
 

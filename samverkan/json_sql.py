@@ -24,14 +24,16 @@ def array(engine_type: str, element: str, table: str, where: str, order: str) ->
     if engine_type == "postgres":
         return f"COALESCE((SELECT json_agg({element} ORDER BY {order}) FROM {table} WHERE {where}), '[]'::json)"
     # SQLite 3.40 has no ORDER BY in an aggregate; it keeps an ordered subquery's order for one
-    # (it does not flatten it into the aggregate). json(): JSON, not a string, to json_object.
-    return f"json((SELECT json_group_array({element}) FROM (SELECT * FROM {table} WHERE {where} ORDER BY {order})))"
+    # (it does not flatten it into the aggregate); named as the table, for an array nested in
+    # ``element`` to refer to its row. json(): JSON, not a string, to json_object.
+    return (f"json((SELECT json_group_array({element}) FROM (SELECT * FROM {table} WHERE {where} ORDER BY {order}) AS {table}))")
 
 
 def boolean(engine_type: str, column: str) -> str:
+    """true, false or null."""
     if engine_type == "postgres":
         return column
-    return f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+    return f"json(CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END)"
 
 
 def moment(engine_type: str, column: str) -> str:
