@@ -82,14 +82,22 @@ class LoopPooledPostgresEngine(PostgresEngine):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._last: tuple[Any, asyncpg.Pool | None] = (lambda: None, None)  # (weakref to a loop, its pool)
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
     def pool(self) -> asyncpg.Pool | None:
+        # Piccolo asks several times per statement: the last loop's answer is kept (a lookup in
+        # the weak dictionary makes a weak reference each time; 2 % of a list's time).
         try:
-            return self._pools.get(asyncio.get_running_loop())
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # no loop: nothing to run a query on
             return None
+        if self._last[0]() is loop:
+            return self._last[1]
+        pool = self._pools.get(loop)
+        self._last = (weakref.ref(loop), pool)
+        return pool
 
     @pool.setter
     def pool(self, value: asyncpg.Pool | None) -> None:
@@ -97,6 +105,7 @@ class LoopPooledPostgresEngine(PostgresEngine):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # Piccolo's __init__ sets None before any loop runs
+        self._last = (lambda: None, None)
         if value is None:
             self._pools.pop(loop, None)
         else:

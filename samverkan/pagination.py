@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
+import msgspec
 from msgspec import Meta, Struct
 from piccolo.columns import Column, Date, Timestamptz
 from piccolo.columns.combination import And, Or, Where, WhereRaw
@@ -78,8 +79,7 @@ BAD_CURSOR = "Ogiltig markör: använd värdet av next från föregående sida."
 
 def _encode_cursor(table: type[Table], value: Any, id: int) -> str:
     text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
-    raw = json.dumps([table._meta.tablename, text, id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(msgspec.json.encode([table._meta.tablename, text, id])).decode().rstrip("=")
 
 
 def _decode_cursor(table: type[Table], order_by: Column, cursor: str) -> tuple[Any, int]:

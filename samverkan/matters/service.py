@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from samverkan.accounts import rights
-from samverkan import clock
+from samverkan import clock, json_sql
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
 from samverkan.database import engine, insert_new, write_unique
@@ -58,20 +58,29 @@ def _event(row: dict) -> s.Event:
     )
 
 
-# A matter as the API answers it is kept by the database (stored_json); with what a cursor needs.
-_JSON = f'(SELECT json FROM {stored_json.TABLE} WHERE {stored_json.TABLE}.matter = "matter".id) AS json, ' \
-        '"matter"."created_at" AS created_at, "matter"."id" AS id'
+_JSON: dict[str, str] = {}
+
+
+def _json_columns() -> str:
+    """A matter as the API answers it, kept by the database (stored_json), as bytes; with what a
+    page's cursor needs."""
+    engine_type = engine().engine_type
+    if engine_type not in _JSON:
+        stored = f'(SELECT json FROM {stored_json.TABLE} WHERE {stored_json.TABLE}.matter = "matter".id)'
+        _JSON[engine_type] = (f'{json_sql.as_bytes(engine_type, stored)} AS json, '
+                              '"matter"."created_at" AS created_at, "matter"."id" AS id')
+    return _JSON[engine_type]
 
 
 _DECODER = msgspec.json.Decoder(list[s.Matter])
 
 
-def _decoded(texts: list[str]) -> list[s.Matter]:
-    return _DECODER.decode("[" + ",".join(texts) + "]")
+def _decoded(texts: list[bytes]) -> list[s.Matter]:
+    return _DECODER.decode(b"[" + b",".join(texts) + b"]")
 
 
 async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id: int | None, union_id: int | None,
-                  status: str | None, page: PageRequest) -> tuple[list[str], Page]:
+                  status: str | None, page: PageRequest) -> tuple[list[bytes], Page]:
     where = scope(viewer) + [
         matches(Matter.search_text, q) if q else None,
         (Matter.kind == kind) if kind else None,
@@ -79,7 +88,7 @@ async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id
         is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
-    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True, select=_JSON)
+    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True, select=_json_columns())
     return [r["json"] for r in rows], window
 
 
@@ -142,7 +151,7 @@ async def _visible_row(viewer: Viewer, id: int) -> dict:
 
 
 async def _stored(id: int, *scoped: Any) -> s.Matter:
-    rows = await select_where(_JSON, Matter, [Matter.id == id, *scoped])
+    rows = await select_where(_json_columns(), Matter, [Matter.id == id, *scoped])
     if not rows:
         raise NotFound(f"Ärendet {id} finns inte.")
     return _decoded([rows[0]["json"]])[0]
