@@ -313,7 +313,9 @@ def flattened(condition: Any) -> WhereRaw:
     scope's subqueries) merged into one template: Piccolo walks the tree again on every
     compile (issue 15's profiles: 50 walks per deadline list of a union)."""
     _, fragments, args = condition.querystring.bundle(start_index=1, bundled=[], combined_args=[])
-    template = "".join(f.prefix.replace("{", "{{").replace("}", "}}") + ("" if f.no_arg else "{}") for f in fragments)
+    template = "".join(f.prefix + ("" if f.no_arg else "{}") for f in fragments)
+    if template.count("{") != len(args) or "}" in template.replace("{}", ""):
+        raise ValueError("a condition with a brace in its SQL cannot be flattened")  # see pagination._literal
     return WhereRaw(template, *args)
 
 

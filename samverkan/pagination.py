@@ -174,8 +174,11 @@ def _where_clause(*conditions: QueryString | None) -> QueryString:
 
 
 def _literal(sql: str) -> str:
-    """SQL put into a QueryString's template as it is (its braces are not placeholders)."""
-    return sql.replace("{", "{{").replace("}", "}}")
+    """SQL put into a QueryString's template. It must hold no brace: QueryString hands out its
+    values by the parts of its template, and an escaped brace makes a part of its own."""
+    if "{" in sql or "}" in sql:
+        raise ValueError("SQL for a QueryString's template must hold no brace (write chr(123) for one)")
+    return sql
 
 
 def select_sql(columns: str, table: type[Table], where: list[Any]) -> QueryString:

@@ -35,14 +35,18 @@ async def _expected(matter_id: int) -> dict:
                         outcome=e["outcome"], note=e["note"], agenda_item_id=e["agenda_item_id"], created_at=e["created_at"])
                 for e in events],
     )
-    return msgspec.json.decode(msgspec.json.encode(matter))  # moments and days stay text: their form is compared
+    return msgspec.json.encode(matter)
 
 
-async def _stored(matter_id: int) -> dict:
+async def _stored_text(matter_id: int) -> bytes:
     from samverkan.database import engine
 
     rows = await engine().run_querystring(_query(matter_id))
-    return msgspec.json.decode(rows[0]["json"])
+    return rows[0]["json"].encode()
+
+
+async def _stored(matter_id: int) -> dict:
+    return msgspec.json.decode(await _stored_text(matter_id))
 
 
 def _query(matter_id: int):
@@ -52,12 +56,14 @@ def _query(matter_id: int):
 
 
 async def _check(client, hr, matter_id: int) -> dict:
-    expected = await _expected(matter_id)
-    assert await _stored(matter_id) == expected
+    encoded = await _expected(matter_id)
+    assert await _stored_text(matter_id) == encoded  # the very bytes, on both engines
+    expected = msgspec.json.decode(encoded)  # moments and days stay text: their form is compared
     one = await client.get(f"/api/v1/matters/{matter_id}", headers=hr.headers)
     assert one.status_code == 200 and one.json() == expected
-    listed = (await client.get("/api/v1/matters?limit=50", headers=hr.headers)).json()["items"]
-    assert [m for m in listed if m["id"] == matter_id] == [expected]
+    listed = await client.get("/api/v1/matters?limit=50", headers=hr.headers)
+    assert [m for m in listed.json()["items"] if m["id"] == matter_id] == [expected]
+    assert encoded in listed.content  # sent on as stored
     return expected
 
 
