@@ -65,6 +65,9 @@ async def test_the_cursor_walks_the_whole_list_in_order_for_every_scope(client, 
         # The offset form still works and agrees with the cursor.
         page = await _get(client, everyone[role], f"/api/v1/{path}?limit=7&offset=14")
         assert [item["id"] for item in page["items"]] == expected[14:21] and page["total"] == len(expected)
+        # A page past the end is empty and still counts (the count rides with the page's rows otherwise).
+        past = await _get(client, everyone[role], f"/api/v1/{path}?limit=7&offset={len(expected)}")
+        assert past["items"] == [] and past["total"] == len(expected) and past["next"] is None
 
 
 async def test_a_cursor_page_does_not_move_when_rows_are_added_before_it(client, callers, rows, org):
@@ -118,3 +121,21 @@ async def test_a_cursor_page_runs_as_many_queries_as_the_first(client, callers, 
                 await _get(client, caller, url)
             counts.append(counter.count)
         assert counts[0] == counts[1], (path, role, counts)
+
+
+def test_sql_with_a_brace_is_refused_for_a_template():
+    """Piccolo's QueryString hands out values by the parts of its template, and an escaped brace
+    makes a part of its own: the values would land in the wrong places (a meeting read on
+    PostgreSQL lost its WHERE this way). Such SQL is refused, not run."""
+    from piccolo.columns.combination import WhereRaw
+
+    from samverkan.database import flattened
+    from samverkan.matters.tables import Matter
+    from samverkan.pagination import select_sql
+
+    with pytest.raises(ValueError, match="brace"):
+        select_sql("'{' AS x", Matter, [Matter.id == 1])
+    with pytest.raises(ValueError, match="brace"):
+        flattened(WhereRaw("title = '{{}}' OR id = {}", 1))
+    assert select_sql("chr(123) AS x", Matter, [Matter.id == 1]).compile_string("sqlite") == (
+        'SELECT chr(123) AS x FROM "matter" WHERE "matter"."id" = ?', [1])

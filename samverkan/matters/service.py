@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
@@ -76,7 +77,20 @@ _DECODER = msgspec.json.Decoder(list[s.Matter])
 
 
 def _decoded(texts: list[bytes]) -> list[s.Matter]:
-    return _DECODER.decode(b"[" + b",".join(texts) + b"]")
+    try:
+        return _DECODER.decode(b"[" + b",".join(texts) + b"]")
+    except msgspec.ValidationError:  # a value no longer allowed (a kind or type an upgrade removed, say)
+        return [_as_stored(t) for t in texts]
+
+
+def _as_stored(text: bytes) -> s.Matter:
+    """A matter's JSON as it is, without checking its values: one odd row must not stop a list."""
+    m = msgspec.json.decode(text)
+    moment = dt.datetime.fromisoformat
+    events = [s.Event(**{**e, "date": dt.date.fromisoformat(e["date"]), "time": e["time"] and dt.time.fromisoformat(e["time"]),
+                         "created_at": moment(e["created_at"])}) for e in m["events"]]
+    return s.Matter(**{**m, "parties": [s.Party(**p) for p in m["parties"]], "events": events,
+                       "created_at": moment(m["created_at"])})
 
 
 async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id: int | None, union_id: int | None,
