@@ -197,6 +197,9 @@ async def log_in(page: Page, email: str) -> None:
 
 async def main_menu(page: Page) -> Locator:
     """The main menu, opened first where it folds behind "Meny" (a phone, 640 px or less)."""
+    # Once the page has loaded, its stylesheet too: before it, the folded menu counts as visible
+    # (a person never sees the page unstyled; the stylesheet blocks the first paint).
+    await page.wait_for_load_state("load")
     menu = page.get_by_role("navigation", name="Huvudmeny")
     if not await menu.is_visible():
         await page.get_by_text("Meny", exact=True).click()
