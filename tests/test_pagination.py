@@ -8,6 +8,8 @@ import pytest
 
 from conftest import QueryCounter
 
+pytestmark = pytest.mark.usefixtures("frozen")  # deadlines and meeting warnings count from "today"
+
 LISTS = ["matters", "meetings", "deadlines"]
 N = 23  # per union alone; as many again with both unions
 

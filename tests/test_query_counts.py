@@ -6,6 +6,8 @@ import pytest
 
 from conftest import QueryCounter
 
+pytestmark = pytest.mark.usefixtures("frozen")  # deadlines and meeting warnings count from "today"
+
 
 async def _seed(n: int, org) -> None:
     from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion

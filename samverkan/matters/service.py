@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -59,18 +60,12 @@ def _event(row: dict) -> s.Event:
     )
 
 
-_JSON: dict[str, str] = {}
-
-
-def _json_columns() -> str:
+@cache
+def _json_columns(engine_type: str) -> str:
     """A matter as the API answers it, kept by the database (stored_json), as bytes; with what a
     page's cursor needs."""
-    engine_type = engine().engine_type
-    if engine_type not in _JSON:
-        stored = f'(SELECT json FROM {stored_json.TABLE} WHERE {stored_json.TABLE}.matter = "matter".id)'
-        _JSON[engine_type] = (f'{json_sql.as_bytes(engine_type, stored)} AS json, '
-                              '"matter"."created_at" AS created_at, "matter"."id" AS id')
-    return _JSON[engine_type]
+    stored = f'(SELECT json FROM {stored_json.TABLE} WHERE {stored_json.TABLE}.matter = "matter".id)'
+    return f'{json_sql.as_bytes(engine_type, stored)} AS json, "matter"."created_at" AS created_at, "matter"."id" AS id'
 
 
 _DECODER = msgspec.json.Decoder(list[s.Matter])
@@ -102,7 +97,8 @@ async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id
         is_party(union_id) if union_id else None,
         (Matter.status == status) if status else None,
     ]
-    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True, select=_json_columns())
+    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True,
+                                      select=_json_columns(engine().engine_type))
     return [r["json"] for r in rows], window
 
 
@@ -165,7 +161,7 @@ async def _visible_row(viewer: Viewer, id: int) -> dict:
 
 
 async def _stored(id: int, *scoped: Any) -> s.Matter:
-    rows = await select_where(_json_columns(), Matter, [Matter.id == id, *scoped])
+    rows = await select_where(_json_columns(engine().engine_type), Matter, [Matter.id == id, *scoped])
     if not rows:
         raise NotFound(f"Ärendet {id} finns inte.")
     return _decoded([rows[0]["json"]])[0]

@@ -4,6 +4,7 @@ events an agenda item writes on its matter when it is closed. No HTTP here."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any, Callable
 
 import msgspec
@@ -164,10 +165,7 @@ def _parts_sql(engine_type: str) -> str:
             f"{_items_sql(engine_type, f'{m}.id')} AS items")
 
 
-# The meeting with its parts (_parts_sql) by id within each kind of scope; its agenda alone.
-_WHOLE_IN_SCOPE = {kind: Prepared(lambda kind=kind: select_sql(
-    f"{all_columns(Meeting)}, {_parts_sql(engine().engine_type)}", Meeting, [Meeting.id == Param("id"), *_scoped(kind, Param("scope"))]))
-    for kind in ("all", "department", "union", "none")}
+# A meeting's agenda alone.
 _AGENDA = Prepared(lambda: select_sql(_items_sql(engine().engine_type, '"meeting".id') + " AS items", Meeting,
                                       [Meeting.id == Param("id")]))
 
@@ -320,7 +318,8 @@ async def list_meetings(
         is_party(union_id) if union_id else None,
         (Meeting.status == status) if status else None,
     ]
-    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending, select=_summary_columns())
+    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending,
+                                      select=_summary_columns(engine().engine_type))
     window.items = [
         s.MeetingSummary(
             id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
@@ -333,41 +332,42 @@ async def list_meetings(
 
 
 _INTS = msgspec.json.Decoder(list[int])
-_SUMMARY_COLUMNS: dict[str, str] = {}
-
-
-def _summary_columns() -> str:
+@cache
+def _summary_columns(engine_type: str) -> str:
     """What a list shows of a meeting, its unions and its number of items in the same statement."""
-    engine_type = engine().engine_type
-    if engine_type not in _SUMMARY_COLUMNS:
-        m = '"meeting"'
-        own = ", ".join(f'{m}."{c}" AS "{c}"' for c in ("id", "kind", "title", "department", "group", "starts_at", "ends_at",
-                                                         "place", "status", "version"))
-        unions = json_sql.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union")
-        _SUMMARY_COLUMNS[engine_type] = (f"{own}, {unions} AS union_ids, "
-                                         f"(SELECT COUNT(*) FROM agenda_item WHERE agenda_item.meeting = {m}.id) AS agenda_items")
-    return _SUMMARY_COLUMNS[engine_type]
+    m = '"meeting"'
+    own = ", ".join(f'{m}."{c}" AS "{c}"' for c in ("id", "kind", "title", "department", "group", "starts_at", "ends_at",
+                                                     "place", "status", "version"))
+    unions = json_sql.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union")
+    return f"{own}, {unions} AS union_ids, (SELECT COUNT(*) FROM agenda_item WHERE agenda_item.meeting = {m}.id) AS agenda_items"
 
 
-# The meeting by id within each kind of scope: read several times on every meeting page, so built once.
-_ROW_IN_SCOPE = {kind: Prepared(lambda kind=kind: Meeting.select().where(Meeting.id == Param("id"), *_scoped(kind, Param("scope"))))
-                 for kind in ("all", "department", "union", "none")}
+def _per_scope(build: Callable[[list[Any]], Any]) -> dict[str, Prepared]:
+    """A prepared read of the meeting by id for each kind of scope (``build`` makes it from the
+    conditions): read several times on every meeting page, so built once."""
+    return {kind: Prepared(lambda kind=kind: build([Meeting.id == Param("id"), *_scoped(kind, Param("scope"))]))
+            for kind in ("all", "department", "union", "none")}
 
 
-async def visible_row(viewer: Viewer, id: int) -> dict:
+_ROW_IN_SCOPE = _per_scope(lambda where: Meeting.select().where(*where))
+_WHOLE_IN_SCOPE = _per_scope(  # with its parts (_parts_sql)
+    lambda where: select_sql(f"{all_columns(Meeting)}, {_parts_sql(engine().engine_type)}", Meeting, where))
+
+
+async def _in_scope(read: dict[str, Prepared], viewer: Viewer, id: int) -> dict:
     kind, value = _scope_of(viewer)
-    row = await _ROW_IN_SCOPE[kind].first(id=id, scope=value)
+    row = await read[kind].first(id=id, scope=value)
     if row is None:
         raise NotFound(f"Mötet {id} finns inte.")
     return row
 
 
+async def visible_row(viewer: Viewer, id: int) -> dict:
+    return await _in_scope(_ROW_IN_SCOPE, viewer, id)
+
+
 async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:
-    kind, value = _scope_of(viewer)
-    row = await _WHOLE_IN_SCOPE[kind].first(id=id, scope=value)
-    if row is None:
-        raise NotFound(f"Mötet {id} finns inte.")
-    return await _assemble(row, viewer)
+    return await _assemble(await _in_scope(_WHOLE_IN_SCOPE, viewer, id), viewer)
 
 
 # --- checks ------------------------------------------------------------------
