@@ -23,6 +23,7 @@ from test_browser import (  # noqa: F401  (browser is a fixture used by name)
     browser,
     demo_server,
     log_in,
+    main_menu,
 )
 
 pytestmark = pytest.mark.browser
@@ -51,16 +52,9 @@ async def page(request, browser: Browser, server: Server) -> AsyncIterator[Page]
     await context.close()
 
 
-def _menu(page: Page, name: str):
-    return page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name=name)
-
-
 async def _go(page: Page, name: str) -> None:
-    """Follow a menu link (on a phone the menu may first need opening)."""
-    link = _menu(page, name)
-    if not await link.is_visible():
-        await page.get_by_text("Meny", exact=True).click()  # the folding menu's label (a checkbox, no script)
-    await link.click()
+    """Follow a menu link (on a phone the menu first needs opening: test_browser.main_menu)."""
+    await (await main_menu(page)).get_by_role("link", name=name).click()
 
 
 async def test_journey_3_plan_edit_attend_and_write(page: Page) -> None:
