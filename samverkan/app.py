@@ -50,6 +50,7 @@ from samverkan.paths import templates_dir
 from samverkan.sam.api import SAM_API
 from samverkan.sam.pages import SAM_PAGES
 from samverkan.settings import Settings, get_settings
+from samverkan.web.page_cache import PageCache
 from samverkan.web.auth import SESSION_COOKIE, AuthenticationMiddleware
 from samverkan.web.csrf import CsrfMiddleware
 from samverkan.web.errors import RETRY_AFTER_SECONDS, handle_error
@@ -136,7 +137,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings,
+                     "page_cache": PageCache(settings.page_cache_mb * 2**20) if settings.page_cache_mb else None}),
         debug=False,
     )
 

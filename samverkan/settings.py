@@ -72,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RENDER_WORKERS", "2", "Worker processes that fill Word templates, each filling one document at a time (1–16)."),
     Setting("RENDER_TIMEOUT_SECONDS", "20", "How long filling one document may take before its worker is killed (1–600)."),
     Setting("RENDER_MEMORY_MB", "512", "The address space of one worker process, in MB (256–8192)."),
+    Setting("PAGE_CACHE_MB", "32", "Rendered pages kept per service process, in MB (0–4096); 0 keeps none."),
     Setting("OIDC_ISSUER", "", "The OpenID Provider's issuer (e.g. https://login.microsoftonline.com/TENANT/v2.0); unset: no OpenID Connect."),
     Setting("OIDC_CLIENT_ID", "", "The application's client id at the OpenID Provider."),
     Setting("OIDC_CLIENT_SECRET", "", "The application's client secret (or OIDC_CLIENT_SECRET_FILE)."),
@@ -145,6 +146,7 @@ class Settings:
     paper_max_mb: int = 25
     notice_attach_max_kb: int = 2048
     notice_attach_total_kb: int = 8192
+    page_cache_mb: int = 32
 
     @property
     def is_postgres(self) -> bool:
@@ -331,6 +333,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         paper_max_mb=_int(env, "PAPER_MAX_MB", 1, 500),
         notice_attach_max_kb=_int(env, "NOTICE_ATTACH_MAX_KB", 0, 512000),
         notice_attach_total_kb=_int(env, "NOTICE_ATTACH_TOTAL_KB", 0, 512000),
+        page_cache_mb=_int(env, "PAGE_CACHE_MB", 0, 4096),
     )
 
 

@@ -413,3 +413,21 @@ async def test_calendar_feeds_and_reminders_name_an_individarende_by_its_number_
         assert "Nils Nilsson" not in message["Subject"] + message.get_content()
         assert message["To"] not in (readers["department"].email, readers["kommunal"].email)
     assert readers["vision"].email in {m["To"] for m in smtp.recorder.messages}
+
+
+async def test_a_meeting_page_kept_for_one_reader_is_never_shown_to_another(app, client, scene):
+    """Pages are kept rendered (web/page_cache.py). Each reader, the employer side first, signs in
+    and opens the meeting page twice: the second time it comes from the cache, the same bytes, and
+    either way it shows that reader only the hidden items it may read."""
+    cache = app.state.page_cache
+    path = f"/moten/{scene['meeting']['id']}"
+    for reader in ("admin", "hr", "vision", "department", "kommunal"):
+        caller = scene["readers"][reader]
+        client.cookies.clear()
+        await login(client, caller.email, caller.password)
+        first = await client.get(path)
+        hits = cache.hits
+        second = await client.get(path)
+        assert first.status_code == second.status_code == 200, reader
+        assert cache.hits == hits + 1 and second.content == first.content, reader
+        assert shown(second.text) == READS[reader], reader

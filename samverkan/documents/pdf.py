@@ -5,6 +5,7 @@ each with a time limit and a profile directory of its own."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -23,12 +24,19 @@ class PdfUnavailable(ServiceError):
 
 
 def available() -> bool:
-    return shutil.which("soffice") is not None
+    return _soffice(os.environ.get("PATH")) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _soffice(path: str | None) -> str | None:
+    """Where soffice is on this PATH: looked up once, not on every page that offers a PDF
+    (a stat of each PATH entry; issue 15's profiles)."""
+    return shutil.which("soffice", path=path)
 
 
 def convert(docx: bytes, timeout: int) -> bytes:
     """The document as PDF; PdfUnavailable when LibreOffice is missing, fails or is too slow."""
-    soffice = shutil.which("soffice")
+    soffice = shutil.which("soffice")  # looked up again: it may have been removed since
     if soffice is None:
         raise PdfUnavailable("PDF kan inte skapas här: LibreOffice (soffice) är inte installerat.")
     if not _ONE_AT_A_TIME.acquire(timeout=timeout):

@@ -12,7 +12,7 @@ from samverkan.accounts import rights
 from samverkan import clock, json_sql
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import engine, insert_new, write_unique
+from samverkan.database import Ids, Param, Prepared, engine, ids_param, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules, stored_json
 from samverkan.matters import schemas as s
@@ -27,16 +27,30 @@ from samverkan.settings import get_settings
 # --- who sees what -----------------------------------------------------------
 
 
+def _reader(viewer: Viewer) -> str:
+    """Which of the limits below applies to the viewer."""
+    if rights.sees_all(viewer):
+        return "all"
+    if rights.is_department(viewer):
+        return "department"
+    return "union" if rights.is_union(viewer) else "none"
+
+
+def _limits(reader: str, department: Any, union: Any) -> list[Any]:
+    """The conditions for a kind of reader, with their department and union (values, or Params)."""
+    if reader == "all":
+        return []
+    if reader == "department":
+        # Individärenden are for HR and the named parties only.
+        return [Matter.department == department, Matter.personal_data == False]  # noqa: E712
+    if reader == "union":
+        return [is_party(union)]
+    return [Matter.id == -1]
+
+
 def scope(viewer: Viewer) -> list[Any]:
     """Conditions that limit matters to what the viewer may see; part of every query."""
-    if rights.sees_all(viewer):
-        return []
-    if rights.is_department(viewer):
-        # Individärenden are for HR and the named parties only.
-        return [Matter.department == viewer.department_id, Matter.personal_data == False]  # noqa: E712
-    if rights.is_union(viewer):
-        return [is_party(viewer.union_id)]
-    return [Matter.id == -1]
+    return _limits(_reader(viewer), viewer.department_id, viewer.union_id)
 
 
 def is_party(union_id: int) -> Party:
@@ -131,18 +145,25 @@ async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[
     return [(r["id"], f"{r['diary_no']} {r['title']}") for r in rows]
 
 
-async def options(viewer: Viewer, department_id: int | None, linked: list[int], limit: int = 200) -> dict[int, dict]:
+_READERS = ("all", "department", "union", "none")
+OPTIONS_LIMIT = 200  # the newest matters offered on a page; older ones are typed by diary number
+# Read on every meeting page: built once per kind of reader (database.Prepared).
+_NEWEST = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
+    Matter.department == Param("department"), *_limits(reader, Param("own"), Param("union"))).order_by(
+    Matter.created_at, ascending=False).limit(OPTIONS_LIMIT)) for reader in _READERS}
+_LINKED = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
+    ids_param(Matter.id, "ids"), *_limits(reader, Param("own"), Param("union")))) for reader in _READERS}
+
+
+async def options(viewer: Viewer, department_id: int | None, linked: list[int]) -> dict[int, dict]:
     """id → {id, diary_no, title} of the department's newest matters the viewer may see and of the
     ``linked`` ones (those already on a page), for one shared list of choices; two queries."""
-    rows = await (
-        Matter.select(Matter.id, Matter.diary_no, Matter.title).where(Matter.department == department_id, *scope(viewer))
-        .order_by(Matter.created_at, ascending=False).limit(limit)
-    ) if department_id is not None else []
+    reader, own = _reader(viewer), {"own": viewer.department_id, "union": viewer.union_id}
+    rows = await _NEWEST[reader].rows(department=department_id, **own) if department_id is not None else []
     out = {r["id"]: r for r in rows}
     missing = [i for i in linked if i not in out]
     if missing:
-        out.update({r["id"]: r for r in await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
-            Matter.id.is_in(missing), *scope(viewer))})
+        out.update({r["id"]: r for r in await _LINKED[reader].rows(ids=Ids(missing), **own)})
     return out
 
 

@@ -26,6 +26,7 @@ from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest, page_count
 from samverkan.papers.pages import notice_section, proposal_section
 from samverkan.papers.pages import section as papers_section
+from samverkan.web.page_cache import CachedTemplate
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
@@ -131,14 +132,18 @@ def _shown(form: Any) -> dict[str, Any]:
     }
 
 
-async def _people() -> tuple[dict[int, str], dict[Any, list], dict[int, dict]]:
-    """The unions (id → name), the people of each party (None: the employer) and every person."""
-    unions = dict(await orgs.choices("union"))
-    rows = await orgs.people()
+async def _people(department_id: int | None = None, group_id: int | None = None
+                  ) -> tuple[dict[int, str], dict[Any, list], dict[int, dict], dict[str, str | None]]:
+    """The unions (id → name), the people of each party (None: the employer), every person, and
+    the names of the department and the group (one statement)."""
+    found = await orgs.meeting_registers(department_id, group_id)
+    unions = {u["id"]: u["name"] for u in found["union"]}
+    rows = found["person"]
     by_party: dict[Any, list] = {None: []}
     for p in rows:
         by_party.setdefault(p["trade_union"] if p["side"] != "employer" else None, []).append((p["id"], p["name"]))
-    return unions, by_party, {p["id"]: p for p in rows}
+    names = {register: found[register][0]["name"] if found[register] else None for register in ("department", "group")}
+    return unions, by_party, {p["id"]: p for p in rows}, names
 
 
 def _confirmed(form: Any, found: list, before: list | None = None) -> bool:
@@ -156,7 +161,7 @@ def _fingerprint(found: list) -> str:
 
 
 async def _new_form(request: Request, values: dict, errors: dict, status: int = 200, found: list | None = None) -> Template:
-    unions, by_party, _ = await _people()
+    unions, by_party, _, _ = await _people()
     return Template("meetings/form.html", context={
         "values": values, "errors": errors, "groups": await orgs.choices("group"), "departments": await orgs.choices("department"),
         "unions": unions, "by_party": by_party, "warnings": found or [], "confirm": _fingerprint(found) if found else "",
@@ -228,13 +233,11 @@ async def preview_warnings(request: Request) -> Template:
 
 async def _context(request: Request, meeting: s.Meeting, open_item: int | None = None) -> dict[str, Any]:
     """Everything the page shows, each read once."""
-    unions, by_party, people = await _people()
+    unions, by_party, people, names = await _people(meeting.department_id, meeting.group_id)
     linked = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
     can_change = _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft"
     # The department's matters to choose from (one shared list) for an editor; the linked ones for all.
     options = await matters.options(request.user, meeting.department_id if can_change else None, linked)
-    names = await orgs.names("group", [meeting.group_id]) if meeting.group_id else []
-    department = await orgs.names("department", [meeting.department_id]) if meeting.department_id else []
     return {
         "meeting": meeting, "unions": unions, "people": people, "by_party": by_party,
         "candidates": [(p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})") for p in people.values()
@@ -243,7 +246,7 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
         "matter_options": options, "open_item": open_item,
         "can_change": can_change, "planning": meeting.status in ("planned", "called"),
         "moves": sorted(rules.TRANSITIONS[meeting.status]),
-        "group_name": names[0][1] if names else None, "department_name": department[0][1] if department else None,
+        "group_name": names["group"], "department_name": names["department"],
         **await documents_section(request, meeting, unions),
         **await papers_section(request, meeting=meeting),
         **await notice_section(request, meeting),
@@ -252,9 +255,9 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
 
 
 @get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting")
-async def meeting_page(request: Request, id: RecordId, punkt: FromQuery[str | None] = None) -> Template:
+async def meeting_page(request: Request, id: RecordId, punkt: FromQuery[str | None] = None) -> CachedTemplate:
     meeting = await service.get_meeting(request.user, id)
-    return Template("meetings/detail.html", context={
+    return CachedTemplate("meetings/detail.html", context={
         **await _context(request, meeting, filter_id(punkt)), "errors": {}, "document_errors": {}, "edit": None})
 
 

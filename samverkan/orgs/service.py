@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from piccolo.querystring import QueryString
 
 from samverkan.accounts import rights
 from samverkan import clock
@@ -394,6 +395,25 @@ async def sam_departments(viewer: Any) -> list[int] | None:
         return [d["id"] for d in await _ALL_DEPARTMENTS.rows()]
     groups = await _GROUP_DEPARTMENTS.rows(person=person["id"])
     return sorted({d for d in [person["department"], *(g["department"] for g in groups)] if d is not None})
+
+
+# The meeting page's registers in one statement (on PostgreSQL a statement is a round trip).
+_MEETING_REGISTERS = Prepared(lambda: QueryString(
+    "SELECT 'union' AS register, id, name, '' AS side, NULL AS trade_union FROM trade_union WHERE active = {} "
+    "UNION ALL SELECT 'person', id, name, side, trade_union FROM person "
+    "UNION ALL SELECT 'department', id, name, '', NULL FROM department WHERE id = {} "
+    "UNION ALL SELECT 'group', id, name, '', NULL FROM collaboration_group WHERE id = {} "
+    "ORDER BY register, name, id", True, Param("department"), Param("group")))
+
+
+async def meeting_registers(department_id: int | None, group_id: int | None) -> dict[str, list[dict]]:
+    """What choices() gives for the active unions and people() for every person, and the names
+    of a meeting's department and group, read together: register → rows of id and name (people
+    also side and union), by name."""
+    found: dict[str, list[dict]] = {"union": [], "person": [], "department": [], "group": []}
+    for row in await _MEETING_REGISTERS.rows(department=department_id, group=group_id):
+        found[row.pop("register")].append(row)
+    return found
 
 
 async def people() -> list[dict]:

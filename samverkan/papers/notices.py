@@ -211,14 +211,18 @@ async def after_change(viewer: Viewer | None, meeting_id: int) -> None:
 # --- the record on the meeting ---------------------------------------------------------------
 
 
-async def notice(viewer: Viewer, meeting_id: int) -> s.Notice:
-    row = await meetings.visible_row(viewer, meeting_id)
+async def notice(viewer: Viewer, meeting_id: int, seen: dict | None = None) -> s.Notice:
+    """The kallelser sent and the answers. ``seen``: the meeting's row (kind, starts_at, department,
+    status) as the caller has just read it as this viewer, so it is not looked up again."""
+    row = seen or await meetings.visible_row(viewer, meeting_id)
+    sent = await _sends(viewer, meeting_id)
     return s.Notice(
         sends=[s.NoticeSent(id=r["id"], reason=r["reason"], method=r["method"], sequence=r["sequence"], late=r["late"],
                             recipients=[s.NoticeRecipient(name=a["name"], email=a["email"]) for a in r["recipients"]],
-                            sent_at=r["sent_at"], sent_by=r["sender"]) for r in await _sends(viewer, meeting_id)],
+                            sent_at=r["sent_at"], sent_by=r["sender"]) for r in sent],
+        # Only those a kallelse was sent to can answer (by its link, or signed in as one of them).
         replies=[s.NoticeReply(name=r["name"], attending=r["attending"], substitute=r["substitute"], answered_at=r["answered_at"])
-                 for r in await _replies(meeting_id)],
+                 for r in (await _replies(meeting_id) if sent else [])],
         late_warning=await late_warning(row) if row["status"] == "planned" else None,
     )
 

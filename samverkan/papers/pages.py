@@ -24,15 +24,16 @@ PAPER_FIELDS = {"file": "Fil", "title": "Rubrik", "agenda_item_id": "Punkt", "re
 
 
 async def section(request: Request, *, meeting: Any = None, matter: Any = None) -> dict[str, Any]:
-    """What the meeting or matter page shows of papers (``templates/papers/_list.html``)."""
+    """What the meeting or matter page shows of papers (``templates/papers/_list.html``). The
+    meeting or matter is the one the page has read as this viewer (so it is not looked up again)."""
     viewer = request.user
     owner = meeting or matter
     if meeting is not None:
-        papers = await service.list_papers(viewer, meeting_id=meeting.id)
+        papers = await service.list_papers(viewer, meeting_id=meeting.id, seen=True)
         items = [(i.id, f"§ {i.number} {i.title}") for i in meeting.agenda]
         action = f"/moten/{meeting.id}/underlag"
     else:
-        papers = await service.list_papers(viewer, matter_id=matter.id)
+        papers = await service.list_papers(viewer, matter_id=matter.id, seen=True)
         items = []
         action = f"/arenden/{matter.id}/underlag"
     numbers = {i.id: i.number for i in (meeting.agenda if meeting is not None else [])}
@@ -109,7 +110,8 @@ PAPER_PAGES = [upload_to_meeting, upload_to_matter, download, remove]
 async def notice_section(request: Request, meeting: Any) -> dict[str, Any]:
     """What the meeting page shows of the kallelse (``templates/meetings/_notice.html``)."""
     viewer = request.user
-    notice = await notices.notice(viewer, meeting.id)
+    notice = await notices.notice(viewer, meeting.id, seen={
+        "kind": meeting.kind, "starts_at": meeting.starts_at, "department": meeting.department_id, "status": meeting.status})
     mine = await notices.my_invitation(viewer, meeting.id)
     return {
         "notice": notice, "notice_reasons": notices.REASONS,
@@ -191,7 +193,7 @@ async def proposal_section(request: Request, meeting: Any) -> dict[str, Any]:
     viewer = request.user
     row = {"id": meeting.id, "status": meeting.status}
     return {
-        "proposals": await proposals.list_proposals(viewer, meeting.id),
+        "proposals": await proposals.list_proposals(viewer, meeting.id, seen=True),
         "may_propose": rights.is_union(viewer) and viewer.union_id in meeting.union_ids and await proposals.open_for_proposals(row),
         "may_decide_proposals": rights.may_change_department(viewer, meeting.department_id),
     }

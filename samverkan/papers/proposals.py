@@ -44,9 +44,10 @@ _THE_UNIONS = Prepared(lambda: AgendaProposal.select().where(
     AgendaProposal.meeting == Param("meeting"), AgendaProposal.trade_union == Param("union")).order_by(AgendaProposal.id))
 
 
-async def list_proposals(viewer: Viewer, meeting_id: int) -> list[s.AgendaProposal]:
-    """The employer sees every proposal; a union its own."""
-    await meetings.visible_row(viewer, meeting_id)
+async def list_proposals(viewer: Viewer, meeting_id: int, seen: bool = False) -> list[s.AgendaProposal]:
+    """The employer sees every proposal; a union its own. ``seen``: see papers.service.list_papers."""
+    if not seen:
+        await meetings.visible_row(viewer, meeting_id)
     if rights.is_union(viewer):
         rows = await _THE_UNIONS.rows(meeting=meeting_id, union=viewer.union_id)
     else:

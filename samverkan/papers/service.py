@@ -96,9 +96,12 @@ async def _readable_row(viewer: Viewer, paper_id: int) -> dict:
 # --- reading -------------------------------------------------------------------------------
 
 
-async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_id: int | None = None) -> list[s.Paper]:
-    """The papers of a meeting or a matter that the viewer may read, oldest first."""
-    await _owner_department(viewer, meeting_id, matter_id)
+async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_id: int | None = None,
+                      seen: bool = False) -> list[s.Paper]:
+    """The papers of a meeting or a matter that the viewer may read, oldest first. ``seen``: the
+    caller has just read the meeting or matter as this viewer, so it is not looked up again."""
+    if not seen:
+        await _owner_department(viewer, meeting_id, matter_id)
     if meeting_id is not None:
         rows = await _OF_MEETING.rows(id=meeting_id)
     else:
