@@ -23,6 +23,11 @@ Callers: an administrator (sees everything) and a user of Kommunal (the largest 
 API token; the meeting page by a signed-in session. The PostgreSQL server is ``--pg-url``
 (default postgresql://postgres@127.0.0.1:5432/test); databases are made next to it.
 
+The meeting page is asked for again and again by one session with the same data, so after the
+first request its HTML comes from the page cache (``web/page_cache.py``; its data is still read
+every time). ``SAMVERKAN_PAGE_CACHE_MB=0 python bench/http.py --only page`` measures it drawn
+on every request, as after each change to the meeting (the service takes the variable from here).
+
 The figures are for the machine at hand: on a two-core machine wrk, the service and the bare
 app share the cores, so the ratio, not the absolute req/s, is what carries over.
 """

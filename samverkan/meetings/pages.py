@@ -132,7 +132,7 @@ def _shown(form: Any) -> dict[str, Any]:
     }
 
 
-async def _people(department_id: int | None = None, group_id: int | None = None
+async def _registers(department_id: int | None = None, group_id: int | None = None
                   ) -> tuple[dict[int, str], dict[Any, list], dict[int, dict], dict[str, str | None]]:
     """The unions (id → name), the people of each party (None: the employer), every person, and
     the names of the department and the group (one statement)."""
@@ -161,7 +161,7 @@ def _fingerprint(found: list) -> str:
 
 
 async def _new_form(request: Request, values: dict, errors: dict, status: int = 200, found: list | None = None) -> Template:
-    unions, by_party, _, _ = await _people()
+    unions, by_party, _, _ = await _registers()
     return Template("meetings/form.html", context={
         "values": values, "errors": errors, "groups": await orgs.choices("group"), "departments": await orgs.choices("department"),
         "unions": unions, "by_party": by_party, "warnings": found or [], "confirm": _fingerprint(found) if found else "",
@@ -233,7 +233,7 @@ async def preview_warnings(request: Request) -> Template:
 
 async def _context(request: Request, meeting: s.Meeting, open_item: int | None = None) -> dict[str, Any]:
     """Everything the page shows, each read once."""
-    unions, by_party, people, names = await _people(meeting.department_id, meeting.group_id)
+    unions, by_party, people, names = await _registers(meeting.department_id, meeting.group_id)
     linked = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
     can_change = _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft"
     # The department's matters to choose from (one shared list) for an editor; the linked ones for all.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import itertools
-import threading
 from typing import Any
 
 import msgspec
@@ -43,32 +42,29 @@ class PageCache:
         self.max_bytes = max_bytes
         self.size = 0
         self.hits = self.misses = self.uncacheable = 0
-        self._pages: collections.OrderedDict[bytes, bytes] = collections.OrderedDict()
-        self._lock = threading.Lock()  # pages render on the loop, but tests may share a cache
+        self._pages: collections.OrderedDict[bytes, bytes] = collections.OrderedDict()  # used on the event loop only
 
     def get(self, key: bytes) -> bytes | None:
-        with self._lock:
-            body = self._pages.get(key)
-            if body is None:
-                self.misses += 1
-                return None
-            self._pages.move_to_end(key)
-            self.hits += 1
-            return body
+        body = self._pages.get(key)
+        if body is None:
+            self.misses += 1
+            return None
+        self._pages.move_to_end(key)
+        self.hits += 1
+        return body
 
     def put(self, key: bytes, body: bytes) -> None:
         cost = len(key) + len(body)
         if cost > self.max_bytes:
             return
-        with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self.size -= len(key) + len(old)
-            self._pages[key] = body
-            self.size += cost
-            while self.size > self.max_bytes:
-                gone_key, gone = self._pages.popitem(last=False)
-                self.size -= len(gone_key) + len(gone)
+        old = self._pages.pop(key, None)
+        if old is not None:
+            self.size -= len(key) + len(old)
+        self._pages[key] = body
+        self.size += cost
+        while self.size > self.max_bytes:
+            gone_key, gone = self._pages.popitem(last=False)
+            self.size -= len(gone_key) + len(gone)
 
 
 def key(request: Request, template_name: str, context: dict[str, Any]) -> bytes | None:
