@@ -2,6 +2,7 @@
 
     python bench/http.py [--engine sqlite,postgres] [--data demo,1k,100k] [--workers 1,2]
                          [--duration 5] [--rounds 2] [--connections 16] [--only matters,deadlines]
+                         [--page-cache-mb N]
 
 For each engine and data set it starts ``samverkan serve --workers N`` (the scheduler off) and,
 beside it, a bare Litestar app under uvicorn with as many workers that answers every endpoint
@@ -25,8 +26,8 @@ API token; the meeting page by a signed-in session. The PostgreSQL server is ``-
 
 The meeting page is asked for again and again by one session with the same data, so after the
 first request its HTML comes from the page cache (``web/page_cache.py``; its data is still read
-every time). ``SAMVERKAN_PAGE_CACHE_MB=0 python bench/http.py --only page`` measures it drawn
-on every request, as after each change to the meeting (the service takes the variable from here).
+every time). ``--page-cache-mb 0`` serves it without the cache: drawn on every request, as after
+each change to the meeting.
 
 The figures are for the machine at hand: on a two-core machine wrk, the service and the bare
 app share the cores, so the ratio, not the absolute req/s, is what carries over.
@@ -309,6 +310,8 @@ def _measure(engine: str, data: str, workers: int, args: argparse.Namespace) -> 
     info = json.loads(prepare.stdout.strip().splitlines()[-1])
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("SAMVERKAN_")}, **info["env"],
            "SAMVERKAN_SCHEDULER": "false", "SAMVERKAN_LOG_LEVEL": "WARNING", **code}
+    if args.page_cache_mb is not None:
+        env["SAMVERKAN_PAGE_CACHE_MB"] = str(args.page_cache_mb)
     service_port, bare_port = _free_port(), _free_port()
     samverkan = str(Path(sys.executable).with_name("samverkan"))
     workers_arg = ["--workers", str(workers)] if workers != 1 else []  # a checkout from before --workers has none
@@ -372,6 +375,7 @@ def main() -> int:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--only", type=lambda v: set(v.split(",")), help="endpoints whose names contain one of these words")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
+    p.add_argument("--page-cache-mb", type=int, help="the service's SAMVERKAN_PAGE_CACHE_MB (0: pages drawn every time)")
     p.add_argument("--code", metavar="DIR", help="serve another checkout's code (on PYTHONPATH), e.g. for a before/after")
     p.add_argument("--prepare", nargs=2, metavar=("ENGINE", "DATA"), help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -381,7 +385,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
         return 1
-    print(f"code: {args.code or BENCH.parent}")
+    print(f"code: {args.code or BENCH.parent}" + (f"; SAMVERKAN_PAGE_CACHE_MB={args.page_cache_mb}" if args.page_cache_mb is not None else ""))
     print(f"wrk, {args.connections} connections, {args.rounds} x {args.duration} s per endpoint and app, "
           f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}; ratio = service req/s / bare req/s; p50/p99 in ms")
     print(HEADER, flush=True)
