@@ -101,14 +101,12 @@ class QuickPool:
     again itself. asyncpg's acquire and release cost a third of a short statement's CPU (42 of
     117 µs per statement; issue 15: a page of 10 statements), for bookkeeping the service does not
     need between statements. A connection goes back to asyncpg's pool, which rolls back, closes
-    or replaces it, when it is closed, is inside a transaction, or came back with a failure, and
-    whenever somebody waits there for one; transactions take their connections here too, so
-    none waits for a connection kept idle."""
+    or replaces it, when it is closed, is inside a transaction, or came back with a failure;
+    transactions take their connections here too, so none waits for a connection kept idle."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
         self._idle: list[Any] = []
-        self._waiting = 0  # callers waiting for asyncpg's pool to give them a connection
         self._closing = False
 
     def acquire(self) -> _Acquiring:
@@ -120,15 +118,10 @@ class QuickPool:
             if not connection.is_closed():
                 return connection
             await self._pool.release(connection)  # the server dropped it: asyncpg replaces it
-        self._waiting += 1
-        try:
-            return await self._pool.acquire()
-        finally:
-            self._waiting -= 1
+        return await self._pool.acquire()
 
     async def release(self, connection: Any, *, timeout: float | None = None) -> None:
-        # While somebody waits in asyncpg's pool, a connection kept here would never reach them.
-        if self._waiting or self._closing or connection.is_closed() or connection.is_in_transaction():
+        if self._closing or connection.is_closed() or connection.is_in_transaction():
             await self._pool.release(connection, timeout=timeout)
         else:
             self._idle.append(connection)

@@ -102,24 +102,6 @@ async def test_a_connection_back_inside_a_transaction_or_after_a_failure_goes_to
             assert await connection.fetchval("SELECT 1") == 1
 
 
-async def test_a_connection_given_back_goes_to_whoever_waits_for_one(quick):
-    """The pool has one connection: while one task holds it, the others wait in asyncpg's pool; a
-    connection given back then goes there (kept at hand, nobody would ever get it)."""
-    order = []
-
-    async def use(name: str) -> None:
-        async with quick.acquire() as connection:
-            order.append(name)
-            await connection.execute("SELECT pg_sleep(0.05)")
-
-    async with asyncio.timeout(10):
-        await asyncio.gather(*(use(f"task {n}") for n in range(5)))
-        for _ in range(3):  # and when nobody waits, kept at hand again
-            await use("alone")
-    assert sorted(order) == ["alone"] * 3 + [f"task {n}" for n in range(5)]
-    assert len(quick._idle) == 1
-
-
 async def test_a_connection_the_server_dropped_is_not_handed_out(quick, settings):
     async with quick.acquire() as connection:
         dropped = await _pid(connection)
