@@ -73,70 +73,6 @@ APPS = [
 MIGRATION_LOCK_KEY = 7_365_726_161
 
 
-class _Acquiring:
-    """What ``QuickPool.acquire()`` answers: awaited, a connection; in ``async with``, one that
-    goes back when the block ends (as asyncpg's pool.acquire())."""
-
-    __slots__ = ("pool", "connection")
-
-    def __init__(self, pool: QuickPool) -> None:
-        self.pool = pool
-        self.connection: Any = None
-
-    def __await__(self) -> Any:
-        return self.pool._take().__await__()
-
-    async def __aenter__(self) -> Any:
-        self.connection = await self.pool._take()
-        return self.connection
-
-    async def __aexit__(self, exc_type: Any, *_: Any) -> None:
-        connection, self.connection = self.connection, None
-        # After a failure (a cancelled query, a dropped server) asyncpg decides what the connection is still good for.
-        await (self.pool._pool.release(connection) if exc_type is not None else self.pool.release(connection))
-
-
-class QuickPool:
-    """An asyncpg pool that keeps the connections given back at hand, idle, and hands them out
-    again itself. asyncpg's acquire and release cost a third of a short statement's CPU (42 of
-    117 µs per statement; issue 15: a page of 10 statements), for bookkeeping the service does not
-    need between statements. A connection goes back to asyncpg's pool, which rolls back, closes
-    or replaces it, when it is closed, is inside a transaction, or came back with a failure;
-    transactions take their connections here too, so none waits for a connection kept idle."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-        self._idle: list[Any] = []
-        self._closing = False
-
-    def acquire(self) -> _Acquiring:
-        return _Acquiring(self)
-
-    async def _take(self) -> Any:
-        while self._idle:
-            connection = self._idle.pop()  # the most recently used: its server process is warm
-            if not connection.is_closed():
-                return connection
-            await self._pool.release(connection)  # the server dropped it: asyncpg replaces it
-        return await self._pool.acquire()
-
-    async def release(self, connection: Any, *, timeout: float | None = None) -> None:
-        if self._closing or connection.is_closed() or connection.is_in_transaction():
-            await self._pool.release(connection, timeout=timeout)
-        else:
-            self._idle.append(connection)
-
-    async def close(self) -> None:
-        self._closing = True
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await self._pool.release(connection)
-        await self._pool.close()
-
-    def __getattr__(self, name: str) -> Any:  # the rest of asyncpg's pool (sizes, terminate, ...)
-        return getattr(self._pool, name)
-
-
 class LoopPooledPostgresEngine(PostgresEngine):
     """Piccolo's PostgreSQL engine with a connection pool per event loop. An asyncpg pool
     serves only the loop that made it; a process of the service has one loop and so one pool,
@@ -146,11 +82,11 @@ class LoopPooledPostgresEngine(PostgresEngine):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._last: tuple[Any, QuickPool | None] = (lambda: None, None)  # (weakref to a loop, its pool)
+        self._last: tuple[Any, asyncpg.Pool | None] = (lambda: None, None)  # (weakref to a loop, its pool)
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
-    def pool(self) -> QuickPool | None:
+    def pool(self) -> asyncpg.Pool | None:
         # Piccolo asks several times per statement: the last loop's answer is kept (a lookup in
         # the weak dictionary makes a weak reference each time; 2 % of a list's time).
         try:
@@ -164,7 +100,7 @@ class LoopPooledPostgresEngine(PostgresEngine):
         return pool
 
     @pool.setter
-    def pool(self, value: asyncpg.Pool | QuickPool | None) -> None:
+    def pool(self, value: asyncpg.Pool | None) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -173,7 +109,7 @@ class LoopPooledPostgresEngine(PostgresEngine):
         if value is None:
             self._pools.pop(loop, None)
         else:
-            self._pools[loop] = value if isinstance(value, QuickPool) else QuickPool(value)
+            self._pools[loop] = value
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -1,11 +1,8 @@
 """The PostgreSQL connection pool (database.pool_options) skips asyncpg's reset query, a round
-trip after every statement outside a transaction (issue 15), and database.QuickPool keeps the
-connections given back at hand instead of asyncpg's bookkeeping. What the pool must still do,
-and that the query and the bookkeeping are really skipped. PostgreSQL only: SQLite has no pool."""
+trip after every statement outside a transaction (issue 15). What the pool must still do, and
+that the query is really skipped. PostgreSQL only: SQLite has no pool."""
 
 from __future__ import annotations
-
-import asyncio
 
 import asyncpg
 import pytest
@@ -40,87 +37,6 @@ async def test_the_reset_query_is_not_sent(pool):
         await connection.execute("SET application_name = 'samverkan-pool-test'")
     async with pool.acquire() as connection:
         assert await connection.fetchval("SHOW application_name") == "samverkan-pool-test"
-
-
-@pytest.fixture
-async def quick(settings, is_postgres):
-    """A QuickPool over an asyncpg pool of one connection: a connection kept where nobody can get
-    it would show as a wait that never ends (each test has a time limit)."""
-    if not is_postgres:
-        pytest.skip("the connection pool is PostgreSQL's; the PostgreSQL run covers it")
-    made = database.QuickPool(await asyncpg.create_pool(settings.database_url, **{**database.pool_options(settings),
-                                                                                 "max_size": 1}))
-    yield made
-    await asyncio.wait_for(made.close(), 10)
-
-
-async def _pid(connection) -> int:
-    return await connection.fetchval("SELECT pg_backend_pid()")
-
-
-class _Counting:
-    """asyncpg's pool, counting what is asked of it."""
-
-    def __init__(self, pool) -> None:
-        self.pool, self.calls = pool, []
-
-    def __getattr__(self, name):
-        if name in ("acquire", "release"):
-            self.calls.append(name)
-        return getattr(self.pool, name)
-
-
-async def test_a_connection_given_back_is_handed_out_again_without_asyncpg(quick):
-    async with quick.acquire() as connection:
-        first = await _pid(connection)
-    quick._pool = counting = _Counting(quick._pool)
-    for _ in range(3):
-        async with quick.acquire() as connection:
-            assert await _pid(connection) == first
-    connection = await quick.acquire()  # as a transaction takes one (piccolo: await pool.acquire())
-    assert await _pid(connection) == first
-    await quick.release(connection)
-    assert counting.calls == [] and len(quick._idle) == 1
-    quick._pool = counting.pool
-
-
-async def test_a_connection_back_inside_a_transaction_or_after_a_failure_goes_to_asyncpg(quick):
-    async with quick.acquire() as connection:
-        await connection.execute("BEGIN")
-        await connection.execute("CREATE TEMP TABLE quick_probe (x int)")
-    assert quick._idle == []  # asyncpg rolled it back
-    async with asyncio.timeout(10):
-        async with quick.acquire() as connection:
-            assert not connection.is_in_transaction()
-            assert await connection.fetchval("SELECT to_regclass('pg_temp.quick_probe')") is None
-    with pytest.raises(asyncpg.UndefinedTableError):
-        async with quick.acquire() as connection:
-            await connection.execute("SELECT * FROM no_such_table")
-    assert quick._idle == []
-    async with asyncio.timeout(10):
-        async with quick.acquire() as connection:
-            assert await connection.fetchval("SELECT 1") == 1
-
-
-async def test_a_connection_the_server_dropped_is_not_handed_out(quick, settings):
-    async with quick.acquire() as connection:
-        dropped = await _pid(connection)
-    killer = await asyncpg.connect(settings.database_url)
-    try:
-        assert await killer.fetchval("SELECT pg_terminate_backend($1)", dropped)
-    finally:
-        await killer.close()
-    # The kept connection learns it is closed when it next reads; one statement may still find
-    # it open and fail (as one in asyncpg's pool would); the one after gets a new connection.
-    async with asyncio.timeout(10):
-        for _ in range(2):
-            try:
-                async with quick.acquire() as connection:
-                    pid = await _pid(connection)
-                break
-            except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, ConnectionError):
-                continue
-    assert pid != dropped
 
 
 async def test_each_event_loop_has_its_own_pool(is_postgres):
