@@ -133,7 +133,7 @@ def _shown(form: Any) -> dict[str, Any]:
 
 
 async def _registers(department_id: int | None = None, group_id: int | None = None
-                  ) -> tuple[dict[int, str], dict[Any, list], dict[int, dict], dict[str, str | None]]:
+                     ) -> tuple[dict[int, str], dict[Any, list], dict[int, dict], dict[str, str | None]]:
     """The unions (id → name), the people of each party (None: the employer), every person, and
     the names of the department and the group (one statement)."""
     found = await orgs.meeting_registers(department_id, group_id)
