@@ -135,16 +135,6 @@ async def list_matters_json(
     return window
 
 
-async def choices(viewer: Viewer, department_id: int, limit: int = 200) -> list[tuple[int, str]]:
-    """(id, "diary no title") of the department's newest matters the viewer may see, for select boxes."""
-    rows = await (
-        Matter.select(Matter.id, Matter.diary_no, Matter.title)
-        .where(Matter.department == department_id, *scope(viewer))
-        .order_by(Matter.created_at, ascending=False).limit(limit)
-    )
-    return [(r["id"], f"{r['diary_no']} {r['title']}") for r in rows]
-
-
 _READERS = ("all", "department", "union", "none")
 OPTIONS_LIMIT = 200  # the newest matters offered on a page; older ones are typed by diary number
 # Read on every meeting page: built once per kind of reader (database.Prepared).
@@ -165,6 +155,11 @@ async def options(viewer: Viewer, department_id: int | None, linked: list[int]) 
     if missing:
         out.update({r["id"]: r for r in await _LINKED[reader].rows(ids=Ids(missing), **own)})
     return out
+
+
+async def choices(viewer: Viewer, department_id: int) -> list[tuple[int, str]]:
+    """(id, "diary no title") of the department's newest matters the viewer may see, for select boxes."""
+    return [(m["id"], f"{m['diary_no']} {m['title']}") for m in (await options(viewer, department_id, [])).values()]
 
 
 async def find_by_diary_no(viewer: Viewer, diary_no: str) -> int | None:

@@ -356,7 +356,6 @@ _NAMES = {register: Prepared(lambda t=table: t.select(t.id, t.name).where(ids_pa
           for register, table in TABLES.items()}
 _CHOICES = {register: Prepared(lambda t=table: t.select(t.id, t.name).where(t.active == True).order_by(t.name))  # noqa: E712
             for register, table in TABLES.items()}
-_PEOPLE = Prepared(lambda: Person.select(Person.id, Person.name, Person.side, Person.trade_union).order_by(Person.name))
 
 
 async def names(register: str, ids: list[int]) -> list[tuple[int, str]]:
@@ -407,18 +406,13 @@ _MEETING_REGISTERS = Prepared(lambda: QueryString(
 
 
 async def meeting_registers(department_id: int | None, group_id: int | None) -> dict[str, list[dict]]:
-    """What choices() gives for the active unions and people() for every person, and the names
-    of a meeting's department and group, read together: register → rows of id and name (people
-    also side and union), by name."""
+    """The active unions (as choices() gives them), every person, and the names of a meeting's
+    department and group, read together: register → rows of id and name (people also side and
+    union), by name."""
     found: dict[str, list[dict]] = {"union": [], "person": [], "department": [], "group": []}
     for row in await _MEETING_REGISTERS.rows(department=department_id, group=group_id):
         found[row.pop("register")].append(row)
     return found
-
-
-async def people() -> list[dict]:
-    """Every person by name: id, name, side and union, for choosing participants."""
-    return await _PEOPLE.rows()
 
 
 async def people_described(ids: list[int] | None = None) -> list[dict]:
