@@ -32,7 +32,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from conftest import separate_database
+from conftest import FROZEN_DAY, clock_env, separate_database
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ async def _wait_until_up(server: Server, port: int) -> None:
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser") as running:
+    async with demo_server("samverkan_browser", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 

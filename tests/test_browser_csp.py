@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Page, expect
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser and new_page are fixtures used by name)
     ADMIN,
     UNION,
@@ -39,7 +40,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_csp") as running:
+    async with demo_server("samverkan_browser_csp", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from conftest import FROZEN_DAY, clock_env
 from test_browser import (  # noqa: F401  (browser is a fixture used by name)
     ADMIN,
     VOF,
@@ -125,7 +126,7 @@ OVERFLOW = """() => {
 
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[Server]:
-    async with demo_server("samverkan_browser_phone") as running:
+    async with demo_server("samverkan_browser_phone", **clock_env(FROZEN_DAY)) as running:
         yield running
 
 

@@ -20,6 +20,9 @@ import pytest
 from conftest import login, settings_with
 from samverkan.documents.render import text_of
 
+# The pages and deadlines drawn here count from "today"; the meetings are dated by hand.
+pytestmark = pytest.mark.usefixtures("frozen")
+
 ITEM_A = "Gemensamma scheman"
 SECRETS = {
     "B": ("Digitala lås i hemtjänsten", "Låsen byts under vecka 12", "Vision vill se avtalet om låsen"),
