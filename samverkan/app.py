@@ -21,7 +21,9 @@ from samverkan.protocols.pages import PROTOCOL_PAGES
 from samverkan.reminders.api import ReminderController
 from samverkan.reminders.pages import ROUTES as REMINDER_PAGES
 from samverkan.reminders import service as reminders
+from samverkan.accounts import viewer_cache
 from samverkan.accounts.access import PUBLIC
+from samverkan.accounts.viewer_cache import ViewerCache
 from samverkan.accounts.api import MeController
 from samverkan.actions.api import ACTION_API
 from samverkan.questions.api import QUESTION_API
@@ -87,11 +89,18 @@ async def health() -> dict[str, str | int | None]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
 
+    viewers = ViewerCache()
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         # Every instance migrates at start; the lock makes the others wait, then find nothing to do.
         await database.migrate(settings)
         await database.connect(settings)
+        # Callers are kept only while PostgreSQL tells this instance when they change.
+        listener = database.Listener(settings.database_url, viewer_cache.CHANNEL, viewers.forget, viewers.set_listening) \
+            if settings.is_postgres else None
+        if listener:
+            await listener.start()
         await reminders.record_unknown_rules()
         ticker = scheduler.start(settings) if settings.scheduler else None
         try:
@@ -99,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             if ticker:
                 ticker.shutdown(wait=False)
+            if listener:
+                await listener.close()
             await database.disconnect(settings)
 
     api = Router(
@@ -117,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         plugins=SCHEMA_PLUGINS,
         # CSRF after authentication: the token is bound to the session cookie (web/csrf.py).
-        middleware=[HardeningMiddleware(settings), AuthenticationMiddleware(), CsrfMiddleware(settings), PageStatusMiddleware()],
+        middleware=[HardeningMiddleware(settings), AuthenticationMiddleware(viewers), CsrfMiddleware(settings), PageStatusMiddleware()],
         exception_handlers={Exception: handle_error},
         before_send=[protective_headers(settings)],
         template_config=template_config(settings),
@@ -137,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
-        state=State({"settings": settings,
+        state=State({"settings": settings, "viewers": viewers,
                      "page_cache": PageCache(settings.page_cache_mb * 2**20) if settings.page_cache_mb else None}),
         debug=False,
     )

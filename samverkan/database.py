@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import functools
 import io
+import itertools
 import json
 import logging
 import re
@@ -167,6 +168,72 @@ async def _keep_session(_: asyncpg.Connection) -> None:
     leaves no session state on pooled connections (no SET, LISTEN, cursors or session locks;
     the migration lock has its own connection), so only what the pool always does remains: an
     open transaction is rolled back."""
+
+
+class Listener:
+    """A connection of its own that LISTENs on a PostgreSQL channel: ``on_notify()`` for each
+    notification, ``on_state(True)`` once listening and ``on_state(False)`` when the connection is
+    lost (what was missed meanwhile is unknown) or closed. A lost connection is opened again by
+    itself, after RETRY_SECONDS."""
+
+    RETRY_SECONDS = (0.2, 1.0, 2.0, 5.0, 10.0, 30.0)  # then every 30 s
+
+    def __init__(self, dsn: str, channel: str, on_notify: Callable[[], None], on_state: Callable[[bool], None]) -> None:
+        self._dsn, self._channel = dsn, channel
+        self._on_notify, self._on_state = on_notify, on_state
+        self._connection: asyncpg.Connection | None = None
+        self._retrying: asyncio.Task | None = None
+        self._closed = False
+
+    @property
+    def backend_pid(self) -> int | None:
+        return self._connection.get_server_pid() if self._connection is not None else None
+
+    async def start(self) -> None:
+        if not await self._connect():
+            self._retry()
+
+    async def _connect(self) -> bool:
+        try:
+            connection = await asyncpg.connect(self._dsn)
+            await connection.add_listener(self._channel, lambda *_: self._on_notify())
+        except Exception:  # noqa: BLE001 - tried again later; meanwhile nothing relies on it
+            log.warning("cannot listen on %s; trying again", self._channel, exc_info=True)
+            return False
+        if self._closed:
+            await connection.close()
+            return True
+        connection.add_termination_listener(self._lost)
+        self._connection = connection
+        self._on_state(True)
+        return True
+
+    def _lost(self, _: asyncpg.Connection) -> None:
+        self._connection = None
+        if not self._closed:
+            log.warning("the connection listening on %s was lost; opening it again", self._channel)
+            self._on_state(False)
+            self._retry()
+
+    def _retry(self) -> None:
+        async def retry() -> None:
+            for n in itertools.count():
+                await asyncio.sleep(self.RETRY_SECONDS[min(n, len(self.RETRY_SECONDS) - 1)])
+                if self._closed or await self._connect():
+                    return
+
+        self._retrying = asyncio.get_running_loop().create_task(retry())
+
+    async def close(self) -> None:
+        self._closed = True
+        self._on_state(False)
+        if self._retrying is not None:
+            self._retrying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retrying
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
 
 
 def pool_options(settings: Settings) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import msgspec
 from samverkan import clock
 from samverkan.accounts import schemas as s
 from samverkan.accounts.tables import ApiToken, LoginFailure, User, UserSession
+from samverkan.accounts.viewer_cache import ViewerCache, forget_everywhere
 from samverkan.audit import service as audit
 from samverkan.database import Param, Prepared, engine, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound, ServiceError
@@ -185,6 +186,7 @@ async def update_user(id: int, patch: s.UserUpdate) -> s.User:
         # The password itself never goes into the log, only that it was changed.
         await audit.record(None, "update", "user", id, before=before,
                            after={**msgspec.to_builtins(after), "password_changed": "password_hash" in changed})
+    forget_everywhere()
     return after
 
 
@@ -208,6 +210,7 @@ async def deactivate_user(id: int) -> s.User:
         await User.update({User.active: False}).where(User.id == id)
         after = await get_user(id)
         await audit.record(None, "deactivate", "user", id, before=before, after=after)
+    forget_everywhere()
     return after
 
 
@@ -277,6 +280,7 @@ async def start_session(user_id: int, address: str, settings: Settings, signed_i
 async def end_session(key: str) -> str | None:
     """End a session; returns how it was signed in (password, oidc, saml), or None if there was none."""
     rows = await UserSession.delete().where(UserSession.key_hash == _sha256(key)).returning(UserSession.signed_in_with)
+    forget_everywhere()
     return rows[0]["signed_in_with"] if rows else None
 
 
@@ -296,16 +300,26 @@ def viewer_from_row(row: dict, via: str, prefix: str = "") -> Viewer:
 
 
 _SESSION_LOOKUP = Prepared(lambda: (
-    UserSession.select(*_SESSION_USER)
+    UserSession.select(UserSession.expires_at, *_SESSION_USER)
     .where((UserSession.key_hash == Param("key_hash")) & (UserSession.expires_at > Param("now"))
            & (UserSession.user.active == True))  # noqa: E712
     .limit(1)
 ))
 
 
-async def viewer_from_session(key: str) -> Viewer | None:
-    row = await _SESSION_LOOKUP.first(key_hash=_sha256(key), now=clock.now())
-    return viewer_from_row(row, "session", "user.") if row else None
+async def viewer_from_session(key: str, cache: ViewerCache | None = None) -> Viewer | None:
+    key_hash, now = _sha256(key), clock.now()
+    kept = cache.get(key_hash) if cache is not None else None
+    if kept is not None and kept[1] > now:
+        return kept[0]
+    generation = cache.generation if cache is not None else 0
+    row = await _SESSION_LOOKUP.first(key_hash=key_hash, now=now)
+    if row is None:
+        return None
+    viewer = viewer_from_row(row, "session", "user.")
+    if cache is not None:
+        cache.put(key_hash, (viewer, row["expires_at"]), generation)
+    return viewer
 
 
 # --- API tokens ------------------------------------------------------------
@@ -344,6 +358,7 @@ async def revoke_token(user_id: int, token_id: int) -> None:
             (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
         )
         await audit.record(None, "revoke", "api_token", token_id)
+    forget_everywhere()
 
 
 _TOKEN_LOOKUP = Prepared(lambda: (
@@ -353,16 +368,25 @@ _TOKEN_LOOKUP = Prepared(lambda: (
 ))
 
 
-async def viewer_from_token(raw: str) -> Viewer | None:
+async def viewer_from_token(raw: str, cache: ViewerCache | None = None) -> Viewer | None:
+    """The token's user; ``cache`` keeps it between requests (accounts.viewer_cache)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    row = await _TOKEN_LOOKUP.first(token_hash=_sha256(raw))
-    if row is None:
-        return None
+    token_hash = _sha256(raw)
+    kept = cache.get(token_hash) if cache is not None else None
+    if kept is None:
+        generation = cache.generation if cache is not None else 0
+        row = await _TOKEN_LOOKUP.first(token_hash=token_hash)
+        if row is None:
+            return None
+        kept = {"id": row["id"], "last_used_at": row["last_used_at"], "viewer": viewer_from_row(row, "token", "user.")}
+        if cache is not None:
+            cache.put(token_hash, kept, generation)
     now = clock.now()
-    if row["last_used_at"] is None or now - row["last_used_at"] > TOKEN_TOUCH_INTERVAL:
-        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return viewer_from_row(row, "token", "user.")
+    if kept["last_used_at"] is None or now - kept["last_used_at"] > TOKEN_TOUCH_INTERVAL:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == kept["id"])
+        kept["last_used_at"] = now
+    return kept["viewer"]
 
 
 async def find_user_id(email: str) -> int:

@@ -12,6 +12,7 @@ from samverkan import clock
 from samverkan.accounts import group_map
 from samverkan.accounts.group_map import NoAccess
 from samverkan.accounts.tables import ExternalIdentity, SeenAssertion, SignOnAttempt, User
+from samverkan.accounts.viewer_cache import forget_everywhere
 from samverkan.audit import service as audit
 from samverkan.database import engine, insert_new
 from samverkan.orgs.tables import Department, Person, TradeUnion
@@ -81,6 +82,12 @@ async def _grant_ids(grant: group_map.Grant) -> tuple[int | None, int | None]:
 async def sign_in(person: Claims, settings: Settings) -> int:
     """The account of the person the provider vouches for, created at the first sign-in and given the
     role of their groups at every one; NoAccess (nothing written) when the groups give no role."""
+    user_id = await _sign_in(person, settings)
+    forget_everywhere()  # the role, name or e-mail may have changed (the account's sessions see it at once)
+    return user_id
+
+
+async def _sign_in(person: Claims, settings: Settings) -> int:
     grant = group_map.resolve(person.groups, settings.group_map, settings.sso_widest_role)
     department, union = await _grant_ids(grant)
     key = f"{person.provider} {person.subject}"

@@ -9,6 +9,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from samverkan.accounts import service
+from samverkan.accounts.viewer_cache import ViewerCache
 from samverkan.audit import service as audit
 
 SESSION_COOKIE = "samverkan_session"
@@ -31,6 +32,9 @@ def _cookie(scope: Scope, name: str) -> str:
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
+    def __init__(self, viewers: ViewerCache | None = None) -> None:
+        self.viewers = viewers  # callers kept between requests (accounts.viewer_cache)
+
     @staticmethod
     def should_bypass_for_scope(scope: Scope) -> bool:
         # (exclude_path_pattern warns on the static router's mount path, an error under pytest)
@@ -41,11 +45,11 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if scope["path"].startswith(API_PREFIX):
             scheme, _, token = _header(scope, b"authorization").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
-                viewer = await service.viewer_from_token(token.strip())
+                viewer = await service.viewer_from_token(token.strip(), self.viewers)
         else:
             key = _cookie(scope, SESSION_COOKIE)
             if key:
-                viewer = await service.viewer_from_session(key)
+                viewer = await service.viewer_from_session(key, self.viewers)
         scope["user"] = viewer
         audit.ACTOR.set(viewer)  # whoever causes a change is in its audit entry
         scope["auth"] = viewer.via if viewer else None
