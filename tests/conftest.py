@@ -273,7 +273,8 @@ def csrf(client) -> str:
 class QueryCounter:
     """Counts the SQL statements the service sends through the engine, and keeps each one's SQL
     and values (``statements``): Piccolo's queries through the engine's ``run_querystring``, the
-    prepared ones (``database.Prepared``) through ``Prepared.rows``, which bypasses it.
+    prepared ones (``database.Prepared``, ``database.read_ahead``) through ``database.fetch``,
+    which bypasses it. A prepared read answered from a read-ahead sends nothing and is not counted.
 
     Piccolo engines have __slots__, so the count is taken on the engine's class for the
     duration of the block (tests run one at a time).
@@ -287,32 +288,31 @@ class QueryCounter:
         return len(self.statements)
 
     def __enter__(self) -> "QueryCounter":
-        from samverkan.database import Prepared, engine
+        from samverkan import database
 
-        self._cls = type(engine())
+        self._cls = type(database.engine())
         self._original = self._cls.run_querystring
-        self._original_rows = Prepared.rows
-        original, original_rows, counter = self._original, self._original_rows, self
+        self._original_fetch = database.fetch
+        original, original_fetch, counter = self._original, self._original_fetch, self
 
         async def counting(engine_self, querystring, *args, **kwargs):
             sql, values = querystring.compile_string(engine_type=engine_self.engine_type)
             counter.statements.append((sql, tuple(map(repr, values))))
             return await original(engine_self, querystring, *args, **kwargs)
 
-        async def counting_rows(prepared, **values):
-            sql, args = prepared._sql(engine().engine_type, values)
+        async def counting_fetch(sql, args):
             counter.statements.append((sql, tuple(map(repr, args))))
-            return await original_rows(prepared, **values)
+            return await original_fetch(sql, args)
 
         self._cls.run_querystring = counting
-        Prepared.rows = counting_rows
+        database.fetch = counting_fetch
         return self
 
     def __exit__(self, *exc) -> None:
-        from samverkan.database import Prepared
+        from samverkan import database
 
         self._cls.run_querystring = self._original
-        Prepared.rows = self._original_rows
+        database.fetch = self._original_fetch
 
 
 @pytest.fixture

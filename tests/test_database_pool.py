@@ -72,3 +72,37 @@ async def test_each_event_loop_has_its_own_pool(is_postgres):
     assert seen["pool after"] is None
     assert db.pool is ours  # the tests' pool is untouched
     assert (await db.run_querystring(QueryString("SELECT 1 AS n")))[0]["n"] == 1
+
+
+# --- several prepared reads in one statement (database.read_ahead) --------------------------------
+
+
+async def test_reads_ahead_give_the_rows_the_reads_give(org, make_caller, is_postgres):
+    """Same rows, same order, same Python types (dates, booleans, None) as each read on its own;
+    a read not named, or with other values, is sent as usual. SQLite: the reads run as usual."""
+    from types import SimpleNamespace
+
+    from samverkan.accounts import service as accounts
+    from samverkan.orgs import schemas as s
+    from samverkan.orgs import service as orgs
+    from samverkan.papers import notices
+    from conftest import QueryCounter
+
+    await orgs.create_person(s.PersonCreate(name="Åsa Öberg", side="employer"))
+    await orgs.create_person(s.PersonCreate(name="Bo Ek", side="union", union_id=org.union_id))
+    user = await make_caller("hr")  # a row with a moment, booleans and nulls
+    planned = SimpleNamespace(id=1, kind="samverkan", status="planned")  # its kallelser and the rule of their timing
+    reads = [orgs.meeting_registers_read(org.department_id, None), (accounts._USER, {"id": user.user_id}),
+             *notices.notice_reads(planned)]
+    expected = [await p.rows(**v) for p, v in reads]
+    assert any(r["register"] == "person" for r in expected[0]) and len(reads) == 4 and expected[2] == []
+    with QueryCounter() as counter:
+        async with database.read_ahead(reads):
+            got = [await p.rows(**v) for p, v in reads]
+            again = await reads[0][0].rows(**reads[0][1])  # once only: the second time is read anew
+            other = await reads[0][0].rows(department=org.other_department_id, group=None)  # other values
+    assert got == expected and again == expected[0]
+    assert {k: type(v) for k, v in got[1][0].items()} == {k: type(v) for k, v in expected[1][0].items()}
+    assert got[1][0]["created_at"].tzinfo is not None
+    assert any(r["name"] == "Kommunkontoret" for r in other)
+    assert counter.count == (3 if is_postgres else 6), counter.statements  # ahead, again, other; or each

@@ -122,7 +122,7 @@ async def test_sam_list_query_count_does_not_grow_with_page_size(client, callers
         assert counts[0] <= 5, (path, counts)
 
 
-async def test_the_meeting_page_is_built_with_a_fixed_number_of_statements(client, make_caller, org):
+async def test_the_meeting_page_is_built_with_a_fixed_number_of_statements(client, make_caller, org, is_postgres):
     """The page reads the meeting, the unions and the people once, and offers the department's matters
     as one shared list, however long the agenda and however many matters (issue 15)."""
     from conftest import login
@@ -146,5 +146,7 @@ async def test_the_meeting_page_is_built_with_a_fixed_number_of_statements(clien
     # session, notices, the meeting with its parts, the registers (unions, people, the department's and group's
     # names: one), the matters, documents (6); papers (1), the kallelse's sends and its rule set (2; replies only
     # once one is sent), proposals (1). The sections take the meeting the page read rather than read it again.
-    assert counts[0] == counts[1] <= 10, counts
+    # On PostgreSQL the session is kept (accounts.viewer_cache) and all that follows the meeting is read ahead
+    # in one statement (database.read_ahead): notices, the meeting, the rest.
+    assert counts[0] == counts[1] <= (3 if is_postgres else 10), counts
     assert page.text.count("<datalist") == 1

@@ -17,7 +17,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Prepared, engine, flattened, ids_param
+from samverkan.database import Ids, Prepared, Read, engine, flattened, ids_param
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
@@ -64,9 +64,15 @@ _OVERRIDES = Prepared(lambda: RuleOverride.select(
 ).where(ids_param(RuleOverride.rule_id, "rule_ids", "varchar")))
 
 
+def rules_in_force_read(rule_ids: list[str]) -> Read:
+    """The statement rules_in_force runs (for database.read_ahead)."""
+    return _OVERRIDES, {"rule_ids": Ids(rule_ids)}
+
+
 async def rules_in_force(rule_ids: list[str], department_id: int | None, on: dt.date) -> dict[str, catalogue.Rule]:
     """The catalogue rules as the rule sets in force for a department on a day say (one query)."""
-    rows = await _OVERRIDES.rows(rule_ids=Ids(rule_ids))
+    prepared, values = rules_in_force_read(rule_ids)
+    rows = await prepared.rows(**values)
     versions: dict[int, rulesets.Version] = {}
     for r in rows:
         version = versions.setdefault(r["set_id"], rulesets.Version(r["set_id"], r["set_department"], r["set_from"], {}))

@@ -16,6 +16,7 @@ from samverkan.documents import schemas as s
 from samverkan.documents.api import TemplateNameParam, attachment, uploaded
 from samverkan.documents.render import DOCX_MEDIA_TYPE
 from samverkan.documents.sample import sample_context
+from samverkan.database import Read
 from samverkan.errors import Invalid, ServiceError
 from samverkan.meetings.schemas import Meeting
 from samverkan.orgs import service as orgs
@@ -31,6 +32,11 @@ def _audience_label(audience: str, unions: dict[int, str]) -> str:
     if audience.startswith("union:"):
         return f"Exemplar för {unions.get(int(audience[6:]), audience)}"
     return AUDIENCE_LABELS[audience]
+
+
+def section_reads(viewer: Any, meeting: Meeting) -> list[Read]:
+    """What section reads from the database (the meeting page reads it ahead)."""
+    return [service.documents_read(viewer, meeting.id)]
 
 
 async def section(request: Request, meeting: Meeting, unions: dict[int, str] | None = None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from samverkan.actions import service as actions
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Param, Prepared, engine, insert_new
+from samverkan.database import Param, Prepared, Read, engine, insert_new
 from samverkan.documents import kinds, pdf, render, storage, worker
 from samverkan.documents import record as rec
 from samverkan.documents import schemas as s
@@ -444,16 +444,21 @@ _FOR_UNION = Prepared(lambda: Document.select().where(
     .order_by(Document.id, ascending=False))
 
 
+def documents_read(viewer: Viewer, meeting_id: int) -> Read:
+    """The statement list_documents runs for the viewer (for database.read_ahead)."""
+    if rights.is_department(viewer):
+        return _UNRESTRICTED, {"meeting": meeting_id}
+    if not rights.is_employer(viewer):
+        return _FOR_UNION, {"meeting": meeting_id, "audience": f"union:{viewer.union_id}"}
+    return _ALL, {"meeting": meeting_id}
+
+
 async def list_documents(viewer: Viewer, meeting_id: int, *, visible: bool = False) -> list[s.Document]:
     """``visible``: the caller has read the meeting within the viewer's scope already."""
     if not visible:
         await meetings.visible_row(viewer, meeting_id)
-    if rights.is_department(viewer):
-        rows = await _UNRESTRICTED.rows(meeting=meeting_id)
-    elif not rights.is_employer(viewer):
-        rows = await _FOR_UNION.rows(meeting=meeting_id, audience=f"union:{viewer.union_id}")
-    else:
-        rows = await _ALL.rows(meeting=meeting_id)
+    prepared, values = documents_read(viewer, meeting_id)
+    rows = await prepared.rows(**values)
     return [_document(r) for r in await _fetchable_rows(viewer, rows)]
 
 

@@ -12,7 +12,7 @@ from samverkan.accounts import rights
 from samverkan import clock, json_sql
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Param, Prepared, engine, ids_param, insert_new, write_unique
+from samverkan.database import Ids, Param, Prepared, Read, engine, ids_param, insert_new, write_unique
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules, stored_json
 from samverkan.matters import schemas as s
@@ -145,11 +145,19 @@ _LINKED = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matte
     ids_param(Matter.id, "ids"), *_limits(reader, Param("own"), Param("union")))) for reader in _READERS}
 
 
+def options_reads(viewer: Viewer, department_id: int | None) -> list[Read]:
+    """The statement options runs first (for database.read_ahead)."""
+    if department_id is None:
+        return []
+    return [(_NEWEST[_reader(viewer)], {"department": department_id, "own": viewer.department_id, "union": viewer.union_id})]
+
+
 async def options(viewer: Viewer, department_id: int | None, linked: list[int]) -> dict[int, dict]:
     """id → {id, diary_no, title} of the department's newest matters the viewer may see and of the
     ``linked`` ones (those already on a page), for one shared list of choices; two queries."""
     reader, own = _reader(viewer), {"own": viewer.department_id, "union": viewer.union_id}
-    rows = await _NEWEST[reader].rows(department=department_id, **own) if department_id is not None else []
+    newest = options_reads(viewer, department_id)
+    rows = await newest[0][0].rows(**newest[0][1]) if newest else []
     out = {r["id"]: r for r in rows}
     missing = [i for i in linked if i not in out]
     if missing:

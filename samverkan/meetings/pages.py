@@ -16,7 +16,9 @@ from litestar.response import Redirect, Response, Template
 from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.access import EMPLOYER, SIGNED_IN
+from samverkan.database import read_ahead
 from samverkan.documents.pages import section as documents_section
+from samverkan.documents.pages import section_reads as documents_reads
 from samverkan.errors import Conflict, ServiceError
 from samverkan.matters import service as matters
 from samverkan.meetings import rules
@@ -26,6 +28,7 @@ from samverkan.orgs import service as orgs
 from samverkan.pagination import PageRequest, page_count
 from samverkan.papers.pages import notice_section, proposal_section
 from samverkan.papers.pages import section as papers_section
+from samverkan.papers.pages import section_reads as papers_reads
 from samverkan.web.page_cache import CachedTemplate
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
@@ -232,26 +235,31 @@ async def preview_warnings(request: Request) -> Template:
 
 
 async def _context(request: Request, meeting: s.Meeting, open_item: int | None = None) -> dict[str, Any]:
-    """Everything the page shows, each read once."""
-    unions, by_party, people, names = await _registers(meeting.department_id, meeting.group_id)
+    """Everything the page shows, each read once; on PostgreSQL the registers, the matters to
+    choose from and the sections' reads in one round trip (database.read_ahead)."""
+    viewer = request.user
     linked = [i.matter_id for i in meeting.agenda if i.matter_id is not None]
     can_change = _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft"
     # The department's matters to choose from (one shared list) for an editor; the linked ones for all.
-    options = await matters.options(request.user, meeting.department_id if can_change else None, linked)
-    return {
-        "meeting": meeting, "unions": unions, "people": people, "by_party": by_party,
-        "candidates": [(p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})") for p in people.values()
-                       if p["side"] == "employer" or p["trade_union"] in meeting.union_ids],
-        "approvers": {a.union_id: a.person_id for a in meeting.approvers},
-        "matter_options": options, "open_item": open_item,
-        "can_change": can_change, "planning": meeting.status in ("planned", "called"),
-        "moves": sorted(rules.TRANSITIONS[meeting.status]),
-        "group_name": names["group"], "department_name": names["department"],
-        **await documents_section(request, meeting, unions),
-        **await papers_section(request, meeting=meeting),
-        **await notice_section(request, meeting),
-        **await proposal_section(request, meeting),
-    }
+    choose_in = meeting.department_id if can_change else None
+    async with read_ahead([orgs.meeting_registers_read(meeting.department_id, meeting.group_id),
+                           *matters.options_reads(viewer, choose_in), *documents_reads(viewer, meeting),
+                           *papers_reads(viewer, meeting)]):
+        unions, by_party, people, names = await _registers(meeting.department_id, meeting.group_id)
+        return {
+            "meeting": meeting, "unions": unions, "people": people, "by_party": by_party,
+            "candidates": [(p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})") for p in people.values()
+                           if p["side"] == "employer" or p["trade_union"] in meeting.union_ids],
+            "approvers": {a.union_id: a.person_id for a in meeting.approvers},
+            "matter_options": await matters.options(viewer, choose_in, linked), "open_item": open_item,
+            "can_change": can_change, "planning": meeting.status in ("planned", "called"),
+            "moves": sorted(rules.TRANSITIONS[meeting.status]),
+            "group_name": names["group"], "department_name": names["department"],
+            **await documents_section(request, meeting, unions),
+            **await papers_section(request, meeting=meeting),
+            **await notice_section(request, meeting),
+            **await proposal_section(request, meeting),
+        }
 
 
 @get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting")

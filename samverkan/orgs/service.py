@@ -9,7 +9,7 @@ from piccolo.querystring import QueryString
 
 from samverkan.accounts import rights
 from samverkan import clock
-from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
+from samverkan.database import Ids, Param, Prepared, Read, engine, ids_param, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
@@ -405,12 +405,18 @@ _MEETING_REGISTERS = Prepared(lambda: QueryString(
     "ORDER BY register, name, id", True, Param("department"), Param("group")))
 
 
+def meeting_registers_read(department_id: int | None, group_id: int | None) -> Read:
+    """The statement meeting_registers runs (for database.read_ahead)."""
+    return _MEETING_REGISTERS, {"department": department_id, "group": group_id}
+
+
 async def meeting_registers(department_id: int | None, group_id: int | None) -> dict[str, list[dict]]:
     """The active unions (as choices() gives them), every person, and the names of a meeting's
     department and group, read together: register → rows of id and name (people also side and
     union), by name."""
     found: dict[str, list[dict]] = {"union": [], "person": [], "department": [], "group": []}
-    for row in await _MEETING_REGISTERS.rows(department=department_id, group=group_id):
+    prepared, values = meeting_registers_read(department_id, group_id)
+    for row in await prepared.rows(**values):
         found[row.pop("register")].append(row)
     return found
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from samverkan import clock
@@ -17,7 +18,7 @@ from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.audit import service as audit
-from samverkan.database import Param, Prepared, insert_new
+from samverkan.database import Param, Prepared, Read, insert_new
 from samverkan.deadlines import service as deadlines
 from samverkan.documents import record as rec
 from samverkan.documents import service as documents
@@ -241,6 +242,13 @@ _SENDS = Prepared(lambda: NoticeSend.select(
 _REPLIES = Prepared(lambda: NoticeReply.select(
     NoticeReply.recipient, NoticeReply.name, NoticeReply.attending, NoticeReply.substitute, NoticeReply.answered_at).where(
     NoticeReply.meeting == Param("id")).order_by(NoticeReply.name))
+
+
+def notice_reads(meeting: Any) -> list[Read]:
+    """The statements notice() runs first for a meeting (for database.read_ahead): what was sent,
+    and for a planned samverkan meeting the rule of the kallelse's timing (late_warning)."""
+    late = [deadlines.rules_in_force_read([warnings.NOTICE_RULE])] if meeting.kind == "samverkan" and meeting.status == "planned" else []
+    return [(_SENDS, {"id": meeting.id}), *late]
 
 
 async def _sends(viewer: Viewer, meeting_id: int) -> list[dict]:

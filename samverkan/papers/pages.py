@@ -12,6 +12,7 @@ from litestar.response import Redirect, Response, Template
 from samverkan.accounts import rights
 from samverkan.accounts.access import EMPLOYER, PUBLIC, SIGNED_IN
 from samverkan.documents.api import attachment
+from samverkan.database import Read
 from samverkan.errors import Invalid, NotFound, ServiceError
 from samverkan.papers import notices, proposals, service
 from samverkan.papers.api import BODY_LIMIT, field, item_id, read_upload
@@ -105,6 +106,12 @@ PAPER_PAGES = [upload_to_meeting, upload_to_matter, download, remove]
 
 
 # --- the kallelse and the replies ----------------------------------------------------------
+
+
+def section_reads(viewer: Any, meeting: Any) -> list[Read]:
+    """What the papers, kallelse and proposal sections read from the database (the meeting page
+    reads it ahead)."""
+    return [service.papers_read(meeting.id), *notices.notice_reads(meeting), proposals.proposals_read(viewer, meeting.id)]
 
 
 async def notice_section(request: Request, meeting: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.accounts.tables import User
 from samverkan.audit import service as audit
-from samverkan.database import Param, Prepared, engine
+from samverkan.database import Param, Prepared, Read, engine
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import service as matters
 from samverkan.meetings import service as meetings
@@ -44,14 +44,19 @@ _THE_UNIONS = Prepared(lambda: AgendaProposal.select().where(
     AgendaProposal.meeting == Param("meeting"), AgendaProposal.trade_union == Param("union")).order_by(AgendaProposal.id))
 
 
+def proposals_read(viewer: Viewer, meeting_id: int) -> Read:
+    """The statement list_proposals runs for the viewer (for database.read_ahead)."""
+    if rights.is_union(viewer):
+        return _THE_UNIONS, {"meeting": meeting_id, "union": viewer.union_id}
+    return _ALL, {"meeting": meeting_id}
+
+
 async def list_proposals(viewer: Viewer, meeting_id: int, seen: bool = False) -> list[s.AgendaProposal]:
     """The employer sees every proposal; a union its own. ``seen``: see papers.service.list_papers."""
     if not seen:
         await meetings.visible_row(viewer, meeting_id)
-    if rights.is_union(viewer):
-        rows = await _THE_UNIONS.rows(meeting=meeting_id, union=viewer.union_id)
-    else:
-        rows = await _ALL.rows(meeting=meeting_id)
+    prepared, values = proposals_read(viewer, meeting_id)
+    rows = await prepared.rows(**values)
     files = await papers.proposal_papers([r["id"] for r in rows])
     return [_out(r, files.get(r["id"])) for r in rows]
 

@@ -11,7 +11,7 @@ import posixpath
 import anyio
 
 from samverkan import clock
-from samverkan.database import Ids, Param, Prepared, ids_param
+from samverkan.database import Ids, Param, Prepared, Read, ids_param
 from samverkan.accounts import rights
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
@@ -96,6 +96,11 @@ async def _readable_row(viewer: Viewer, paper_id: int) -> dict:
 # --- reading -------------------------------------------------------------------------------
 
 
+def papers_read(meeting_id: int) -> Read:
+    """The statement list_papers runs for a meeting (for database.read_ahead)."""
+    return _OF_MEETING, {"id": meeting_id}
+
+
 async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_id: int | None = None,
                       seen: bool = False) -> list[s.Paper]:
     """The papers of a meeting or a matter that the viewer may read, oldest first. ``seen``: the
@@ -103,7 +108,7 @@ async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_i
     if not seen:
         await _owner_department(viewer, meeting_id, matter_id)
     if meeting_id is not None:
-        rows = await _OF_MEETING.rows(id=meeting_id)
+        rows = await _OF_MEETING.rows(**papers_read(meeting_id)[1])
     else:
         rows = await _OF_MATTER.rows(id=matter_id)
     hidden = await _hidden_items(viewer, {r["agenda_item"] for r in rows if r["agenda_item"]})
