@@ -357,23 +357,22 @@ class Prepared:
         return sql, [_value(values[a.name]) if isinstance(a, Param) else a for a in args]
 
     async def rows(self, **values: Any) -> list[dict]:
-        ahead = _AHEAD.get()
-        if ahead is not None:
-            rows = ahead.pop(_read_key(self, values), None)
-            if rows is not None:
-                return rows
+        rows = _taken_ahead(self, values)
+        if rows is not None:
+            return rows
         return await fetch(*self._sql(engine().engine_type, values))
 
     async def first(self, **values: Any) -> dict | None:
         rows = await self.rows(**values)
         return rows[0] if rows else None
 
-    async def _names(self, sql: str) -> list[str]:
-        """The statement's column names (asked once: an array of rows carries none)."""
+    async def _names(self) -> list[str]:
+        """The statement's column names on PostgreSQL (asked once: an array of records carries none)."""
         if self._columns is None:
             db = engine()
             async with db.pool.acquire() if db.pool else _new_connection(db) as connection:
-                self._columns = [a.name for a in (await connection.prepare(sql)).get_attributes()]
+                statement = await connection.prepare(self._compiled["postgres"][0])  # compiled by the read's _sql
+                self._columns = [a.name for a in statement.get_attributes()]
         return self._columns
 
 
@@ -398,47 +397,61 @@ async def fetch(sql: str, args: list) -> list[dict]:
     return await db._run_in_new_connection(sql, args)
 
 
-def _read_key(prepared: Prepared, values: dict[str, Any]) -> tuple:
-    return (id(prepared), tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())))
+# Reads run ahead in this task: a Prepared's id → [(values, rows), ...], each taken once.
+_AHEAD: contextvars.ContextVar[dict[int, list] | None] = contextvars.ContextVar("samverkan_read_ahead", default=None)
+_COMBINED: dict[tuple[int, ...], str] = {}  # the statement of several reads, by their Prepareds' ids
 
 
-_AHEAD: contextvars.ContextVar[dict | None] = contextvars.ContextVar("samverkan_read_ahead", default=None)
+def _taken_ahead(prepared: Prepared, values: dict[str, Any]) -> list[dict] | None:
+    ahead = _AHEAD.get()
+    entries = ahead.get(id(prepared)) if ahead is not None else None
+    for n, (given, rows) in enumerate(entries or ()):
+        if given == values:
+            del entries[n]
+            return rows
+    return None
 
 
-@contextlib.asynccontextmanager
-async def _new_connection(db: Any) -> AsyncIterator[Any]:
-    connection = await db.get_new_connection()
-    try:
-        yield connection
-    finally:
-        await connection.close()
+def _combined(reads: list[Read]) -> str:
+    """One statement returning each read's rows as an array of records, in the read's own order;
+    the reads' parameters numbered on from one read to the next."""
+    key = tuple(id(prepared) for prepared, _ in reads)
+    sql = _COMBINED.get(key)
+    if sql is None:
+        parts, offset = [], 0
+        for n, (prepared, values) in enumerate(reads):
+            own, args = prepared._sql("postgres", values)
+            if set(re.findall(r"\$(\d+)", own)) != {str(i) for i in range(1, len(args) + 1)}:
+                raise ValueError(f"cannot renumber the parameters of {own!r}")
+            own = re.sub(r"\$(\d+)", lambda m, offset=offset: f"${int(m.group(1)) + offset}", own)
+            parts.append(f"ARRAY(SELECT t FROM ({own}) AS t) AS r{n}")
+            offset += len(args)
+        sql = _COMBINED[key] = "SELECT " + ", ".join(parts)
+    return sql
 
 
 @contextlib.asynccontextmanager
 async def read_ahead(reads: list[Read]) -> AsyncIterator[None]:
     """Run these prepared reads now, on PostgreSQL in one statement (one round trip instead of
-    one each: a page's sections read after its meeting, issue 15); inside the block a
+    one each: the reads of a page that follow its meeting, issue 15); inside the block a
     ``Prepared.rows`` with the same values takes its rows from here, once. A read not named here,
-    or with other values, runs as usual, so a list that misses one costs a round trip, never a
-    wrong answer. On SQLite (no round trips) the reads run as usual, when asked for."""
+    or with other values, is sent as usual, so a list that misses one costs a round trip, never a
+    wrong answer; if the statement fails, each read is sent (and fails) on its own. On SQLite (no
+    round trips) and inside a transaction the reads are sent as usual, when asked for."""
     db = engine()
-    if db.engine_type != "postgres" or not reads or db.current_transaction.get() is not None:
+    row = None
+    if db.engine_type == "postgres" and reads and db.current_transaction.get() is None:
+        try:
+            row = (await fetch(_combined(reads), [a for prepared, values in reads for a in prepared._sql("postgres", values)[1]]))[0]
+        except Exception:  # noqa: BLE001 - a bad value (an id out of range, say) fails again in its own read, as usual
+            log.debug("reading ahead failed", exc_info=True)
+    if row is None:
         yield
         return
-    parts, args = [], []
+    ahead = {k: list(v) for k, v in (_AHEAD.get() or {}).items()}
     for n, (prepared, values) in enumerate(reads):
-        sql, own = prepared._sql("postgres", values)
-        if set(re.findall(r"\$(\d+)", sql)) != {str(i) for i in range(1, len(own) + 1)}:
-            raise ValueError(f"cannot renumber the parameters of {sql!r}")
-        sql = re.sub(r"\$(\d+)", lambda m, offset=len(args): f"${int(m.group(1)) + offset}", sql)
-        # Each read's rows as an array of records, in the read's own order.
-        parts.append(f"ARRAY(SELECT t FROM ({sql}) AS t) AS r{n}")
-        args.extend(own)
-    row = (await fetch("SELECT " + ", ".join(parts), args))[0]
-    ahead = dict(_AHEAD.get() or {})
-    for n, (prepared, values) in enumerate(reads):
-        names = await prepared._names(prepared._sql("postgres", values)[0])
-        ahead[_read_key(prepared, values)] = [dict(zip(names, r)) for r in row[f"r{n}"]]
+        names = await prepared._names()
+        ahead.setdefault(id(prepared), []).append((values, [dict(zip(names, r)) for r in row[f"r{n}"]]))
     token = _AHEAD.set(ahead)
     try:
         yield

@@ -30,6 +30,7 @@ from samverkan.papers.pages import notice_section, proposal_section
 from samverkan.papers.pages import section as papers_section
 from samverkan.papers.pages import section_reads as papers_reads
 from samverkan.web.page_cache import CachedTemplate
+from samverkan.web.page_status import READS_WITH_HEADER
 from samverkan.web.forms import FormErrors, convert, filter_id, optional_int, service_errors, text
 from samverkan.web.params import PageNumber, RecordId
 
@@ -262,7 +263,8 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
         }
 
 
-@get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting")
+@get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting",
+     opt={READS_WITH_HEADER: lambda viewer, params: [service.meeting_read(viewer, params["id"])]})
 async def meeting_page(request: Request, id: RecordId, punkt: FromQuery[str | None] = None) -> CachedTemplate:
     meeting = await service.get_meeting(request.user, id)
     return CachedTemplate("meetings/detail.html", context={

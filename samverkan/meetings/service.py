@@ -14,7 +14,7 @@ from samverkan.accounts import rights
 from samverkan import clock, json_sql
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Param, Prepared, engine, ids_param, write_unique
+from samverkan.database import Ids, Param, Prepared, Read, engine, ids_param, write_unique
 from samverkan.deadlines import service as deadlines
 from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters import rules as matter_rules
@@ -364,6 +364,12 @@ async def _in_scope(read: dict[str, Prepared], viewer: Viewer, id: int) -> dict:
 
 async def visible_row(viewer: Viewer, id: int) -> dict:
     return await _in_scope(_ROW_IN_SCOPE, viewer, id)
+
+
+def meeting_read(viewer: Viewer, id: int) -> Read:
+    """The statement get_meeting runs (for database.read_ahead)."""
+    kind, value = _scope_of(viewer)
+    return _WHOLE_IN_SCOPE[kind], {"id": id, "scope": value}
 
 
 async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:

@@ -27,7 +27,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import VIEWER_COLUMNS, Viewer, viewer_from_row
 from samverkan.accounts.tables import User
-from samverkan.database import Param, Prepared, engine, ids_in, insert_new, update_each
+from samverkan.database import Param, Prepared, Read, engine, ids_in, insert_new, update_each
 from samverkan.deadlines import catalogue
 from samverkan.deadlines.derive import RESPONSIBLE_LABELS
 from samverkan.deadlines.service import list_deadlines
@@ -450,8 +450,14 @@ async def notifications(viewer: Viewer, unread_only: bool = False, page: PageReq
 _UNREAD = Prepared(lambda: OutboxMessage.count().where(*_notes_of(Param("user")), OutboxMessage.read_at.is_null()))
 
 
+def unread_read(viewer: Viewer) -> Read:
+    """The statement unread_count runs (for database.read_ahead)."""
+    return _UNREAD, {"user": viewer.user_id}
+
+
 async def unread_count(viewer: Viewer) -> int:
-    return (await _UNREAD.first(user=viewer.user_id))["count"]
+    prepared, values = unread_read(viewer)
+    return (await prepared.first(**values))["count"]
 
 
 async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:

@@ -12,6 +12,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from samverkan.accounts import rights
+from samverkan.database import read_ahead
 from samverkan.reminders import service as reminders
 
 _CHECK_SECONDS = 30  # the sweep record is read at most this often per instance
@@ -30,6 +31,9 @@ async def _sweep_status() -> dict:
     return status
 
 
+# A route's opt: (viewer, path parameters) → the database.Read the page makes first.
+READS_WITH_HEADER = "reads_with_header"
+
 _NOT_PAGES = re.compile(r"^/(static|api|calendar)/|^/health$|^/schema")
 
 
@@ -42,10 +46,15 @@ class PageStatusMiddleware(ASGIMiddleware):
         headers = dict(scope["headers"])
         # A boosted link (hx-boost) gets a whole page with its header; other htmx requests get fragments.
         is_full_page = scope.get("method") == "GET" and (b"hx-request" not in headers or b"hx-boosted" in headers)
-        if viewer is not None and is_full_page:
-            status = await _sweep_status()
+        if viewer is None or not is_full_page:
+            await next_app(scope, receive, send)
+            return
+        status = await _sweep_status()
+        # The page's own first reads, if it names them, go with the header's in one statement.
+        page_reads = scope["route_handler"].opt.get(READS_WITH_HEADER)
+        async with read_ahead([reminders.unread_read(viewer), *(page_reads(viewer, scope["path_params"]) if page_reads else [])]):
             scope["page_status"] = {"unread": await reminders.unread_count(viewer), "sweep_stale": status["sweep_stale"],
                                     # The errors can name a mail server or a deadline: administrators only.
                                     **({k: status[k] for k in ("sweep_error", "outbox_failing", "deadlines_failing")}
                                        if rights.is_admin(viewer) else {})}
-        await next_app(scope, receive, send)
+            await next_app(scope, receive, send)
