@@ -186,10 +186,6 @@ class Listener:
         self._retrying: asyncio.Task | None = None
         self._closed = False
 
-    @property
-    def backend_pid(self) -> int | None:
-        return self._connection.get_server_pid() if self._connection is not None else None
-
     async def start(self) -> None:
         if not await self._connect():
             self._retry()
