@@ -47,6 +47,18 @@ async def _until(check, what: str) -> None:
         await asyncio.sleep(0.01)
 
 
+async def _kept_then_revoked_elsewhere(client, caller, viewers, settings, what: str) -> None:
+    """The caller's token is kept; revoked by another connection, it is refused within NOTIFIED_WITHIN."""
+    assert (await client.get("/api/v1/me", headers=caller.headers)).status_code == 200
+    assert len(viewers) == 1
+    await _elsewhere(settings, "UPDATE api_token SET revoked_at = now() WHERE \"user\" = $1", caller.user_id)
+
+    async def refused() -> bool:
+        return (await client.get("/api/v1/me", headers=caller.headers)).status_code == 401
+
+    await _until(refused, what)
+
+
 def test_a_lookup_begun_before_a_change_is_not_kept():
     cache = ViewerCache()
     cache.set_listening(True)
@@ -79,14 +91,7 @@ async def test_sqlite_keeps_no_caller(client, make_caller, viewers, is_postgres)
 async def test_a_token_is_kept_and_a_revocation_elsewhere_ends_it(client, make_caller, viewers, settings, postgres_only):
     caller = await make_caller("hr")
     assert viewers.listening
-    assert (await client.get("/api/v1/me", headers=caller.headers)).status_code == 200
-    assert len(viewers) == 1
-    await _elsewhere(settings, "UPDATE api_token SET revoked_at = now() WHERE \"user\" = $1", caller.user_id)
-
-    async def refused() -> bool:
-        return (await client.get("/api/v1/me", headers=caller.headers)).status_code == 401
-
-    await _until(refused, "the revoked token still worked")
+    await _kept_then_revoked_elsewhere(client, caller, viewers, settings, "the revoked token still worked")
 
 
 async def test_a_revocation_here_ends_the_token_at_once(client, make_caller, viewers, postgres_only):
@@ -197,11 +202,5 @@ async def test_nothing_is_kept_while_the_listening_connection_is_down(client, ma
 
     await _until(back, "the listening connection did not come back")
     # Listening again: a change elsewhere is heard again.
-    assert (await client.get("/api/v1/me", headers=caller.headers)).status_code == 200
-    assert len(viewers) == 1
-    await _elsewhere(settings, "UPDATE api_token SET revoked_at = now() WHERE \"user\" = $1", caller.user_id)
-
-    async def refused() -> bool:
-        return (await client.get("/api/v1/me", headers=caller.headers)).status_code == 401
-
-    await _until(refused, "the revoked token still worked after the connection came back")
+    await _kept_then_revoked_elsewhere(client, caller, viewers, settings,
+                                       "the revoked token still worked after the connection came back")
