@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from samverkan import clock
+
+pytestmark = pytest.mark.usefixtures("frozen")  # the series is the year of "today": the clock stands still
 
 
 async def _create(viewer, department_id: int, n: int, diary_no: str | None = None):

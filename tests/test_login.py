@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest import csrf, login
+from samverkan import clock
+
+pytestmark = pytest.mark.usefixtures("frozen")  # sessions and the throttle go by the clock: it stands still
 
 
 async def _post_login(client, email: str, password: str, **extra):
@@ -74,7 +79,7 @@ async def test_expired_session_is_refused(client, make_caller):
 
     caller = await make_caller("hr")
     await login(client, caller.email, caller.password)
-    await UserSession.update({UserSession.expires_at: dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)}).where(
+    await UserSession.update({UserSession.expires_at: clock.now() - dt.timedelta(seconds=1)}).where(
         UserSession.user == caller.user_id
     )
     assert (await client.get("/")).status_code == 302

@@ -8,9 +8,12 @@ from __future__ import annotations
 import io
 
 import docx
+import pytest
 
 from conftest import csrf, login
 from sam_fixtures import assessment, follow_up, safety_rep
+
+pytestmark = pytest.mark.usefixtures("frozen")  # assessments are dated from "today": the clock stands still
 
 
 async def _held_meeting(client, hr, title: str, department_id: int | None, union_ids: list[int]) -> dict:

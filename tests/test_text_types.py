@@ -14,6 +14,8 @@ import pytest
 from conftest import csrf, login
 from sam_fixtures import assessment, follow_up
 
+pytestmark = pytest.mark.usefixtures("frozen")  # "today" matters here: the clock stands still (conftest)
+
 # Refused in every free-text field, one-line or multi-line.
 REFUSED = {
     "SOH": "\x01", "BEL": "\x07", "VT": "\x0b", "FF": "\x0c", "ESC": "\x1b", "DEL": "\x7f", "NEL (C1)": "\x85",

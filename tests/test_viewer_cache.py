@@ -13,7 +13,9 @@ import asyncpg
 import pytest
 
 from samverkan.accounts.viewer_cache import ViewerCache
-from tests.conftest import login
+from conftest import login
+
+pytestmark = pytest.mark.usefixtures("frozen")  # sessions expire by the clock: it stands still (conftest)
 
 NOTIFIED_WITHIN = 5.0  # seconds; a notification arrives in milliseconds
 
