@@ -20,7 +20,7 @@ import re
 import socket
 import sqlite3
 import weakref
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, NamedTuple
 
 import asyncpg
 from piccolo.engine.base import Engine
@@ -362,6 +362,10 @@ class Prepared:
         rows = await self.rows(**values)
         return rows[0] if rows else None
 
+    def read(self, **values: Any) -> Read:
+        """This query with these values, to run later or to hand to read_ahead."""
+        return Read(self, values)
+
     async def _names(self) -> list[str]:
         """The statement's column names on PostgreSQL (asked once: an array of records carries none)."""
         if self._columns is None:
@@ -372,7 +376,19 @@ class Prepared:
         return self._columns
 
 
-Read = tuple[Prepared, dict]
+class Read(NamedTuple):
+    """A Prepared query with its values. A module names the reads a page makes (``papers_read``…)
+    and runs the same Read itself, so a read ahead (read_ahead) always has the values it will be
+    asked for."""
+
+    prepared: Prepared
+    values: dict[str, Any]
+
+    async def rows(self) -> list[dict]:
+        return await self.prepared.rows(**self.values)
+
+    async def first(self) -> dict | None:
+        return await self.prepared.first(**self.values)
 
 
 async def fetch(sql: str, args: list) -> list[dict]:
@@ -433,10 +449,11 @@ async def read_ahead(reads: list[Read]) -> AsyncIterator[None]:
     ``Prepared.rows`` with the same values takes its rows from here, once. A read not named here,
     or with other values, is sent as usual, so a list that misses one costs a round trip, never a
     wrong answer; if the statement fails, each read is sent (and fails) on its own. On SQLite (no
-    round trips) and inside a transaction the reads are sent as usual, when asked for."""
+    round trips), inside a transaction and for a single read (nothing to save) the reads are sent
+    as usual, when asked for."""
     db = engine()
     row = None
-    if db.engine_type == "postgres" and reads and db.current_transaction.get() is None:
+    if db.engine_type == "postgres" and len(reads) > 1 and db.current_transaction.get() is None:
         try:
             row = (await fetch(_combined(reads), [a for prepared, values in reads for a in prepared._sql("postgres", values)[1]]))[0]
         except Exception:  # noqa: BLE001 - a bad value (an id out of range, say) fails again in its own read, as usual

@@ -66,13 +66,12 @@ _OVERRIDES = Prepared(lambda: RuleOverride.select(
 
 def rules_in_force_read(rule_ids: list[str]) -> Read:
     """The statement rules_in_force runs (for database.read_ahead)."""
-    return _OVERRIDES, {"rule_ids": Ids(rule_ids)}
+    return _OVERRIDES.read(rule_ids=Ids(rule_ids))
 
 
 async def rules_in_force(rule_ids: list[str], department_id: int | None, on: dt.date) -> dict[str, catalogue.Rule]:
     """The catalogue rules as the rule sets in force for a department on a day say (one query)."""
-    prepared, values = rules_in_force_read(rule_ids)
-    rows = await prepared.rows(**values)
+    rows = await rules_in_force_read(rule_ids).rows()
     versions: dict[int, rulesets.Version] = {}
     for r in rows:
         version = versions.setdefault(r["set_id"], rulesets.Version(r["set_id"], r["set_department"], r["set_from"], {}))

@@ -447,18 +447,17 @@ _FOR_UNION = Prepared(lambda: Document.select().where(
 def documents_read(viewer: Viewer, meeting_id: int) -> Read:
     """The statement list_documents runs for the viewer (for database.read_ahead)."""
     if rights.is_department(viewer):
-        return _UNRESTRICTED, {"meeting": meeting_id}
+        return _UNRESTRICTED.read(meeting=meeting_id)
     if not rights.is_employer(viewer):
-        return _FOR_UNION, {"meeting": meeting_id, "audience": f"union:{viewer.union_id}"}
-    return _ALL, {"meeting": meeting_id}
+        return _FOR_UNION.read(meeting=meeting_id, audience=f"union:{viewer.union_id}")
+    return _ALL.read(meeting=meeting_id)
 
 
 async def list_documents(viewer: Viewer, meeting_id: int, *, visible: bool = False) -> list[s.Document]:
     """``visible``: the caller has read the meeting within the viewer's scope already."""
     if not visible:
         await meetings.visible_row(viewer, meeting_id)
-    prepared, values = documents_read(viewer, meeting_id)
-    rows = await prepared.rows(**values)
+    rows = await documents_read(viewer, meeting_id).rows()
     return [_document(r) for r in await _fetchable_rows(viewer, rows)]
 
 

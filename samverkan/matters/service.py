@@ -145,23 +145,22 @@ _LINKED = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matte
     ids_param(Matter.id, "ids"), *_limits(reader, Param("own"), Param("union")))) for reader in _READERS}
 
 
+def _own(viewer: Viewer) -> dict[str, int | None]:
+    return {"own": viewer.department_id, "union": viewer.union_id}
+
+
 def options_reads(viewer: Viewer, department_id: int | None) -> list[Read]:
     """The statement options runs first (for database.read_ahead)."""
-    if department_id is None:
-        return []
-    return [(_NEWEST[_reader(viewer)], {"department": department_id, "own": viewer.department_id, "union": viewer.union_id})]
+    return [] if department_id is None else [_NEWEST[_reader(viewer)].read(department=department_id, **_own(viewer))]
 
 
 async def options(viewer: Viewer, department_id: int | None, linked: list[int]) -> dict[int, dict]:
     """id → {id, diary_no, title} of the department's newest matters the viewer may see and of the
     ``linked`` ones (those already on a page), for one shared list of choices; two queries."""
-    reader, own = _reader(viewer), {"own": viewer.department_id, "union": viewer.union_id}
-    newest = options_reads(viewer, department_id)
-    rows = await newest[0][0].rows(**newest[0][1]) if newest else []
-    out = {r["id"]: r for r in rows}
+    out = {r["id"]: r for read in options_reads(viewer, department_id) for r in await read.rows()}
     missing = [i for i in linked if i not in out]
     if missing:
-        out.update({r["id"]: r for r in await _LINKED[reader].rows(ids=Ids(missing), **own)})
+        out.update({r["id"]: r for r in await _LINKED[_reader(viewer)].rows(ids=Ids(missing), **_own(viewer))})
     return out
 
 

@@ -354,9 +354,13 @@ _WHOLE_IN_SCOPE = _per_scope(  # with its parts (_parts_sql)
     lambda where: select_sql(f"{all_columns(Meeting)}, {_parts_sql(engine().engine_type)}", Meeting, where))
 
 
-async def _in_scope(read: dict[str, Prepared], viewer: Viewer, id: int) -> dict:
+def _read_in_scope(reads: dict[str, Prepared], viewer: Viewer, id: int) -> Read:
     kind, value = _scope_of(viewer)
-    row = await read[kind].first(id=id, scope=value)
+    return reads[kind].read(id=id, scope=value)
+
+
+async def _in_scope(reads: dict[str, Prepared], viewer: Viewer, id: int) -> dict:
+    row = await _read_in_scope(reads, viewer, id).first()
     if row is None:
         raise NotFound(f"Mötet {id} finns inte.")
     return row
@@ -368,8 +372,7 @@ async def visible_row(viewer: Viewer, id: int) -> dict:
 
 def meeting_read(viewer: Viewer, id: int) -> Read:
     """The statement get_meeting runs (for database.read_ahead)."""
-    kind, value = _scope_of(viewer)
-    return _WHOLE_IN_SCOPE[kind], {"id": id, "scope": value}
+    return _read_in_scope(_WHOLE_IN_SCOPE, viewer, id)
 
 
 async def get_meeting(viewer: Viewer, id: int) -> s.Meeting:

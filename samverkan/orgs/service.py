@@ -407,7 +407,7 @@ _MEETING_REGISTERS = Prepared(lambda: QueryString(
 
 def meeting_registers_read(department_id: int | None, group_id: int | None) -> Read:
     """The statement meeting_registers runs (for database.read_ahead)."""
-    return _MEETING_REGISTERS, {"department": department_id, "group": group_id}
+    return _MEETING_REGISTERS.read(department=department_id, group=group_id)
 
 
 async def meeting_registers(department_id: int | None, group_id: int | None) -> dict[str, list[dict]]:
@@ -415,8 +415,7 @@ async def meeting_registers(department_id: int | None, group_id: int | None) -> 
     department and group, read together: register → rows of id and name (people also side and
     union), by name."""
     found: dict[str, list[dict]] = {"union": [], "person": [], "department": [], "group": []}
-    prepared, values = meeting_registers_read(department_id, group_id)
-    for row in await prepared.rows(**values):
+    for row in await meeting_registers_read(department_id, group_id).rows():
         found[row.pop("register")].append(row)
     return found
 

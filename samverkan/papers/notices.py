@@ -248,12 +248,16 @@ def notice_reads(meeting: Any) -> list[Read]:
     """The statements notice() runs first for a meeting (for database.read_ahead): what was sent,
     and for a planned samverkan meeting the rule of the kallelse's timing (late_warning)."""
     late = [deadlines.rules_in_force_read([warnings.NOTICE_RULE])] if meeting.kind == "samverkan" and meeting.status == "planned" else []
-    return [(_SENDS, {"id": meeting.id}), *late]
+    return [_sends_read(meeting.id), *late]
+
+
+def _sends_read(meeting_id: int) -> Read:
+    return _SENDS.read(id=meeting_id)
 
 
 async def _sends(viewer: Viewer, meeting_id: int) -> list[dict]:
     """sends() for a meeting the viewer was already found to see."""
-    rows = await _SENDS.rows(id=meeting_id)
+    rows = await _sends_read(meeting_id).rows()
     out = []
     for r in rows:
         to = json.loads(r["recipients"])

@@ -47,16 +47,15 @@ _THE_UNIONS = Prepared(lambda: AgendaProposal.select().where(
 def proposals_read(viewer: Viewer, meeting_id: int) -> Read:
     """The statement list_proposals runs for the viewer (for database.read_ahead)."""
     if rights.is_union(viewer):
-        return _THE_UNIONS, {"meeting": meeting_id, "union": viewer.union_id}
-    return _ALL, {"meeting": meeting_id}
+        return _THE_UNIONS.read(meeting=meeting_id, union=viewer.union_id)
+    return _ALL.read(meeting=meeting_id)
 
 
 async def list_proposals(viewer: Viewer, meeting_id: int, seen: bool = False) -> list[s.AgendaProposal]:
     """The employer sees every proposal; a union its own. ``seen``: see papers.service.list_papers."""
     if not seen:
         await meetings.visible_row(viewer, meeting_id)
-    prepared, values = proposals_read(viewer, meeting_id)
-    rows = await prepared.rows(**values)
+    rows = await proposals_read(viewer, meeting_id).rows()
     files = await papers.proposal_papers([r["id"] for r in rows])
     return [_out(r, files.get(r["id"])) for r in rows]
 

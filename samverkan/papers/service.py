@@ -98,7 +98,7 @@ async def _readable_row(viewer: Viewer, paper_id: int) -> dict:
 
 def papers_read(meeting_id: int) -> Read:
     """The statement list_papers runs for a meeting (for database.read_ahead)."""
-    return _OF_MEETING, {"id": meeting_id}
+    return _OF_MEETING.read(id=meeting_id)
 
 
 async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_id: int | None = None,
@@ -108,7 +108,7 @@ async def list_papers(viewer: Viewer, *, meeting_id: int | None = None, matter_i
     if not seen:
         await _owner_department(viewer, meeting_id, matter_id)
     if meeting_id is not None:
-        rows = await _OF_MEETING.rows(**papers_read(meeting_id)[1])
+        rows = await papers_read(meeting_id).rows()
     else:
         rows = await _OF_MATTER.rows(id=matter_id)
     hidden = await _hidden_items(viewer, {r["agenda_item"] for r in rows if r["agenda_item"]})

@@ -452,12 +452,11 @@ _UNREAD = Prepared(lambda: OutboxMessage.count().where(*_notes_of(Param("user"))
 
 def unread_read(viewer: Viewer) -> Read:
     """The statement unread_count runs (for database.read_ahead)."""
-    return _UNREAD, {"user": viewer.user_id}
+    return _UNREAD.read(user=viewer.user_id)
 
 
 async def unread_count(viewer: Viewer) -> int:
-    prepared, values = unread_read(viewer)
-    return (await prepared.first(**values))["count"]
+    return (await unread_read(viewer).first())["count"]
 
 
 async def mark_read(viewer: Viewer, notification_id: int | None = None) -> int:
