@@ -20,17 +20,19 @@ import re
 import socket
 import sqlite3
 import weakref
-from typing import Any, AsyncIterator, Awaitable, Callable, NamedTuple
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, NamedTuple
 
 import asyncpg
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 from piccolo.columns import Column, ForeignKey
 from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
 from samverkan.errors import Conflict
+from samverkan import pg_pool
+from samverkan.pg_pool import ConnectionPool
 from samverkan.settings import Settings
 from samverkan.sqlite_engine import PooledSQLiteEngine
 
@@ -84,11 +86,11 @@ class LoopPooledPostgresEngine(PostgresEngine):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._last: tuple[Any, asyncpg.Pool | None] = (lambda: None, None)  # (weakref to a loop, its pool)
+        self._last: tuple[Any, ConnectionPool | None] = (lambda: None, None)  # (weakref to a loop, its pool)
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
-    def pool(self) -> asyncpg.Pool | None:
+    def pool(self) -> ConnectionPool | None:
         # Piccolo asks several times per statement: the last loop's answer is kept (a lookup in
         # the weak dictionary makes a weak reference each time; 2 % of a list's time).
         try:
@@ -101,8 +103,17 @@ class LoopPooledPostgresEngine(PostgresEngine):
         self._last = (weakref.ref(loop), pool)
         return pool
 
+    async def start_connection_pool(self, **options: Any) -> None:
+        """Piccolo's, with samverkan.pg_pool instead of asyncpg's pool."""
+        if self.pool:
+            raise RuntimeError("a connection pool runs on this loop already")
+        self.pool = await ConnectionPool(lambda: asyncpg.connect(**self.config), **options).start()
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _Transaction(engine=self, allow_nested=allow_nested)
+
     @pool.setter
-    def pool(self, value: asyncpg.Pool | None) -> None:
+    def pool(self, value: ConnectionPool | None) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -112,6 +123,32 @@ class LoopPooledPostgresEngine(PostgresEngine):
             self._pools.pop(loop, None)
         else:
             self._pools[loop] = value
+
+
+class _Transaction(PostgresTransaction):
+    """Piccolo's, giving its connection back whatever happens: when the rollback or commit on
+    leaving fails (the connection lost, the task cancelled), Piccolo's would keep it lent for good."""
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        ending_error = None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException as error:
+            ending_error = error
+            raise
+        finally:
+            if self.engine.pool:  # closed there if still in the transaction or broken
+                self.engine.pool.give_back(self.connection, pg_pool.broke(ending_error))
+            else:
+                await self.connection.close()
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -161,14 +198,6 @@ async def migrate(settings: Settings) -> None:
         log.debug("migrations:\n%s", out.getvalue())
         if not result.success:
             raise RuntimeError(f"migration failed: {result.message}")
-
-
-async def _keep_session(_: asyncpg.Connection) -> None:
-    """asyncpg resets a connection it takes back with a query of its own (RESET ALL, UNLISTEN,
-    advisory unlocks): a round trip after every statement outside a transaction. The service
-    leaves no session state on pooled connections (no SET, LISTEN, cursors or session locks;
-    the migration lock has its own connection), so only what the pool always does remains: an
-    open transaction is rolled back."""
 
 
 class Listener:
@@ -234,7 +263,7 @@ class Listener:
 
 
 def pool_options(settings: Settings) -> dict[str, Any]:
-    return {"min_size": 1, "max_size": settings.db_pool_size, "reset": _keep_session}
+    return {"min_size": 1, "max_size": settings.db_pool_size}
 
 
 async def connect(settings: Settings) -> None:
@@ -362,6 +391,11 @@ class Prepared:
         rows = await self.rows(**values)
         return rows[0] if rows else None
 
+    async def mappings(self, **values: Any) -> list[Mapping[str, Any]]:
+        """The rows as read-only mappings: on PostgreSQL asyncpg's records, not copied into dicts
+        (a microsecond a row; issue 15). Not read ahead."""
+        return await fetch(*self._sql(engine().engine_type, values), as_dicts=False)
+
     def read(self, **values: Any) -> Read:
         """This query with these values, to run later or to hand to read_ahead."""
         return Read(self, values)
@@ -370,9 +404,12 @@ class Prepared:
         """The statement's column names on PostgreSQL (asked once: an array of records carries none)."""
         if self._columns is None:
             db = engine()
-            async with db.pool.acquire() if db.pool else _new_connection(db) as connection:
+            connection = await (db.pool.take() if db.pool else db.get_new_connection())
+            try:
                 statement = await connection.prepare(self._compiled["postgres"][0])  # compiled by the read's _sql
                 self._columns = [a.name for a in statement.get_attributes()]
+            finally:
+                await (db.pool.release(connection) if db.pool else connection.close())
         return self._columns
 
 
@@ -391,19 +428,20 @@ class Read(NamedTuple):
         return await self.prepared.first(**self.values)
 
 
-async def fetch(sql: str, args: list) -> list[dict]:
+async def fetch(sql: str, args: list, as_dicts: bool = True) -> list[Any]:
     """Compiled SQL and its values, sent as they are: on the current transaction's connection,
-    the pool's, or a new one (SQLite: the reader's or the writer's); rows as dicts."""
+    the pool's, or a new one (SQLite: the reader's or the writer's); rows as dicts (or, on
+    PostgreSQL without ``as_dicts``, as asyncpg's records)."""
     db = engine()
     transaction = db.current_transaction.get()
     if db.engine_type == "postgres":
         if transaction:
             records = await transaction.connection.fetch(sql, *args)
         elif db.pool:
-            records = await db._run_in_pool(sql, args)
+            records = await db.pool.fetch(sql, args)
         else:
             records = await db._run_in_new_connection(sql, args)
-        return [dict(r) for r in records]
+        return [dict(r) for r in records] if as_dicts else records
     if transaction:
         return await db._run_in_existing_connection(transaction.connection, sql, args)
     return await db._run_in_new_connection(sql, args)

@@ -13,7 +13,7 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Callable, Generic, Mapping, NamedTuple, TypeVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -22,7 +22,7 @@ from piccolo.columns.combination import And, Or, Where, WhereRaw
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from samverkan.database import engine
+from samverkan.database import Param, Prepared, engine
 from samverkan.errors import Invalid
 
 T = TypeVar("T")
@@ -55,17 +55,35 @@ def folded(*parts: str | None) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
-def matches(column: Column, q: str) -> Any:
-    """A condition for "column contains every word of q" (case-insensitive, å/ä/ö too).
+def _words(q: str) -> list[str]:
+    # LIKE wildcards typed by the user are dropped: the engines disagree on escaping them.
+    return [w for w in q.casefold().replace("%", " ").replace("_", " ").split() if w]
 
-    LIKE wildcards typed by the user are dropped: the engines disagree on escaping them.
-    """
-    words = [w for w in q.casefold().replace("%", " ").replace("_", " ").split() if w]
+
+def matches(column: Column, q: str) -> Any:
+    """A condition for "column contains every word of q" (case-insensitive, å/ä/ö too)."""
     condition = None
-    for word in words:
+    for word in _words(q):
         part = column.like(f"%{word}%")
         condition = part if condition is None else condition & part
     return condition
+
+
+def search_values(q: str | None) -> dict[str, str]:
+    """The values of a search for a list with a shape (fetch_window): ``search0``… per word."""
+    return {f"search{n}": f"%{word}%" for n, word in enumerate(_words(q or ""))}
+
+
+def matching(column: Column, values: dict[str, str]) -> list[Any]:
+    """``matches`` as conditions with Params, named as ``search_values`` names them."""
+    sql = column._meta.get_full_name(with_alias=False)
+    return [WhereRaw(f"{sql} LIKE {{}}", Param(name)) for name in values]
+
+
+def given(**filters: Any) -> dict[str, Any]:
+    """The filters a caller gave (a value that is not None, empty or zero), in order: with the
+    search's words, what a list's shape is made of."""
+    return {name: value for name, value in filters.items() if value}
 
 
 def page_count(page: Page, size: int, current: int) -> int:
@@ -101,14 +119,6 @@ def _decode_cursor(table: type[Table], order_by: Column, cursor: str) -> tuple[A
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise Invalid(BAD_CURSOR, field="after") from None
     return value, id
-
-
-def _after(table: type[Table], order_by: Column, cursor: str, descending: bool) -> Any:
-    value, id = _decode_cursor(table, order_by, cursor)
-    pk = table._meta.primary_key
-    if descending:
-        return (order_by < value) | ((order_by == value) & (pk < id))
-    return (order_by > value) | ((order_by == value) & (pk > id))
 
 
 class Party(WhereRaw):
@@ -209,43 +219,77 @@ def _capped_count(table: type[Table], party: Party | None, rest: QueryString | N
 _TOTAL = "window_total"  # the count's column in a window's rows (a name no table has)
 
 
-async def fetch_window(
-    table: type[Table], where: list[Any], order_by: Column, page: PageRequest, descending: bool = False,
-    select: str | None = None,
-) -> tuple[list[dict], Page]:
-    """A page of a large list: its rows (one more is read to know whether a next page exists),
-    and a Page without items carrying the capped total and the next cursor. One statement: the
-    count rides along with the page (on PostgreSQL every statement is a round trip); only an
-    empty page asks for it on its own.
+class _WindowSql(NamedTuple):
+    page: Prepared  # the page's rows, each with the capped count beside them
+    count: Prepared  # the count alone, for an empty page
 
-    The SQL is written here from parts built once per table (every column's select string, or
-    ``select``: the columns to read instead, which must include the order column and the primary
-    key) and the conditions, compiled once: building a Piccolo select anew cost a deadline list
-    more CPU than the database took to answer it. Conditions read the table's own columns only
-    (another table's go in a subquery)."""
+
+# A window's statements by its shape (fetch_window): a few per kind of reader and combination of
+# filters, so the bound is only against a caller that makes up shapes.
+_WINDOWS: dict[tuple, _WindowSql] = {}
+_WINDOWS_KEPT = 1000
+
+
+def _window_sql(table: type[Table], where: list[Any], order_by: Column, descending: bool, select: str | None,
+                after: bool) -> _WindowSql:
     where = [w for w in where if w is not None]
     if not all(map(_own_columns, where)):
         raise ValueError(f"{table._meta.tablename}: a list's condition reaches a column through a foreign key; use a subquery")
-    after = [_after(table, order_by, page.after, descending)] if page.after is not None else []
     pk = table._meta.primary_key
+    if after:  # the rows after the cursor's (order value, id)
+        value, id = Param("window_after_value"), Param("window_after_id")
+        where.append((order_by < value) | ((order_by == value) & (pk < id)) if descending else
+                     (order_by > value) | ((order_by == value) & (pk > id)))
     parties = [w for w in where if isinstance(w, Party)]
     party = parties[0] if len(parties) == 1 else None
     rest = _condition([w for w in where if w is not party])
     count = _capped_count(table, party, rest)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{c._meta.get_full_name(with_alias=False)} {direction}" for c in (order_by, pk))
-    rows = await _rows(QueryString(
+    page = QueryString(
         # The count is a subquery the database runs once, beside the page's own columns.
-        f"SELECT ({{}}) AS {_TOTAL}, {_literal(select) if select else all_columns(table)} FROM {table._meta.get_formatted_tablename()}{{}} ORDER BY {order} LIMIT {int(page.limit) + 1} OFFSET {int(page.offset)}",
-        count, _where_clause(rest, *(c.querystring for c in (party, *after) if c is not None))))
-    n = rows[0].pop(_TOTAL) if rows else (await _rows(count))[0]["n"]  # an empty page has no row to carry it
-    for r in rows[1:]:
-        del r[_TOTAL]
+        f"SELECT ({{}}) AS {_TOTAL}, {_literal(select) if select else all_columns(table)} FROM {table._meta.get_formatted_tablename()}{{}} ORDER BY {order} LIMIT {{}} OFFSET {{}}",
+        count, _where_clause(rest, party.querystring if party is not None else None), Param("window_limit"), Param("window_offset"))
+    return _WindowSql(Prepared(lambda: page), Prepared(lambda: count))
+
+
+async def fetch_window(
+    table: type[Table], where: list[Any] | Callable[[], list[Any]], order_by: Column, page: PageRequest,
+    descending: bool = False, select: str | None = None, shape: tuple | None = None, values: dict[str, Any] | None = None,
+) -> tuple[list[Mapping[str, Any]], Page]:
+    """A page of a large list: its rows (one more is read to know whether a next page exists),
+    and a Page without items carrying the capped total and the next cursor. One statement: the
+    count rides along with the page (on PostgreSQL every statement is a round trip); only an
+    empty page asks for it on its own. The rows are read-only mappings.
+
+    The SQL is written here from parts built once per table (every column's select string, or
+    ``select``: the columns to read instead, which must include the order column and the primary
+    key) and the conditions. Conditions read the table's own columns only (another table's go in
+    a subquery).
+
+    Building and compiling the SQL cost a deadline list more CPU than the database took to answer
+    it (issue 15). A list that names its ``shape`` (a key for its kind of reader and the filters
+    given) gives ``where`` as a function returning conditions with ``Param``s in place of its
+    ``values``: the SQL is built once per shape and then sent with the values. Without a shape it
+    is built on every call."""
+    key = (engine().engine_type, table, shape, order_by, descending, select, page.after is not None) if shape is not None else None
+    sql = _WINDOWS.get(key) if key is not None else None
+    if sql is None:
+        sql = _window_sql(table, where() if callable(where) else where, order_by, descending, select, page.after is not None)
+        if key is not None:
+            if len(_WINDOWS) >= _WINDOWS_KEPT:
+                _WINDOWS.clear()
+            _WINDOWS[key] = sql
+    values = {**(values or {}), "window_limit": int(page.limit) + 1, "window_offset": int(page.offset)}
+    if page.after is not None:
+        values["window_after_value"], values["window_after_id"] = _decode_cursor(table, order_by, page.after)
+    rows = await sql.page.mappings(**values)
+    n = rows[0][_TOTAL] if rows else (await sql.count.rows(**values))[0]["n"]  # an empty page has no row to carry it
     next = None
     if len(rows) > page.limit:
         rows = rows[:page.limit]
         last = rows[-1]
-        next = _encode_cursor(table, last[order_by._meta.name], last[pk._meta.name])
+        next = _encode_cursor(table, last[order_by._meta.name], last[table._meta.primary_key._meta.name])
     return rows, Page(items=[], total=min(n, TOTAL_CAP), total_capped=n > TOTAL_CAP, next=next)
 
 

@@ -300,9 +300,9 @@ class QueryCounter:
             counter.statements.append((sql, tuple(map(repr, values))))
             return await original(engine_self, querystring, *args, **kwargs)
 
-        async def counting_fetch(sql, args):
+        async def counting_fetch(sql, args, as_dicts=True):
             counter.statements.append((sql, tuple(map(repr, args))))
-            return await original_fetch(sql, args)
+            return await original_fetch(sql, args, as_dicts)
 
         self._cls.run_querystring = counting
         database.fetch = counting_fetch

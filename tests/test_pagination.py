@@ -125,6 +125,30 @@ async def test_a_cursor_page_runs_as_many_queries_as_the_first(client, callers, 
         assert counts[0] == counts[1], (path, role, counts)
 
 
+async def test_a_list_asked_again_with_other_values_answers_for_those(client, callers, make_caller, rows, org):
+    """A list's statement is built once per shape (the reader's kind and the filters given) and
+    sent with each request's values (pagination.fetch_window): the same shape with other words,
+    unions, dates or callers answers for those, never for the values it was built with."""
+    everyone = await callers()
+    admin, union = everyone["admin"], everyone["union"]
+    other_union = await make_caller("union", union_id=org.other_union_id)
+
+    def numbers(body: dict, prefix: str) -> set[int]:
+        return {int(item["title"].removeprefix(prefix)) for item in body["items"]}
+
+    for path, prefix, text in (("matters", "M", "m{}"), ("meetings", "Möte ", "möte {}")):
+        for q in ("m1", "m2", "öte 3", "1 2"):  # one word, then two: each its own shape
+            body = await _get(client, admin, f"/api/v1/{path}?limit=500&q={q}")
+            assert numbers(body, prefix) == {i for i in range(3 * N) if all(w in text.format(i) for w in q.split())}, (path, q)
+        by_union = [numbers(await _get(client, admin, f"/api/v1/{path}?limit=500&union_id={u}"), prefix)
+                    for u in (org.union_id, org.other_union_id)]
+        assert by_union == [{i for i in range(3 * N) if i % 3 != 1}, {i for i in range(3 * N) if i % 3 != 0}], path
+        own = [numbers(await _get(client, caller, f"/api/v1/{path}?limit=500"), prefix) for caller in (union, other_union)]
+        assert own == by_union, path
+    for day, expected in (("2026-03-09", 2 * N), ("2026-03-10", N), ("2026-03-11", 0)):
+        assert (await _get(client, admin, f"/api/v1/deadlines?limit=500&due_after={day}"))["total"] == expected
+
+
 def test_sql_with_a_brace_is_refused_for_a_template():
     """Piccolo's QueryString hands out values by the parts of its template, and an escaped brace
     makes a part of its own: the values would land in the wrong places (a meeting read on

@@ -11,13 +11,13 @@ from piccolo.columns.combination import WhereRaw
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.accounts.service import Viewer
 from samverkan.audit import service as audit
-from samverkan.database import Ids, Prepared, Read, engine, flattened, ids_param
+from samverkan.database import Ids, Param, Prepared, Read, engine, flattened, ids_param
 from samverkan.deadlines import catalogue, rulesets, subjects
 from samverkan.deadlines.calendar import Due
 from samverkan.deadlines import schemas as s
@@ -340,12 +340,17 @@ _VISIBLE_KEPT = 1000
 
 async def _visible(viewer: Viewer) -> Any:
     """A matter's deadlines as the matter is visible; the others as the department's SAM is."""
+    return (await _visible_keyed(viewer))[1]
+
+
+async def _visible_keyed(viewer: Viewer) -> tuple[tuple, Any]:
+    """The visibility condition (None: everything) and the key it is kept by."""
     from samverkan.matters.service import scope
     from samverkan.orgs.service import sam_departments
 
     conditions = scope(viewer)
     if not conditions:
-        return None
+        return (), None
     departments = await sam_departments(viewer)
     key = (viewer.role, viewer.department_id, viewer.union_id, None if departments is None else tuple(departments))
     visible = _VISIBLE.get(key)
@@ -353,7 +358,7 @@ async def _visible(viewer: Viewer) -> Any:
         if len(_VISIBLE) >= _VISIBLE_KEPT:
             _VISIBLE.clear()
         visible = _VISIBLE[key] = flattened(_visibility(viewer, conditions, departments))
-    return visible
+    return key, visible
 
 
 def _visibility(viewer: Viewer, conditions: list[Any], departments: list[int] | None) -> Any:
@@ -374,12 +379,25 @@ def _visibility(viewer: Viewer, conditions: list[Any], departments: list[int] | 
     return matters | actions | (Deadline.matter.is_null() & (Deadline.subject != "agenda_action") & Deadline.department.is_in(departments))
 
 
-def _state(state: str | None, today: dt.date) -> Any:
+def _state(state: str | None, today: Any) -> Any:
+    """The condition of a state as the lists show it; ``today`` a date or a Param."""
     if state == "missed":  # open past its due day, or done too late
         return ((Deadline.state == "open") & (Deadline.due < today)) | (Deadline.state == "missed")
     if state == "open":
         return (Deadline.state == "open") & (Deadline.due >= today)
     return (Deadline.state == state) if state else None
+
+
+# The list's filters: each condition takes the filter's value as a Param of its name.
+_FILTERS: dict[str, Callable[[], Any]] = {
+    "due_before": lambda: Deadline.due < Param("due_before"),
+    "due_after": lambda: Deadline.due > Param("due_after"),
+    "department_id": lambda: Deadline.department == Param("department_id"),
+    "union_id": lambda: Deadline.trade_union == Param("union_id"),
+    "matter_id": lambda: Deadline.matter == Param("matter_id"),
+    "responsible": lambda: Deadline.responsible == Param("responsible"),
+    "responsible_in": lambda: ids_param(Deadline.responsible, "responsible_in", "text"),
+}
 
 
 def responsible_in(viewer: Viewer, choice: str) -> list[str] | None:
@@ -395,17 +413,14 @@ async def list_deadlines(
     responsible: str | None = None, responsible_in: list[str] | None = None, page: PageRequest = PageRequest(),
 ) -> Page[s.Deadline]:
     today = clock.today()
-    where = [
-        await _visible(viewer), _state(state, today),
-        (Deadline.due < due_before) if due_before else None,
-        (Deadline.due > due_after) if due_after else None,
-        (Deadline.department == department_id) if department_id else None,
-        (Deadline.trade_union == union_id) if union_id else None,
-        (Deadline.matter == matter_id) if matter_id else None,
-        (Deadline.responsible == responsible) if responsible else None,
-        Deadline.responsible.is_in(responsible_in) if responsible_in else None,
-    ]
-    rows, window = await fetch_window(Deadline, where, Deadline.due, page, select=_SHOWN)
+    visibility, visible = await _visible_keyed(viewer)
+    given = {name: value for name, value in (
+        ("due_before", due_before), ("due_after", due_after), ("department_id", department_id), ("union_id", union_id),
+        ("matter_id", matter_id), ("responsible", responsible),
+        ("responsible_in", Ids(responsible_in) if responsible_in else None)) if value}
+    rows, window = await fetch_window(
+        Deadline, lambda: [visible, _state(state, Param("today")), *(_FILTERS[name]() for name in given)], Deadline.due, page,
+        select=_SHOWN, shape=("deadlines", visibility, state, *given), values={"today": today, **given})
     window.items = [_out(r, today) for r in rows]
     return window
 

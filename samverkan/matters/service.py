@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 import msgspec
 
@@ -19,7 +19,7 @@ from samverkan.matters import schemas as s
 from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
-from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, matches, select_where
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, given, matching, search_values, select_where
 from samverkan.settings import get_settings
 
 
@@ -102,17 +102,24 @@ def _as_stored(text: bytes) -> s.Matter:
                        "created_at": moment(m["created_at"])})
 
 
+# The list's filters: each condition takes the filter's value as a Param of its name.
+_FILTERS: dict[str, Callable[[], Any]] = {
+    "kind": lambda: Matter.kind == Param("kind"),
+    "department_id": lambda: Matter.department == Param("department_id"),
+    "union_id": lambda: is_party(Param("union_id")),
+    "status": lambda: Matter.status == Param("status"),
+}
+
+
 async def _window(viewer: Viewer, q: str | None, kind: str | None, department_id: int | None, union_id: int | None,
                   status: str | None, page: PageRequest) -> tuple[list[bytes], Page]:
-    where = scope(viewer) + [
-        matches(Matter.search_text, q) if q else None,
-        (Matter.kind == kind) if kind else None,
-        (Matter.department == department_id) if department_id else None,
-        is_party(union_id) if union_id else None,
-        (Matter.status == status) if status else None,
-    ]
-    rows, window = await fetch_window(Matter, where, Matter.created_at, page, descending=True,
-                                      select=_json_columns(engine().engine_type))
+    reader, search = _reader(viewer), search_values(q)
+    filters = given(kind=kind, department_id=department_id, union_id=union_id, status=status)
+    rows, window = await fetch_window(
+        Matter, lambda: [*_limits(reader, Param("own"), Param("union")), *matching(Matter.search_text, search),
+                         *(_FILTERS[name]() for name in filters)],
+        Matter.created_at, page, descending=True, select=_json_columns(engine().engine_type),
+        shape=("matters", reader, len(search), *filters), values={**_own(viewer), **search, **filters})
     return [r["json"] for r in rows], window
 
 

@@ -34,7 +34,7 @@ from samverkan.meetings.tables import (
 )
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
-from samverkan.pagination import Page, PageRequest, Party, all_columns, fetch_window, folded, matches, select_sql
+from samverkan.pagination import Page, PageRequest, Party, all_columns, fetch_window, folded, given, matching, search_values, select_sql
 
 
 
@@ -304,22 +304,31 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=clock.STOCKHOLM)
 
 
+# The list's filters: each condition takes the filter's value as a Param of its name.
+_FILTERS: dict[str, Callable[[], Any]] = {
+    "from": lambda: Meeting.starts_at >= Param("from"),
+    "to": lambda: Meeting.starts_at < Param("to"),
+    "department_id": lambda: Meeting.department == Param("department_id"),
+    "group_id": lambda: Meeting.group == Param("group_id"),
+    "union_id": lambda: is_party(Param("union_id")),
+    "status": lambda: Meeting.status == Param("status"),
+}
+
+
 async def list_meetings(
     viewer: Viewer, *, q: str | None = None, from_: dt.date | None = None, to: dt.date | None = None,
     department_id: int | None = None, group_id: int | None = None, union_id: int | None = None,
     status: str | None = None, descending: bool = False, page: PageRequest = PageRequest(),
 ) -> Page[s.MeetingSummary]:
-    where = scope(viewer) + [
-        matches(Meeting.search_text, q) if q else None,
-        (Meeting.starts_at >= _day_start(from_)) if from_ else None,
-        (Meeting.starts_at < _day_start(to + dt.timedelta(days=1))) if to else None,  # "to" is the last day
-        (Meeting.department == department_id) if department_id else None,
-        (Meeting.group == group_id) if group_id else None,
-        is_party(union_id) if union_id else None,
-        (Meeting.status == status) if status else None,
-    ]
-    rows, window = await fetch_window(Meeting, where, Meeting.starts_at, page, descending=descending,
-                                      select=_summary_columns(engine().engine_type))
+    kind, scope_value = _scope_of(viewer)
+    search = search_values(q)
+    filters = given(**{"from": from_ and _day_start(from_), "to": to and _day_start(to + dt.timedelta(days=1))},  # "to" is the last day
+                    department_id=department_id, group_id=group_id, union_id=union_id, status=status)
+    rows, window = await fetch_window(
+        Meeting, lambda: [*_scoped(kind, Param("scope")), *matching(Meeting.search_text, search),
+                          *(_FILTERS[name]() for name in filters)],
+        Meeting.starts_at, page, descending=descending, select=_summary_columns(engine().engine_type),
+        shape=("meetings", kind, len(search), *filters), values={"scope": scope_value, **search, **filters})
     window.items = [
         s.MeetingSummary(
             id=r["id"], kind=r["kind"], title=r["title"], department_id=r["department"], group_id=r["group"],
