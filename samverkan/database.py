@@ -435,10 +435,11 @@ async def fetch(sql: str, args: list, as_dicts: bool = True) -> list[Any]:
     db = engine()
     transaction = db.current_transaction.get()
     if db.engine_type == "postgres":
+        pool = db.pool  # (asked once: each asking asks for the running loop)
         if transaction:
             records = await transaction.connection.fetch(sql, *args)
-        elif db.pool:
-            records = await db.pool.fetch(sql, args)
+        elif pool:
+            records = await pool.fetch(sql, args)
         else:
             records = await db._run_in_new_connection(sql, args)
         return [dict(r) for r in records] if as_dicts else records

@@ -11,7 +11,7 @@ from piccolo.columns.combination import WhereRaw
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from samverkan.accounts import rights
 from samverkan import clock
@@ -315,7 +315,7 @@ _SHOWN = ", ".join(f'"deadline"."{c}" AS "{c}"' for c in (
     "unadjusted_due", "reason", "responsible", "met_on", "waived_reason", "rule_set"))
 
 
-def _out(row: dict, today: dt.date) -> s.Deadline:
+def _out(row: Mapping[str, Any], today: dt.date) -> s.Deadline:
     # A rule no longer in the catalogue (renamed or removed by an upgrade) is shown as such:
     # the deadline and its date still matter, and one such row must not break every list.
     rule = catalogue.BY_ID.get(row["rule_id"])
