@@ -175,7 +175,7 @@ MATRIX: dict[tuple[str, str], set[str] | str] = {
         ("POST", "/mallar/brevhuvud/ta-bort"), ("GET", "/mallar/{name}"), ("GET", "/mallar/{name}/exempel"))},
     **{(m, p): EMPLOYER for m, p in (
         ("GET", "/moten/nytt"), ("POST", "/moten/nytt"), ("POST", "/moten/{id}/status"), ("POST", "/moten/{id}/andra"), ("POST", "/moten/{id}/deltagare"),
-        ("POST", "/moten/varningar"), ("POST", "/moten/{id}/narvaro"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
+        ("POST", "/moten/varningar"), ("GET", "/moten/{id}/arendeforslag"), ("POST", "/moten/{id}/narvaro"), ("POST", "/moten/{id}/deltagare/{participant_id}/ta-bort"),
         ("POST", "/moten/{id}/punkter"), ("POST", "/moten/{id}/punkter/{item_id}"), ("POST", "/moten/{id}/punkter/{item_id}/flytta"),
         ("POST", "/moten/{id}/punkter/{item_id}/ta-bort"), ("POST", "/moten/{id}/punkter/{item_id}/avsluta"))},
     # Papers, the kallelse and proposals on pages

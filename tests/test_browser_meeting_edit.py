@@ -158,3 +158,29 @@ async def test_book_a_meeting_from_a_matter(page: Page) -> None:
     await expect(item).to_have_count(1)
     await expect(item).to_contain_text(matter_title)
     await expect(item.get_by_role("link", name=diary)).to_have_count(1)
+
+
+async def test_the_matter_field_suggests_as_one_types(page: Page) -> None:
+    """A new item's "Ärende (diarienummer)": the page offers the department's newest matters, and
+    typing asks for those matching what is typed (htmx), so any matter is found, not only the
+    newest ones drawn with the page."""
+    await log_in(page, HR)
+    await _go(page, "Ärenden")
+    await page.locator("#results tbody a").first.click()
+    diary = (await page.locator("h1 .diary").text_content() or "").strip()
+    await page.get_by_role("link", name="Boka möte").click()
+    title = f"Förslag {page.size} {secrets.token_hex(2)}"  # type: ignore[attr-defined]
+    await page.get_by_label("Rubrik").fill(title)
+    await page.get_by_role("button", name="Skapa mötet").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    offered = page.locator("datalist#arenden option")
+    assert await offered.count() > 1  # the department's newest matters
+    field = page.get_by_label("Ärende (diarienummer)")
+    await field.press_sequentially(diary, delay=20)
+    await expect(offered).to_have_count(1)
+    await expect(offered).to_have_attribute("value", diary)
+    await page.locator("#new_title").fill("Uppföljning")
+    await page.get_by_role("button", name="Lägg till punkten").click()
+    added = page.get_by_role("article", name=re.compile("Uppföljning$"))  # opened for writing, linked to the matter
+    await expect(added.get_by_label("Ärende (diarienummer)")).to_have_value(diary)
+    await assert_accessible(page, f"the meeting page after a suggested matter ({page.size})")  # type: ignore[attr-defined]

@@ -145,3 +145,50 @@ async def test_group_page_presence_and_formalia(client, hr, org):
     assert f'<option value="{matter["diary_no"]}">Buller</option>' in (await client.get(url)).text
     unknown = await client.post(f"{url}/punkter", data={"title": "X", "kind": "samverkan", "matter": "XX 1999/1", "_csrf_token": csrf(client)})
     assert unknown.status_code == 422 and 'id="new_matter_id-error">Ärendet finns inte.' in unknown.text
+
+
+async def test_the_matter_field_suggests_as_one_types(client, hr, make_caller, org):
+    """The page draws the department's newest matters (matters.SUGGESTIONS) in its shared list;
+    typing asks for those matching every word of the diary number or title (htmx), newest first,
+    as the reader may see them: a department editor is not offered an individärende, another
+    department's editor and a union reader get nothing."""
+    from samverkan.matters.service import SUGGESTIONS
+
+    made = []
+    for n in range(SUGGESTIONS + 5):
+        made.append((await client.post("/api/v1/matters", json={
+            "title": f"Schema {n} natt" if n % 2 else f"Lokaler {n}", "kind": "samverkan", "department_id": org.department_id,
+            "union_ids": [org.union_id]}, headers=hr.headers)).json())
+    personal = (await client.post("/api/v1/matters", json={
+        "title": "Schema natt (en medarbetare)", "kind": "samverkan", "department_id": org.department_id,
+        "union_ids": [org.union_id], "personal_data": True}, headers=hr.headers)).json()
+    meeting = (await client.post("/api/v1/meetings", json={
+        "kind": "samverkan", "title": "Samverkan", "department_id": org.department_id, "union_ids": [org.union_id],
+        "starts_at": "2026-12-10T09:00:00", "ends_at": "2026-12-10T10:00:00"}, headers=hr.headers)).json()
+    url = f"/moten/{meeting['id']}"
+
+    page = (await client.get(url)).text
+    listed = page[page.index('<datalist id="arenden">'):page.index("</datalist>")]
+    assert listed.count("<option") == SUGGESTIONS and f'value="{personal["diary_no"]}"' in listed  # the newest, HR sees all
+    assert f'hx-get="{url}/arendeforslag"' in page[page.index('id="new_matter"'):]
+
+    def options(body: str) -> list[str]:
+        return re.findall(r'<option value="([^"]+)">', body)
+
+    night = await client.get(f"{url}/arendeforslag", params={"matter": "NATT schema"}, headers={"HX-Request": "true"})
+    assert night.status_code == 200
+    expected = [m["diary_no"] for m in reversed(made) if "natt" in m["title"]]
+    assert options(night.text) == [personal["diary_no"], *expected][:SUGGESTIONS]
+    one = await client.get(f"{url}/arendeforslag", params={"matter": made[3]["diary_no"]})
+    assert options(one.text) == [made[3]["diary_no"]] and "Schema 3 natt" in one.text
+    assert options((await client.get(f"{url}/arendeforslag", params={"matter": "  % "})).text) == options(listed)
+
+    editor = await make_caller("department", department_id=org.department_id)
+    client.cookies.clear()
+    await login(client, editor.email, editor.password)
+    assert personal["diary_no"] not in options((await client.get(f"{url}/arendeforslag", params={"matter": "natt"})).text)
+    for caller in (await make_caller("department", department_id=org.other_department_id), await make_caller("union", union_id=org.union_id)):
+        client.cookies.clear()
+        await login(client, caller.email, caller.password)
+        refused = await client.get(f"{url}/arendeforslag", params={"matter": "natt"})
+        assert refused.status_code in (403, 404) and "<option" not in refused.text, caller.role

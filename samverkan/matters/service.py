@@ -19,7 +19,7 @@ from samverkan.matters import schemas as s
 from samverkan.matters.tables import DiaryCounter, Matter, MatterEvent, MatterEventChange, MatterParty
 from samverkan.orgs.schemas import changes
 from samverkan.orgs.tables import Department, TradeUnion
-from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, given, matching, search_values, select_where
+from samverkan.pagination import Page, PageRequest, Party, fetch_window, folded, given, matches, matching, search_values, select_where
 from samverkan.settings import get_settings
 
 
@@ -143,11 +143,19 @@ async def list_matters_json(
 
 
 _READERS = ("all", "department", "union", "none")
-OPTIONS_LIMIT = 200  # the newest matters offered on a page; older ones are typed by diary number
-# Read on every meeting page: built once per kind of reader (database.Prepared).
-_NEWEST = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
-    Matter.department == Param("department"), *_limits(reader, Param("own"), Param("union"))).order_by(
-    Matter.created_at, ascending=False).limit(OPTIONS_LIMIT)) for reader in _READERS}
+OPTIONS_LIMIT = 200  # the newest matters in a select box; older ones are typed by diary number
+SUGGESTIONS = 20  # the matters a meeting page suggests at first, and then as one types (suggestions)
+
+
+def _newest(limit: int) -> dict[str, Prepared]:
+    """The department's newest matters the reader may see, per kind of reader (database.Prepared)."""
+    return {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
+        Matter.department == Param("department"), *_limits(reader, Param("own"), Param("union"))).order_by(
+        Matter.created_at, ascending=False).limit(limit)) for reader in _READERS}
+
+
+_NEWEST = _newest(OPTIONS_LIMIT)
+_SUGGESTED = _newest(SUGGESTIONS)  # read on every meeting page an editor opens
 _LINKED = {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
     ids_param(Matter.id, "ids"), *_limits(reader, Param("own"), Param("union")))) for reader in _READERS}
 
@@ -158,12 +166,13 @@ def _own(viewer: Viewer) -> dict[str, int | None]:
 
 def options_reads(viewer: Viewer, department_id: int | None) -> list[Read]:
     """The statement options runs first (for database.read_ahead)."""
-    return [] if department_id is None else [_NEWEST[_reader(viewer)].read(department=department_id, **_own(viewer))]
+    return [] if department_id is None else [_SUGGESTED[_reader(viewer)].read(department=department_id, **_own(viewer))]
 
 
 async def options(viewer: Viewer, department_id: int | None, linked: list[int]) -> dict[int, dict]:
-    """id → {id, diary_no, title} of the department's newest matters the viewer may see and of the
-    ``linked`` ones (those already on a page), for one shared list of choices; two queries."""
+    """id → {id, diary_no, title} of the department's newest matters the viewer may see (the
+    first suggestions) and of the ``linked`` ones (those already on a page), for one shared list
+    of choices; two queries."""
     out = {r["id"]: r for read in options_reads(viewer, department_id) for r in await read.rows()}
     missing = [i for i in linked if i not in out]
     if missing:
@@ -171,9 +180,21 @@ async def options(viewer: Viewer, department_id: int | None, linked: list[int]) 
     return out
 
 
+async def suggestions(viewer: Viewer, department_id: int, typed: str) -> list[dict]:
+    """{id, diary_no, title} of the department's newest matters the viewer may see whose diary
+    number or title holds every word typed, up to SUGGESTIONS (as one types on a meeting page)."""
+    words = matches(Matter.search_text, typed[:200])
+    if words is None:
+        return await _SUGGESTED[_reader(viewer)].rows(department=department_id, **_own(viewer))
+    return await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
+        Matter.department == department_id, words, *scope(viewer)).order_by(
+        Matter.created_at, ascending=False).limit(SUGGESTIONS)
+
+
 async def choices(viewer: Viewer, department_id: int) -> list[tuple[int, str]]:
     """(id, "diary no title") of the department's newest matters the viewer may see, for select boxes."""
-    return [(m["id"], f"{m['diary_no']} {m['title']}") for m in (await options(viewer, department_id, [])).values()]
+    rows = await _NEWEST[_reader(viewer)].rows(department=department_id, **_own(viewer))
+    return [(m["id"], f"{m['diary_no']} {m['title']}") for m in rows]
 
 
 async def find_by_diary_no(viewer: Viewer, diary_no: str) -> int | None:

@@ -263,6 +263,16 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
         }
 
 
+@get("/moten/{id:int}/arendeforslag", guards=[EMPLOYER], name="meeting-matter-suggestions")
+async def matter_suggestions(request: Request, id: RecordId, matter: FromQuery[str | None] = None) -> Template:
+    """The matters the page suggests for what is typed in a matter field (htmx: the options of the
+    page's shared list), from the meeting's department, as the reader may see them."""
+    meeting = await service.get_meeting(request.user, id)
+    service.check_may_change(request.user, meeting.department_id)
+    found = await matters.suggestions(request.user, meeting.department_id, matter or "")
+    return Template("meetings/_matter_options.html", context={"matter_options": found})
+
+
 @get("/moten/{id:int}", guards=[SIGNED_IN], name="meeting",
      opt={READS_WITH_HEADER: lambda viewer, params: [service.meeting_read(viewer, params["id"])]})
 async def meeting_page(request: Request, id: RecordId, punkt: FromQuery[str | None] = None) -> CachedTemplate:
@@ -476,6 +486,6 @@ async def close_item(request: Request, id: RecordId, item_id: RecordId) -> Templ
 
 
 ROUTES = [
-    meeting_list, new_meeting, create_meeting, preview_warnings, meeting_page, change_status, edit_meeting, add_participant,
+    meeting_list, new_meeting, create_meeting, preview_warnings, matter_suggestions, meeting_page, change_status, edit_meeting, add_participant,
     set_presence, remove_participant, add_item, save_item, move_item, delete_item, close_item,
 ]
