@@ -141,6 +141,20 @@ class Party(WhereRaw):
         self.join = QueryString(f"JOIN {link} AS party ON party.{link_column} = {outer} AND party.trade_union = {{}}", union_id)
 
 
+class PartyOr(WhereRaw):
+    """"The union is a party to the row (``party``), or ``other`` holds": a union's deadlines
+    are its matters' and those of the actions of meetings it sees. In a page an OR of the two. In
+    the capped count the union of the rows reached from the union's links (as for a lone Party)
+    and those ``other`` picks: with the OR the count probed row after row of the whole table (a
+    union's deadline list at 300,000 deadlines: 2.3 of its 2.4 ms)."""
+
+    __slots__ = ("party", "other")
+
+    def __init__(self, party: Party, other: WhereRaw) -> None:
+        super().__init__("({} OR {})", party.querystring, other.querystring)
+        self.party, self.other = party, other
+
+
 _ALL_COLUMNS: dict[tuple[type[Table], str], str] = {}
 
 
@@ -206,13 +220,19 @@ async def _rows(querystring: QueryString) -> list[dict]:
     return db.transform_response_to_dicts(await db.run_querystring(querystring)) or []
 
 
-def _capped_count(table: type[Table], party: Party | None, rest: QueryString | None) -> QueryString:
+def _capped_count(table: type[Table], party: Party | PartyOr | None, rest: QueryString | None) -> QueryString:
     """``SELECT COUNT(*) …`` of the matches up to TOTAL_CAP + 1: reads at most that many rows,
-    whatever the table's size. A lone Party is a join from the union's links here (see Party);
-    ``rest`` is every other condition."""
+    whatever the table's size (of a PartyOr up to that many of each half, counted once). A lone
+    Party is a join from the union's links here (see Party), a PartyOr such a join and its
+    ``other`` apart; ``rest`` is every other condition."""
     name = table._meta.get_formatted_tablename()
-    inner = QueryString(f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} FROM {name}{{}}{{}} LIMIT {TOTAL_CAP + 1}",
-                        party.join if party is not None else QueryString(""), _where_clause(rest))
+    select = f"SELECT {name}.{table._meta.primary_key._meta.db_column_name} AS id FROM {name}{{}}{{}} LIMIT {TOTAL_CAP + 1}"
+    if isinstance(party, PartyOr):
+        # Each half a subquery of its own: SQLite allows no LIMIT inside a compound select.
+        inner = QueryString(f"SELECT id FROM ({select}) AS linked UNION SELECT id FROM ({select}) AS other",
+                            party.party.join, _where_clause(rest), QueryString(""), _where_clause(party.other.querystring, rest))
+    else:
+        inner = QueryString(select, party.join if party is not None else QueryString(""), _where_clause(rest))
     return QueryString("SELECT COUNT(*) AS n FROM ({}) AS capped", inner)
 
 
@@ -240,7 +260,7 @@ def _window_sql(table: type[Table], where: list[Any], order_by: Column, descendi
         value, id = Param("window_after_value"), Param("window_after_id")
         where.append((order_by < value) | ((order_by == value) & (pk < id)) if descending else
                      (order_by > value) | ((order_by == value) & (pk > id)))
-    parties = [w for w in where if isinstance(w, Party)]
+    parties = [w for w in where if isinstance(w, (Party, PartyOr))]
     party = parties[0] if len(parties) == 1 else None
     rest = _condition([w for w in where if w is not party])
     count = _capped_count(table, party, rest)

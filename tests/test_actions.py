@@ -165,3 +165,30 @@ async def test_the_responsible_persons_calendar_feed_has_the_action(client, staf
     other = await make_caller("union", union_id=org.other_union_id)
     url = (await client.post("/api/v1/me/calendar-feed", headers=other.headers)).json()["url"]
     assert "Boka lokal för utbildning" not in (await client.get(url[url.index("/calendar/"):])).text
+
+
+async def test_a_unions_deadlines_are_counted_from_both_halves(client, staff, pyramid, org, monkeypatch):
+    """A union's deadline list holds its matters' deadlines and those of the actions of meetings it
+    sees (pagination.PartyOr). The capped total counts the two halves apart, from the union's links
+    and from the actions, each up to the cap, and every row once."""
+    from samverkan import pagination
+    from samverkan.deadlines.tables import Deadline
+    from samverkan.matters.tables import Matter, MatterParty
+
+    hr, union = staff["hr"], staff["union"]
+    for due in ("2026-12-10", "2026-12-11"):
+        assert (await _action(client, pyramid, hr, due=due)).status_code == 201
+    for n, party in enumerate((org.union_id, org.union_id, org.union_id, org.other_union_id)):
+        matter = (await Matter.insert(Matter(diary_no=f"VO 2026/{900 + n}", title=f"M{n}", kind="dispute",
+                                             department=org.department_id, search_text=f"m{n}")))[0]["id"]
+        await MatterParty.insert(MatterParty(matter=matter, trade_union=party))
+        await Deadline.insert(Deadline(matter=matter, rule_id="MBL16-MEET-LOCAL", department=org.department_id, start=dt.date(2026, 12, 1),
+                                       unadjusted_due=dt.date(2026, 12, 15), due=dt.date(2026, 12, 15), responsible="employer"))
+    body = (await client.get("/api/v1/deadlines?limit=500", headers=union.headers)).json()
+    assert sorted(d["subject"] for d in body["items"]) == ["agenda_action"] * 2 + ["matter"] * 3
+    assert (body["total"], body["total_capped"]) == (5, False)
+    for cap, expected in ((5, (5, False)), (4, (4, True)), (2, (2, True)), (1, (1, True))):
+        monkeypatch.setattr(pagination, "TOTAL_CAP", cap)
+        monkeypatch.setattr(pagination, "_WINDOWS", {})  # the statements built anew, with this cap in their SQL
+        body = (await client.get("/api/v1/deadlines?limit=2", headers=union.headers)).json()
+        assert (body["total"], body["total_capped"], len(body["items"])) == (*expected, 2), cap

@@ -27,7 +27,7 @@ from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
 from samverkan.orgs.tables import Department
 from samverkan.reminders.planning import first_look
-from samverkan.pagination import Page, PageRequest, Party, fetch_window
+from samverkan.pagination import Page, PageRequest, Party, PartyOr, fetch_window
 
 BUILT_IN = "mbl"
 STATES = ("open", "met", "missed", "waived", "superseded")
@@ -357,7 +357,9 @@ async def _visible_keyed(viewer: Viewer) -> tuple[tuple, Any]:
     if visible is None:
         if len(_VISIBLE) >= _VISIBLE_KEPT:
             _VISIBLE.clear()
-        visible = _VISIBLE[key] = flattened(_visibility(viewer, conditions, departments))
+        visible = _visibility(viewer, conditions, departments)
+        visible = _VISIBLE[key] = PartyOr(visible.party, flattened(visible.other)) if isinstance(visible, PartyOr) \
+            else flattened(visible)
     return key, visible
 
 
@@ -372,11 +374,14 @@ def _visibility(viewer: Viewer, conditions: list[Any], departments: list[int] | 
     if departments is None:
         return matters | Deadline.matter.is_null()
     # An action from a meeting is seen by those who see the meeting and its item (actions.service.scope).
-    actions = (Deadline.subject == "agenda_action") & Deadline.subject_id.is_in(
-        AgendaAction.select(AgendaAction.id).where(*action_scope(viewer)))
-    if not departments:
-        return matters | actions
-    return matters | actions | (Deadline.matter.is_null() & (Deadline.subject != "agenda_action") & Deadline.department.is_in(departments))
+    # matter IS NULL, as every subject's deadline has: the partial index of subjects then serves.
+    # EXISTS, not IN: SQLite would list every action the reader sees before the first row.
+    seen = AgendaAction.select(AgendaAction.id).where(WhereRaw('"agenda_action"."id" = "deadline"."subject_id"'),
+                                                      *action_scope(viewer))
+    actions = Deadline.matter.is_null() & (Deadline.subject == "agenda_action") & WhereRaw("EXISTS ({})", seen.querystrings[0])
+    others = actions if not departments else actions | (
+        Deadline.matter.is_null() & (Deadline.subject != "agenda_action") & Deadline.department.is_in(departments))
+    return PartyOr(matters, others) if isinstance(matters, Party) else matters | others
 
 
 def _state(state: str | None, today: Any) -> Any:
