@@ -274,8 +274,8 @@ def _window_sql(table: type[Table], where: list[Any], order_by: Column, descendi
 
 
 async def fetch_window(
-    table: type[Table], where: list[Any] | Callable[[], list[Any]], order_by: Column, page: PageRequest,
-    descending: bool = False, select: str | None = None, shape: tuple | None = None, values: dict[str, Any] | None = None,
+    table: type[Table], where: Callable[[], list[Any]], order_by: Column, page: PageRequest, *, shape: tuple,
+    values: dict[str, Any], descending: bool = False, select: str | None = None,
 ) -> tuple[list[Mapping[str, Any]], Page]:
     """A page of a large list: its rows (one more is read to know whether a next page exists),
     and a Page without items carrying the capped total and the next cursor. One statement: the
@@ -288,21 +288,18 @@ async def fetch_window(
     a subquery).
 
     Building and compiling the SQL cost a deadline list more CPU than the database took to answer
-    it (issue 15). A list that names its ``shape`` (a key for its kind of reader and the filters
-    given) gives ``where`` as a function returning conditions with ``Param``s in place of its
-    ``values``: the SQL is built once per shape and then sent with the values. Without a shape it
-    is built on every call."""
-    key = (engine().engine_type, table, shape, order_by, descending, select, page.after is not None) if shape is not None else None
-    sql = _WINDOWS.get(key) if key is not None else None
-    if sql is None:
-        sql = _window_sql(table, where() if callable(where) else where, order_by, descending, select, page.after is not None)
-        if key is not None:
-            if len(_WINDOWS) >= _WINDOWS_KEPT:
-                _WINDOWS.clear()
-            _WINDOWS[key] = sql
-    values = {**(values or {}), "window_limit": int(page.limit) + 1, "window_offset": int(page.offset)}
+    it (issue 15), so it is built once per ``shape`` (a key for the list's kind of reader and the
+    filters given): ``where`` returns the conditions with ``Param``s in place of ``values``, and is
+    called only for a shape not seen before."""
+    values = {**values, "window_limit": int(page.limit) + 1, "window_offset": int(page.offset)}
     if page.after is not None:
         values["window_after_value"], values["window_after_id"] = _decode_cursor(table, order_by, page.after)
+    key = (engine().engine_type, table, shape, order_by, descending, select, page.after is not None)
+    sql = _WINDOWS.get(key)
+    if sql is None:
+        if len(_WINDOWS) >= _WINDOWS_KEPT:
+            _WINDOWS.clear()
+        sql = _WINDOWS[key] = _window_sql(table, where(), order_by, descending, select, page.after is not None)
     rows = await sql.page.mappings(**values)
     n = rows[0][_TOTAL] if rows else (await sql.count.rows(**values))[0]["n"]  # an empty page has no row to carry it
     next = None

@@ -27,7 +27,7 @@ from samverkan.errors import Conflict, Forbidden, Invalid, NotFound
 from samverkan.matters.tables import Matter
 from samverkan.orgs.tables import Department
 from samverkan.reminders.planning import first_look
-from samverkan.pagination import Page, PageRequest, Party, PartyOr, fetch_window
+from samverkan.pagination import Page, PageRequest, Party, PartyOr, fetch_window, given
 
 BUILT_IN = "mbl"
 STATES = ("open", "met", "missed", "waived", "superseded")
@@ -419,13 +419,11 @@ async def list_deadlines(
 ) -> Page[s.Deadline]:
     today = clock.today()
     visibility, visible = await _visible_keyed(viewer)
-    given = {name: value for name, value in (
-        ("due_before", due_before), ("due_after", due_after), ("department_id", department_id), ("union_id", union_id),
-        ("matter_id", matter_id), ("responsible", responsible),
-        ("responsible_in", Ids(responsible_in) if responsible_in else None)) if value}
+    filters = given(due_before=due_before, due_after=due_after, department_id=department_id, union_id=union_id,
+                    matter_id=matter_id, responsible=responsible, responsible_in=Ids(responsible_in) if responsible_in else None)
     rows, window = await fetch_window(
-        Deadline, lambda: [visible, _state(state, Param("today")), *(_FILTERS[name]() for name in given)], Deadline.due, page,
-        select=_SHOWN, shape=("deadlines", visibility, state, *given), values={"today": today, **given})
+        Deadline, lambda: [visible, _state(state, Param("today")), *(_FILTERS[name]() for name in filters)], Deadline.due, page,
+        select=_SHOWN, shape=("deadlines", visibility, state, *filters), values={"today": today, **filters})
     window.items = [_out(r, today) for r in rows]
     return window
 
