@@ -154,7 +154,7 @@ async def test_the_matter_field_suggests_as_one_types(client, hr, make_caller, o
     department's editor and a union reader get nothing."""
     from samverkan.matters.service import SUGGESTIONS
 
-    made = []
+    made = []  # all made at the same moment (the frozen clock): the newest first means the highest id first
     for n in range(SUGGESTIONS + 5):
         made.append((await client.post("/api/v1/matters", json={
             "title": f"Schema {n} natt" if n % 2 else f"Lokaler {n}", "kind": "samverkan", "department_id": org.department_id,

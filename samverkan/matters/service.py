@@ -151,7 +151,7 @@ def _newest(limit: int) -> dict[str, Prepared]:
     """The department's newest matters the reader may see, per kind of reader (database.Prepared)."""
     return {reader: Prepared(lambda reader=reader: Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
         Matter.department == Param("department"), *_limits(reader, Param("own"), Param("union"))).order_by(
-        Matter.created_at, ascending=False).limit(limit)) for reader in _READERS}
+        Matter.created_at, Matter.id, ascending=False).limit(limit)) for reader in _READERS}
 
 
 _NEWEST = _newest(OPTIONS_LIMIT)
@@ -188,7 +188,7 @@ async def suggestions(viewer: Viewer, department_id: int, typed: str) -> list[di
         return await _SUGGESTED[_reader(viewer)].rows(department=department_id, **_own(viewer))
     return await Matter.select(Matter.id, Matter.diary_no, Matter.title).where(
         Matter.department == department_id, words, *scope(viewer)).order_by(
-        Matter.created_at, ascending=False).limit(SUGGESTIONS)
+        Matter.created_at, Matter.id, ascending=False).limit(SUGGESTIONS)
 
 
 async def choices(viewer: Viewer, department_id: int) -> list[tuple[int, str]]:
