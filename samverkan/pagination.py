@@ -125,7 +125,7 @@ class Party(WhereRaw):
     """"The union is a party to the row", through a link table with a unique (row, union) index
     and an index (trade_union, row). In a page it is a correlated EXISTS: the database walks the
     list's order index and stops after one page. In the capped count it becomes a join that
-    starts from the union's links (``count_capped``): an EXISTS there would probe every row of
+    starts from the union's links (``_capped_count``): an EXISTS there would probe every row of
     the table for a union that is a party to few of them."""
 
     __slots__ = ("join",)

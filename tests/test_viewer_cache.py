@@ -12,6 +12,7 @@ import datetime as dt
 import asyncpg
 import pytest
 
+from samverkan import clock
 from samverkan.accounts.viewer_cache import ViewerCache
 from conftest import login
 
@@ -53,7 +54,7 @@ async def _kept_then_revoked_elsewhere(client, caller, viewers, settings, what: 
     """The caller's token is kept; revoked by another connection, it is refused within NOTIFIED_WITHIN."""
     assert (await client.get("/api/v1/me", headers=caller.headers)).status_code == 200
     assert len(viewers) == 1
-    await _elsewhere(settings, "UPDATE api_token SET revoked_at = now() WHERE \"user\" = $1", caller.user_id)
+    await _elsewhere(settings, "UPDATE api_token SET revoked_at = $2 WHERE \"user\" = $1", caller.user_id, clock.now())
 
     async def refused() -> bool:
         return (await client.get("/api/v1/me", headers=caller.headers)).status_code == 401

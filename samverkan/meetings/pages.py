@@ -267,9 +267,9 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
 async def matter_suggestions(request: Request, id: RecordId, matter: FromQuery[str | None] = None) -> Template:
     """The matters the page suggests for what is typed in a matter field (htmx: the options of the
     page's shared list), from the meeting's department, as the reader may see them."""
-    meeting = await service.get_meeting(request.user, id)
-    service.check_may_change(request.user, meeting.department_id)
-    found = await matters.suggestions(request.user, meeting.department_id, matter or "")
+    meeting = await service.visible_row(request.user, id)  # (its row only: asked as one types)
+    service.check_may_change(request.user, meeting["department"])
+    found = await matters.suggestions(request.user, meeting["department"], matter or "")
     return Template("meetings/_matter_options.html", context={"matter_options": found})
 
 
