@@ -161,10 +161,15 @@ def make_engine(settings: Settings) -> Engine:
     return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
-def engine() -> Engine:
-    from samverkan.piccolo_conf import DB
+_ENGINE: list[Engine] = []  # piccolo_conf's, once imported (asked for several times per statement)
 
-    return DB
+
+def engine() -> Engine:
+    if not _ENGINE:
+        from samverkan.piccolo_conf import DB  # (it imports this module)
+
+        _ENGINE.append(DB)
+    return _ENGINE[0]
 
 
 @contextlib.asynccontextmanager

@@ -33,16 +33,18 @@ def obj(engine_type: str, *pairs: tuple[str, str]) -> Json:
     return Json("json_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")")
 
 
-def array(engine_type: str, element: str, table: str, where: str, order: str) -> Json:
+def array(engine_type: str, element: str, table: str, where: str, order: str, *, nested: bool = True) -> Json:
     """The array of ``element`` for each row of ``table`` matching ``where``, in ``order``;
-    ``[]`` for none."""
+    ``[]`` for none. ``nested=False``: a column of its own, not a member of other JSON."""
     if engine_type == "postgres":
         return Json(f"COALESCE((SELECT '[' || string_agg({_pg(element)}, ',' ORDER BY {order}) || ']' FROM {table} "
                     f"WHERE {where}), '[]')")
     # SQLite 3.40 has no ORDER BY in an aggregate; it keeps an ordered subquery's order for one
     # (it does not flatten it into the aggregate); named as the table, for an array nested in
-    # ``element`` to refer to its row. json(): JSON, not a string, to json_object.
-    return Json(f"json((SELECT json_group_array({element}) FROM (SELECT * FROM {table} WHERE {where} ORDER BY {order}) AS {table}))")
+    # ``element`` to refer to its row. json(): JSON, not a string, to json_object (it parses the
+    # text again: a column of its own goes without, a tenth of a meeting page's statement).
+    rows = f"(SELECT json_group_array({element}) FROM (SELECT * FROM {table} WHERE {where} ORDER BY {order}) AS {table})"
+    return Json(f"json({rows})" if nested else rows)
 
 
 def boolean(engine_type: str, column: str) -> Json:

@@ -20,9 +20,11 @@ Dates. A date or time stamp must lie within 1900–2200: year 1 is -infinity to 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any
 
+import msgspec.inspect as mi
 from msgspec import Meta, Struct
 
 from samverkan.errors import Invalid
@@ -111,7 +113,21 @@ class Checked(Struct):
     field the way msgspec does ("field `x`") so the API and the pages find it."""
 
     def __post_init__(self) -> None:
-        for name in self.__struct_fields__:
+        for name in _date_fields(type(self)):
             value = getattr(self, name)
             if isinstance(value, dt.date) and not in_range(value):
                 raise ValueError(f"{DATE_RANGE} in field `{name}`")
+
+
+@functools.cache
+def _date_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a Struct that can hold a date (most hold none: a position is built a dozen
+    times for every meeting page)."""
+    def can(t: mi.Type) -> bool:
+        if isinstance(t, mi.Metadata):
+            return can(t.type)
+        if isinstance(t, mi.UnionType):
+            return any(can(member) for member in t.types)
+        return isinstance(t, (mi.DateType, mi.DateTimeType, mi.AnyType))
+
+    return tuple(f.name for f in mi.type_info(cls).fields if can(f.type))

@@ -207,18 +207,18 @@ async def test_reads_ahead_give_the_rows_the_reads_give(org, make_caller, is_pos
     await orgs.create_person(s.PersonCreate(name="Åsa Öberg", side="employer"))
     await orgs.create_person(s.PersonCreate(name="Bo Ek", side="union", union_id=org.union_id))
     user = await make_caller("hr")  # a row with a moment, booleans and nulls
+    other_user = await make_caller("department", department_id=org.other_department_id)
     planned = SimpleNamespace(id=1, kind="samverkan", status="planned")  # its kallelser and the rule of their timing
-    reads = [orgs.meeting_registers_read(org.department_id, None), (accounts._USER, {"id": user.user_id}),
-             *notices.notice_reads(planned)]
+    reads = [orgs._REGISTERS.read(), (accounts._USER, {"id": user.user_id}), *notices.notice_reads(planned)]
     expected = [await p.rows(**v) for p, v in reads]
     assert any(r["register"] == "person" for r in expected[0]) and len(reads) == 4 and expected[2] == []
     with QueryCounter() as counter:
         async with database.read_ahead(reads):
             got = [await p.rows(**v) for p, v in reads]
             again = await reads[0][0].rows(**reads[0][1])  # once only: the second time is read anew
-            other = await reads[0][0].rows(department=org.other_department_id, group=None)  # other values
+            other = await reads[1][0].rows(id=other_user.user_id)  # other values
     assert got == expected and again == expected[0]
     assert {k: type(v) for k, v in got[1][0].items()} == {k: type(v) for k, v in expected[1][0].items()}
     assert got[1][0]["created_at"].tzinfo is not None
-    assert any(r["name"] == "Kommunkontoret" for r in other)
+    assert [r["department"] for r in other] == [org.other_department_id]
     assert counter.count == (3 if is_postgres else 6), counter.statements  # ahead, again, other; or each

@@ -143,8 +143,8 @@ async def test_the_meeting_page_is_built_with_a_fixed_number_of_statements(clien
             page = await client.get(f"/moten/{meeting_id}")
         assert page.status_code == 200
         counts.append(counter.count)
-    # session, notices, the meeting with its parts, the registers (unions, people, the department's and group's
-    # names: one), the matters, documents (6); papers (1), the kallelse's sends and its rule set (2; replies only
+    # session, notices, the meeting with its parts, the registry's version (the registers themselves were read by
+    # the first request: orgs.service.meeting_registers), the matters, documents (6); papers (1), the kallelse's sends and its rule set (2; replies only
     # once one is sent), proposals (1). The sections take the meeting the page read rather than read it again.
     # On PostgreSQL the session is kept (accounts.viewer_cache), the header's notices and the meeting are read
     # in one statement and all that follows the meeting in another (database.read_ahead).

@@ -164,19 +164,27 @@ def _own(viewer: Viewer) -> dict[str, int | None]:
     return {"own": viewer.department_id, "union": viewer.union_id}
 
 
-def options_reads(viewer: Viewer, department_id: int | None) -> list[Read]:
-    """The statement options runs first (for database.read_ahead)."""
+def _suggested_read(viewer: Viewer, department_id: int | None) -> list[Read]:
     return [] if department_id is None else [_SUGGESTED[_reader(viewer)].read(department=department_id, **_own(viewer))]
+
+
+def _linked_read(viewer: Viewer, linked: list[int]) -> list[Read]:
+    return [_LINKED[_reader(viewer)].read(ids=Ids(sorted(set(linked))), **_own(viewer))] if linked else []
+
+
+def options_reads(viewer: Viewer, department_id: int | None, linked: list[int]) -> list[Read]:
+    """The statements options may run (for database.read_ahead)."""
+    return [*_suggested_read(viewer, department_id), *_linked_read(viewer, linked)]
 
 
 async def options(viewer: Viewer, department_id: int | None, linked: list[int]) -> dict[int, dict]:
     """id → {id, diary_no, title} of the department's newest matters the viewer may see (the
     first suggestions) and of the ``linked`` ones (those already on a page), for one shared list
-    of choices; two queries."""
-    out = {r["id"]: r for read in options_reads(viewer, department_id) for r in await read.rows()}
-    missing = [i for i in linked if i not in out]
-    if missing:
-        out.update({r["id"]: r for r in await _LINKED[_reader(viewer)].rows(ids=Ids(missing), **_own(viewer))})
+    of choices. The linked ones are read only when some are not among the newest (or when read
+    ahead with them: on PostgreSQL a second statement would be a round trip)."""
+    out = {r["id"]: r for read in _suggested_read(viewer, department_id) for r in await read.rows()}
+    if any(i not in out for i in linked):
+        out.update({r["id"]: r for read in _linked_read(viewer, linked) for r in await read.rows()})
     return out
 
 

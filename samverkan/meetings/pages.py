@@ -136,20 +136,6 @@ def _shown(form: Any) -> dict[str, Any]:
     }
 
 
-async def _registers(department_id: int | None = None, group_id: int | None = None
-                     ) -> tuple[dict[int, str], dict[Any, list], dict[int, dict], dict[str, str | None]]:
-    """The unions (id → name), the people of each party (None: the employer), every person, and
-    the names of the department and the group (one statement)."""
-    found = await orgs.meeting_registers(department_id, group_id)
-    unions = {u["id"]: u["name"] for u in found["union"]}
-    rows = found["person"]
-    by_party: dict[Any, list] = {None: []}
-    for p in rows:
-        by_party.setdefault(p["trade_union"] if p["side"] != "employer" else None, []).append((p["id"], p["name"]))
-    names = {register: found[register][0]["name"] if found[register] else None for register in ("department", "group")}
-    return unions, by_party, {p["id"]: p for p in rows}, names
-
-
 def _confirmed(form: Any, found: list, before: list | None = None) -> bool:
     """The warnings were shown with these very values and the person saves anyway (or, on a change,
     there is nothing new to warn about)."""
@@ -165,10 +151,10 @@ def _fingerprint(found: list) -> str:
 
 
 async def _new_form(request: Request, values: dict, errors: dict, status: int = 200, found: list | None = None) -> Template:
-    unions, by_party, _, _ = await _registers()
+    registers = await orgs.meeting_registers()
     return Template("meetings/form.html", context={
         "values": values, "errors": errors, "groups": await orgs.choices("group"), "departments": await orgs.choices("department"),
-        "unions": unions, "by_party": by_party, "warnings": found or [], "confirm": _fingerprint(found) if found else "",
+        "unions": registers.unions, "by_party": registers.by_party, "warnings": found or [], "confirm": _fingerprint(found) if found else "",
     }, status_code=status)
 
 
@@ -243,19 +229,18 @@ async def _context(request: Request, meeting: s.Meeting, open_item: int | None =
     can_change = _can_change(request, meeting) and meeting.status != "cancelled" and meeting.protocol_state == "draft"
     # The department's matters to choose from (one shared list) for an editor; the linked ones for all.
     choose_in = meeting.department_id if can_change else None
-    async with read_ahead([orgs.meeting_registers_read(meeting.department_id, meeting.group_id),
-                           *matters.options_reads(viewer, choose_in), *documents_reads(viewer, meeting),
-                           *papers_reads(viewer, meeting)]):
-        unions, by_party, people, names = await _registers(meeting.department_id, meeting.group_id)
+    async with read_ahead([orgs.registry_version_read(), *matters.options_reads(viewer, choose_in, linked),
+                           *documents_reads(viewer, meeting), *papers_reads(viewer, meeting)]):
+        registers = await orgs.meeting_registers()
+        unions = registers.unions
         return {
-            "meeting": meeting, "unions": unions, "people": people, "by_party": by_party,
-            "candidates": [(p["id"], f"{p['name']} ({unions.get(p['trade_union'], 'arbetsgivaren')})") for p in people.values()
-                           if p["side"] == "employer" or p["trade_union"] in meeting.union_ids],
+            "meeting": meeting, "unions": unions, "people": registers.people, "by_party": registers.by_party,
+            "candidates": registers.candidates(meeting.union_ids),
             "approvers": {a.union_id: a.person_id for a in meeting.approvers},
             "matter_options": await matters.options(viewer, choose_in, linked), "open_item": open_item,
             "can_change": can_change, "planning": meeting.status in ("planned", "called"),
             "moves": sorted(rules.TRANSITIONS[meeting.status]),
-            "group_name": names["group"], "department_name": names["department"],
+            "group_name": registers.groups.get(meeting.group_id), "department_name": registers.departments.get(meeting.department_id),
             **await documents_section(request, meeting, unions),
             **await papers_section(request, meeting=meeting),
             **await notice_section(request, meeting),

@@ -146,7 +146,7 @@ def _items_sql(engine_type: str, meeting: str) -> str:
     positions = j.array(engine_type, position, "agenda_position", "agenda_position.item = agenda_item.id", "trade_union")
     item = j.obj(engine_type, *((c, c) for c in ("id", "number", "title", "kind", "matter", "text", "employer_position",
                                                  "closed_on", "version")), ("positions", positions))
-    return j.array(engine_type, item, "agenda_item", f"agenda_item.meeting = {meeting}", "number")
+    return j.array(engine_type, item, "agenda_item", f"agenda_item.meeting = {meeting}", "number", nested=False)
 
 
 def _parts_sql(engine_type: str) -> str:
@@ -156,11 +156,11 @@ def _parts_sql(engine_type: str) -> str:
     j = json_sql
     m = '"meeting"'
     approvers = j.array(engine_type, j.obj(engine_type, ("trade_union", "trade_union"), ("person", "person")),
-                        "meeting_approver", f"meeting_approver.meeting = {m}.id", "id")
+                        "meeting_approver", f"meeting_approver.meeting = {m}.id", "id", nested=False)
     participant = j.obj(engine_type, *((c, c) for c in ("id", "person", "side", "trade_union", "role")),
                         ("present", j.boolean(engine_type, "present")))
-    participants = j.array(engine_type, participant, "participant", f"participant.meeting = {m}.id", "id")
-    unions = j.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union")
+    participants = j.array(engine_type, participant, "participant", f"participant.meeting = {m}.id", "id", nested=False)
+    unions = j.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union", nested=False)
     return (f"{approvers} AS approvers, {participants} AS participants, {unions} AS union_ids, "
             f"{_items_sql(engine_type, f'{m}.id')} AS items")
 
@@ -347,7 +347,8 @@ def _summary_columns(engine_type: str) -> str:
     m = '"meeting"'
     own = ", ".join(f'{m}."{c}" AS "{c}"' for c in ("id", "kind", "title", "department", "group", "starts_at", "ends_at",
                                                      "place", "status", "version"))
-    unions = json_sql.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union")
+    unions = json_sql.array(engine_type, "trade_union", "meeting_union", f"meeting_union.meeting = {m}.id", "trade_union",
+                            nested=False)
     return f"{own}, {unions} AS union_ids, (SELECT COUNT(*) FROM agenda_item WHERE agenda_item.meeting = {m}.id) AS agenda_items"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import msgspec
@@ -11,6 +12,7 @@ from samverkan.accounts import rights
 from samverkan import clock
 from samverkan.database import Ids, Param, Prepared, Read, engine, ids_param, write_unique
 from samverkan.errors import Conflict, Invalid, NotFound
+from samverkan.orgs import registry_version
 from samverkan.orgs import schemas as s
 from samverkan.orgs.tables import CollaborationGroup, Department, GroupMember, GroupUnion, Person, TradeUnion
 from samverkan.pagination import Page, PageRequest, fetch_page, folded, matches
@@ -396,28 +398,70 @@ async def sam_departments(viewer: Any) -> list[int] | None:
     return sorted({d for d in [person["department"], *(g["department"] for g in groups)] if d is not None})
 
 
-# The meeting page's registers in one statement (on PostgreSQL a statement is a round trip).
-_MEETING_REGISTERS = Prepared(lambda: QueryString(
+@dataclasses.dataclass(frozen=True)
+class Registers:
+    """What the meeting pages show of the registry, read once per version of it
+    (``meeting_registers``). Shared by every request that reads this version: read only."""
+
+    unions: dict[int, str]  # the active unions (as choices() gives them): id → name, by name
+    people: dict[int, dict]  # every person: id → {id, name, side, trade_union}, by name
+    by_party: dict[int | None, list[tuple[int, str]]]  # (id, name) of the people of each union; None: the employer's
+    departments: dict[int, str]  # every department's name by id
+    groups: dict[int, str]  # every group's name by id
+    _candidates: dict[tuple[int, ...], list[tuple[int, str]]] = dataclasses.field(default_factory=dict)
+
+    def candidates(self, union_ids: list[int]) -> list[tuple[int, str]]:
+        """(id, "name (party)") of the people who may take part in a meeting of these unions."""
+        key = tuple(union_ids)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = [
+                (p["id"], f"{p['name']} ({self.unions.get(p['trade_union'], 'arbetsgivaren')})") for p in self.people.values()
+                if p["side"] == "employer" or p["trade_union"] in key]
+            if len(self._candidates) > 1_000:  # (parties are few; a bound all the same)
+                self._candidates.clear()
+        return found
+
+
+_REGISTRY_VERSION = Prepared(lambda: QueryString(f"SELECT version FROM {registry_version.TABLE} WHERE id = 1"))
+# Every register the meeting pages show, in one statement (on PostgreSQL a statement is a round trip).
+_REGISTERS = Prepared(lambda: QueryString(
     "SELECT 'union' AS register, id, name, '' AS side, NULL AS trade_union FROM trade_union WHERE active = {} "
     "UNION ALL SELECT 'person', id, name, side, trade_union FROM person "
-    "UNION ALL SELECT 'department', id, name, '', NULL FROM department WHERE id = {} "
-    "UNION ALL SELECT 'group', id, name, '', NULL FROM collaboration_group WHERE id = {} "
-    "ORDER BY register, name, id", True, Param("department"), Param("group")))
+    "UNION ALL SELECT 'department', id, name, '', NULL FROM department "
+    "UNION ALL SELECT 'group', id, name, '', NULL FROM collaboration_group "
+    "ORDER BY register, name, id", True))
+_kept: tuple[int, Registers] | None = None  # the registers last read and the version they were read at
 
 
-def meeting_registers_read(department_id: int | None, group_id: int | None) -> Read:
-    """The statement meeting_registers runs (for database.read_ahead)."""
-    return _MEETING_REGISTERS.read(department=department_id, group=group_id)
+def registry_version_read() -> Read:
+    """The statement meeting_registers runs first (for database.read_ahead)."""
+    return _REGISTRY_VERSION.read()
 
 
-async def meeting_registers(department_id: int | None, group_id: int | None) -> dict[str, list[dict]]:
-    """The active unions (as choices() gives them), every person, and the names of a meeting's
-    department and group, read together: register → rows of id and name (people also side and
-    union), by name."""
+async def meeting_registers() -> Registers:
+    """The registers as they are now: kept from an earlier request while the registry's version
+    (orgs.registry_version) is the same, read again when it has changed."""
+    global _kept
+    row = await registry_version_read().first()
+    version = row["version"] if row else None
+    kept = _kept
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    # Read after the version: what is kept under it is what it stands for or newer (then the
+    # version has moved on too, and the next request reads again).
     found: dict[str, list[dict]] = {"union": [], "person": [], "department": [], "group": []}
-    for row in await meeting_registers_read(department_id, group_id).rows():
+    for row in await _REGISTERS.rows():
         found[row.pop("register")].append(row)
-    return found
+    by_party: dict[int | None, list[tuple[int, str]]] = {None: []}
+    for p in found["person"]:
+        by_party.setdefault(p["trade_union"] if p["side"] != "employer" else None, []).append((p["id"], p["name"]))
+    registers = Registers(
+        unions={u["id"]: u["name"] for u in found["union"]}, people={p["id"]: p for p in found["person"]}, by_party=by_party,
+        departments={d["id"]: d["name"] for d in found["department"]}, groups={g["id"]: g["name"] for g in found["group"]})
+    if version is not None:
+        _kept = (version, registers)
+    return registers
 
 
 async def people_described(ids: list[int] | None = None) -> list[dict]:
