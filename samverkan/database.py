@@ -34,7 +34,7 @@ from samverkan.errors import Conflict
 from samverkan import pg_pool
 from samverkan.pg_pool import ConnectionPool
 from samverkan.settings import Settings
-from samverkan.sqlite_engine import PooledSQLiteEngine
+from samverkan.sqlite_engine import PooledSQLiteEngine, end_transaction
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +134,7 @@ class _Transaction(PostgresTransaction):
             return exception is None
         ending_error = None
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            await end_transaction(self, exception)
         except BaseException as error:
             ending_error = error
             raise
@@ -161,15 +157,11 @@ def make_engine(settings: Settings) -> Engine:
     return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
-_ENGINE: list[Engine] = []  # piccolo_conf's, once imported (asked for several times per statement)
-
-
+@functools.cache  # asked for several times per statement: the import machinery once
 def engine() -> Engine:
-    if not _ENGINE:
-        from samverkan.piccolo_conf import DB  # (it imports this module)
+    from samverkan.piccolo_conf import DB  # (it imports this module)
 
-        _ENGINE.append(DB)
-    return _ENGINE[0]
+    return DB
 
 
 @contextlib.asynccontextmanager

@@ -300,15 +300,22 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            await end_transaction(self, exception)
         finally:
             self.engine.current_transaction.reset(self.context)
             self.engine.give_back_writer()
         return exception is None
+
+
+async def end_transaction(transaction: Any, exception: BaseException | None) -> None:
+    """How Piccolo ends an outermost transaction on leaving its block: rolled back after an
+    error, else committed, unless the block did either itself. (Both engines' transactions
+    override ``__aexit__`` to give their connection back whatever happens here.)"""
+    if exception:
+        if not transaction._rolled_back:
+            await transaction.rollback()
+    elif not transaction._committed and not transaction._rolled_back:
+        await transaction.commit()
 
 
 def _pending(connection: _Connection) -> int:
